@@ -1,0 +1,40 @@
+"""NumPy core of the gradient-descent playground: data, model, training, analysis.
+
+Pure NumPy: nothing here imports a UI library.
+"""
+
+from .data import Dataset, make_dataset
+from .diagnosis import CONVERGED_TOL, Diagnosis, RunState, diagnose
+from .landscape import LeastSquares, least_squares, loss_grid
+from .model import StepResult, gradients, mse_loss, predict, train_step
+from .stability import LrRegime, Stability, classify_lr, stability
+from .stats import SufficientStats, sufficient_stats
+from .train import DIVERGENCE_FACTOR, History, train, train_by_steps, train_many
+
+__all__ = [
+    "CONVERGED_TOL",
+    "DIVERGENCE_FACTOR",
+    "Dataset",
+    "Diagnosis",
+    "History",
+    "LeastSquares",
+    "LrRegime",
+    "RunState",
+    "Stability",
+    "StepResult",
+    "SufficientStats",
+    "classify_lr",
+    "diagnose",
+    "gradients",
+    "least_squares",
+    "loss_grid",
+    "make_dataset",
+    "mse_loss",
+    "predict",
+    "stability",
+    "sufficient_stats",
+    "train",
+    "train_by_steps",
+    "train_many",
+    "train_step",
+]
