@@ -1,0 +1,108 @@
+"""One run of the core for a set of settings: everything the views show.
+
+Pure and Streamlit-free, so tests can call it directly; the pages cache it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from linreg_core import (
+    Dataset,
+    Diagnosis,
+    History,
+    LeastSquares,
+    Stability,
+    SufficientStats,
+    diagnose,
+    least_squares,
+    loss_grid,
+    make_dataset,
+    stability,
+    sufficient_stats,
+    train,
+)
+
+from .params import Settings
+
+__all__ = ["GRID_SIZE", "Grid", "Run", "landscape_window", "run"]
+
+#: Points per axis of the loss-landscape grid (GRID_SIZE**2 loss values).
+GRID_SIZE = 50
+
+
+@dataclass(frozen=True, eq=False)
+class Grid:
+    """The loss over a (w, b) window: ``loss[i, j]`` at ``(w[j], b[i])``."""
+
+    w: np.ndarray  # (GRID_SIZE,)
+    b: np.ndarray  # (GRID_SIZE,)
+    loss: np.ndarray  # (GRID_SIZE, GRID_SIZE)
+
+
+@dataclass(frozen=True, eq=False)
+class Run:
+    """Data, training history and analysis for one :class:`Settings`."""
+
+    settings: Settings
+    data: Dataset
+    stats: SufficientStats
+    fit: LeastSquares
+    stab: Stability
+    history: History
+    diagnosis: Diagnosis
+    grid: Grid
+
+
+def landscape_window(points: list[tuple[float, float]], start_gap: float) -> tuple[tuple, tuple]:
+    """A (w, b) window around the given points, padded, square-ish, never degenerate.
+
+    Path points further than 3 start distances from the first point (a
+    diverging run) are left out, so the window stays readable.
+    """
+    pts = np.array(points, dtype=float)  # (k, 2)
+    anchor = pts[0]
+    reach = 3.0 * max(start_gap, 1.0)
+    pts = pts[np.all(np.abs(pts - anchor) <= reach, axis=1)]
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    span = np.maximum(hi - lo, 1.0)
+    pad = 0.15 * span
+    return (lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])
+
+
+def _grid(stats: SufficientStats, w_range: tuple, b_range: tuple) -> Grid:
+    w = np.linspace(*w_range, GRID_SIZE)
+    b = np.linspace(*b_range, GRID_SIZE)
+    return Grid(w=w, b=b, loss=loss_grid(stats, w, b))
+
+
+def run(settings: Settings) -> Run:
+    """Make the data, train, and analyse: the whole playground's numbers."""
+    s = settings
+    data = make_dataset(
+        true_w=s.true_w, true_b=s.true_b, noise_std=s.noise, n_samples=s.n_samples, seed=s.seed
+    )
+    stats = sufficient_stats(data)
+    fit = least_squares(stats)
+    history = train(stats, s.lr, s.epochs, s.w0, s.b0)
+    start = (s.w0, s.b0)
+    start_gap = float(np.hypot(s.w0 - fit.w, s.b0 - fit.b))
+    points = [
+        start,
+        (fit.w, fit.b),
+        (s.true_w, s.true_b),
+        *zip(history.w.tolist(), history.b.tolist(), strict=True),
+    ]
+    w_range, b_range = landscape_window(points, start_gap)
+    return Run(
+        settings=s,
+        data=data,
+        stats=stats,
+        fit=fit,
+        stab=stability(stats),
+        history=history,
+        diagnosis=diagnose(history, stats),
+        grid=_grid(stats, w_range, b_range),
+    )

@@ -1,0 +1,16 @@
+"""Entry point: page setup and navigation only."""
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# Streamlit runs this file as a script; make the repository root importable so
+# `app` and `linreg_core` resolve the same way locally and on Community Cloud.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.views.playground import playground
+
+st.set_page_config(page_title="Gradient descent playground", page_icon="📉", layout="wide")
+pages = [st.Page(playground, title="Playground", icon="🎛️", url_path="playground", default=True)]
+st.navigation(pages).run()

@@ -1,0 +1,55 @@
+"""Plain-language sentences about a run. Pure functions: tests read them directly."""
+
+from __future__ import annotations
+
+import math
+
+from linreg_core import CONVERGED_TOL, RunState
+
+from .compute import Run
+
+__all__ = ["lr_limit_caption", "status_message"]
+
+
+def lr_limit_caption(run: Run) -> str:
+    """The stability limit of the learning rate for this data, in one line."""
+    stab = run.stab
+    return (
+        f"Stable below lr ≈ {stab.lr_max:.3g} for this data "
+        f"(no overshoot below ≈ {stab.lr_monotone:.3g})."
+    )
+
+
+def status_message(run: Run) -> tuple[str, str]:
+    """``(kind, sentence)`` where kind is ``success``, ``info``, ``warning`` or ``error``."""
+    d, h = run.diagnosis, run.history
+    if d.state is RunState.DIVERGED:
+        where = (
+            f"at epoch {d.diverged_at}"
+            if d.diverged_at is not None
+            else "— the loss grows every step"
+        )
+        return "error", (
+            f"Diverged {where}: lr = {h.lr:g} is above this data's stability limit "
+            f"≈ {run.stab.lr_max:.3g}, so every step overshoots the valley further than the "
+            "last. Training stopped once the loss exploded; lower the learning rate."
+        )
+    if d.state is RunState.CONVERGED:
+        return "success", (
+            f"Converged: after {h.epochs_run} epochs, w and b are within "
+            f"{100 * d.distance:.2g} % of the least-squares optimum (the tolerance is "
+            f"{100 * CONVERGED_TOL:g} %)."
+        )
+    left = f"{100 * d.gap_left:.0f} % of the distance from the start to the optimum is left"
+    more = (
+        "more epochs than we can count"
+        if math.isinf(d.epochs_needed)
+        else f"about {int(d.epochs_needed):,} more epochs"
+    )
+    if d.state is RunState.OSCILLATING:
+        return "warning", (
+            f"Oscillating: lr = {h.lr:g} is above {run.stab.lr_monotone:.3g}, so each step "
+            "overshoots the valley floor and the parameters zig-zag, but they still close in. "
+            f"{left}; {more} at this rate to converge."
+        )
+    return "info", f"Still converging: {left}. It needs {more} at this rate to converge."
