@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import copy
 import functools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,7 +133,7 @@ def _fit_range(run: Run) -> tuple[list[float], list[float]]:
 def _loss_range(loss: np.ndarray, floor: float, log: bool) -> list[float]:
     lo, hi = min(float(loss.min()), floor), float(loss.max())
     if log:
-        lo = max(lo, hi * 1e-12, 1e-300)
+        lo = max(lo, 1e-300)
         return [float(np.log10(lo)) - 0.1, float(np.log10(max(hi, lo * 10))) + 0.1]
     return _padded(0.0, hi)
 
@@ -509,7 +510,8 @@ def playground_figure(
         layout[name].update(axis)
     if loss_log:  # label whole decades only when there are several, else 1-2-5
         decades = axes["yaxis2"]["range"][1] - axes["yaxis2"]["range"][0]
-        layout["yaxis2"].update(dtick=1 if decades > 2 else "D2", exponentformat="power")
+        layout["yaxis2"].update(dtick=max(1, math.ceil(decades / 6)) if decades > 2 else "D2",
+                                exponentformat="power")
     _style_layout(layout, style, legend_y=-0.24)
     layout.update(
         height=style.height,
@@ -590,7 +592,7 @@ def _animation_controls(frames_at: np.ndarray, frame_ms: int, style: ChartStyle)
                 "yanchor": "top",
                 "pad": {"t": 0, "b": 0},
                 "font": font,
-                "currentvalue": {"prefix": "epoch ", "font": font},
+                "currentvalue": {"visible": False},  # the caption in the data panel says it
                 "steps": [
                     {"label": str(int(k)), "method": "animate", "args": [[str(int(k))], pause]}
                     for k in frames_at
