@@ -154,7 +154,7 @@ _AXES = (("x", "y"), ("x2", "y2"), ("x3", "y3"), ("x4", "y4"))
 def _grid_layout(rows: int, cols: int, titles: tuple[str, ...]) -> dict:
     """Plotly's subplot layout (domains, anchors, title annotations), made once."""
     kwargs = (
-        {"horizontal_spacing": 0.09, "vertical_spacing": 0.16}
+        {"horizontal_spacing": 0.09, "vertical_spacing": 0.2}
         if rows > 1
         else {"horizontal_spacing": 0.1}
     )
@@ -434,9 +434,9 @@ def playground_figure(
             {
                 "type": "scatter",
                 "mode": "text",
-                "x": [xs[0]],
-                "y": [y_range[1]],
-                "textposition": "bottom right",
+                "x": [xs[1]],
+                "y": [y_range[0]],
+                "textposition": "top left",
                 "cliponaxis": False,
                 "showlegend": False,
                 "hoverinfo": "skip",
