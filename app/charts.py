@@ -32,6 +32,7 @@ __all__ = [
     "MAX_FRAMES",
     "PALETTE",
     "ChartStyle",
+    "data_figure",
     "frame_epochs",
     "playground_figure",
     "race_figure",
@@ -510,8 +511,9 @@ def playground_figure(
         layout[name].update(axis)
     if loss_log:  # label whole decades only when there are several, else 1-2-5
         decades = axes["yaxis2"]["range"][1] - axes["yaxis2"]["range"][0]
-        layout["yaxis2"].update(dtick=max(1, math.ceil(decades / 6)) if decades > 2 else "D2",
-                                exponentformat="power")
+        layout["yaxis2"].update(
+            dtick=max(1, math.ceil(decades / 6)) if decades > 2 else "D2", exponentformat="power"
+        )
     _style_layout(layout, style, legend_y=-0.24)
     layout.update(
         height=style.height,
@@ -693,4 +695,40 @@ def race_figure(
     )
     _style_layout(layout, style, legend_y=-0.22)
     layout.update(height=int(style.height * 0.62), margin={"l": 60, "r": 20, "t": 40, "b": 40})
+    return {"data": data, "layout": layout}
+
+
+def data_figure(run: Run, *, style: ChartStyle = ChartStyle()) -> Figure:
+    """The data and the true line alone: what the learner sees before any training."""
+    s = run.settings
+    x_range, y_range = _fit_range(run)
+    xs = [float(v) for v in x_range]
+    px, py = _drawn_points(run)
+    data = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": _f32(px),
+            "y": _f32(py),
+            "name": "data",
+            "marker": {"color": PALETTE["data"], "size": style.marker_size, "opacity": 0.75},
+            "hovertemplate": "x=%{x:.2f}<br>y=%{y:.2f}<extra>data</extra>",
+        },
+        _line(
+            xs,
+            [s.true_w * v + s.true_b for v in xs],
+            PALETTE["true"],
+            style.line_width,
+            "dash",
+            name=f"true line: y = {s.true_w:g}x + {s.true_b:g}",
+        ),
+    ]
+    layout = {
+        "xaxis": {"range": x_range, "title": {"text": "x"}},
+        "yaxis": {"range": y_range, "title": {"text": "y"}},
+        "title": {"text": f"{run.data.n_samples} points drawn around the true line"},
+        "height": int(style.height * 0.6),
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
+    }
+    _style_layout(layout, style, legend_y=-0.15)
     return {"data": data, "layout": layout}

@@ -15,6 +15,7 @@ __all__ = [
     "LR_OPTIONS",
     "N_SAMPLES_OPTIONS",
     "PARAMS",
+    "SPEEDS",
     "Param",
     "Settings",
     "defaults",
@@ -32,8 +33,8 @@ def _log_grid(lo_exp: int, hi_exp: int, mantissas: tuple[float, ...]) -> tuple[f
 LR_OPTIONS = _log_grid(-4, 0, (1.0, 1.5, 2.0, 3.0, 5.0, 7.0))
 #: Sample counts, roughly evenly spaced on a log scale up to 10,000.
 N_SAMPLES_OPTIONS = (2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
-#: Animation speeds: name -> milliseconds per frame.
-SPEEDS = {"slow": 200, "normal": 80, "fast": 30}
+#: Animation speeds: name -> seconds that Play takes from the first epoch to the last.
+SPEEDS = {"slow": 20.0, "normal": 8.0, "fast": 3.0}
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,12 @@ import streamlit as st
 # `app` and `linreg_core` resolve the same way locally and on Community Cloud.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.views.lesson import lesson
 from app.views.playground import playground
 
 st.set_page_config(page_title="Gradient descent playground", page_icon="📉", layout="wide")
-pages = [st.Page(playground, title="Playground", icon="🎛️", url_path="playground", default=True)]
+pages = [
+    st.Page(playground, title="Playground", icon="🎛️", url_path="playground", default=True),
+    st.Page(lesson, title="Lesson", icon="🎓", url_path="lesson"),
+]
 st.navigation(pages).run()

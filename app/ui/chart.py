@@ -7,6 +7,8 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from ..charts import ChartStyle
+
 
 class _Prebuilt(go.Figure):
     """A Figure whose dict is already built (and schema-checked in the tests).
@@ -31,3 +33,8 @@ def show_figure(spec: dict[str, Any], *, alt: str, filename: str, key: str | Non
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
     }
     st.plotly_chart(_Prebuilt(spec), theme=None, config=config, alt=alt, key=key)
+
+
+def chart_style() -> ChartStyle:
+    """Chart sizes and colours for the current Streamlit theme."""
+    return ChartStyle(dark=st.context.theme.type == "dark")

@@ -5,20 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from ..cache import cached_playground_figure, cached_run
-from ..charts import ChartStyle
 from ..params import SPEEDS, settings_from
 from ..text import lr_limit_caption, status_message
-from ..ui.chart import show_figure
+from ..ui.chart import chart_style, show_figure
 from ..ui.controls import init_state, render_group
 from ..ui.inspector import step_inspector
 from ..ui.race import race
 
 _STATUS = {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}
-
-
-def chart_style() -> ChartStyle:
-    """Chart sizes and colours for the current Streamlit theme."""
-    return ChartStyle(dark=st.context.theme.type == "dark")
 
 
 def playground() -> None:

@@ -1,0 +1,425 @@
+"""The lesson's script: steps, predict-first questions, explanations, and the numbers they quote.
+
+No Streamlit here. Texts are ``str.format`` templates whose fields come from
+:func:`facts`, which computes every number through the core, so what the lesson
+says is always what the core did on this data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from linreg_core import Dataset, History, mse_loss, predict, train_step
+
+from .compute import Run
+
+__all__ = [
+    "PROGRESS_EVERY",
+    "RACE_LRS",
+    "SAMPLE_X",
+    "STEPS",
+    "TAKEAWAYS",
+    "Question",
+    "Step",
+    "facts",
+    "gap_shares",
+    "grade_number",
+    "progress_line",
+    "progress_rows",
+    "race_verdict",
+    "sample_predictions",
+    "settle_epoch",
+    "uphill_losses",
+]
+
+#: The notebook's learning-rate experiment (exercise 7): too slow, about right, diverging.
+RACE_LRS = (0.001, 0.01, 0.5)
+#: Exercise 4 prints a progress line every this many epochs.
+PROGRESS_EVERY = 10
+#: Inputs at which exercise 2 shows what the untrained model predicts.
+SAMPLE_X = (-4.0, -2.0, 0.0, 2.0, 4.0)
+#: Step size along the gradient for the "gradients point uphill" check.
+UPHILL_STEP = 0.01
+#: A guess of dL/dw within this relative error counts as spot on.
+NUMBER_TOLERANCE = 0.1
+
+
+@dataclass(frozen=True)
+class Question:
+    """One predict-first question.
+
+    ``choices`` empty means the learner types a number. ``answer`` is the index
+    of the right choice when the maths fixes it in advance; ``None`` when it is
+    read off this run (a number, or exercise 7's race).
+    """
+
+    key: str
+    prompt: str
+    choices: tuple[str, ...] = ()
+    answer: int | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of the lesson: explain, ask, reveal, explain why."""
+
+    title: str
+    intro: str
+    questions: tuple[Question, ...]
+    why: str
+
+
+def _lr_choices() -> tuple[str, ...]:
+    return tuple(f"{lr:g}" for lr in RACE_LRS)
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        title="Make some data",
+        intro=(
+            "We invent the answer first, so we can check the learner later: {n} points whose "
+            "x is drawn evenly between −5 and 5, and whose y is {true_w:g}·x + {true_b:g} plus "
+            "a random wobble with standard deviation {noise:g}. Gradient descent will only ever "
+            "see the points, never the recipe."
+        ),
+        questions=(
+            Question(
+                key="1",
+                prompt="Before you look: what will the points look like?",
+                choices=(
+                    "All exactly on one straight line",
+                    "Scattered around a straight line",
+                    "A cloud with no pattern at all",
+                ),
+                answer=1,
+            ),
+        ),
+        why=(
+            "The line sets the trend and the noise pushes every point up or down by a "
+            "different random amount, so the points form a band around the green dashed true "
+            "line. The band is about ±{noise2:g} wide (two standard deviations) around a line "
+            "that climbs {true_w:g} per unit of x. Look at the top-left panel; the other "
+            "panels belong to later steps."
+        ),
+    ),
+    Step(
+        title="Start from nothing",
+        intro=(
+            "The model is a line, ŷ = w·x + b, and it starts knowing nothing: w = {w0:g} and "
+            "b = {b0:g}. Training will move these two numbers; nothing else changes."
+        ),
+        questions=(
+            Question(
+                key="2",
+                prompt="With w = 0 and b = 0, what does the model predict?",
+                choices=(
+                    "ŷ = 0 for every x",
+                    "ŷ = x",
+                    "The average of the y values",
+                ),
+                answer=0,
+            ),
+        ),
+        why=(
+            "0·x + 0 is 0 whatever x is: a flat line along the x-axis. It does not even know the "
+            "average of the data ({y_mean:.4f}); the intercept has to learn that too."
+        ),
+    ),
+    Step(
+        title="One training step",
+        intro=(
+            "Every step does four things. **Forward**: compute ŷ = w·x + b for every point. "
+            "**Loss**: average the squared errors, L = mean((y − ŷ)²). **Backward**: find how "
+            "L changes when w or b is nudged (the gradient). **Update**: move w and b a little "
+            "against the gradient, scaled by the learning rate."
+        ),
+        questions=(
+            Question(
+                key="3",
+                prompt=(
+                    "At w = 0, b = 0, what is ∂L/∂w on this data? (Hint: the chain rule gives "
+                    "mean(−2·x·(y − ŷ)), and here ŷ = 0.)"
+                ),
+            ),
+        ),
+        why=(
+            "With ŷ = 0 the residuals are just y, so ∂L/∂w = −2·mean(x·y) = {dw0:.4f}. It is "
+            "negative because the points rise to the right: raising w lowers the loss, and "
+            "the update w ← w − lr·∂L/∂w does exactly that, moving w to {new_w0:.4f}."
+        ),
+    ),
+    Step(
+        title="Train for {epochs} epochs",
+        intro=(
+            "Now repeat the step {epochs} times with learning rate {lr:g}, starting from "
+            "w = {w0:g}, b = {b0:g}. The true values are w = {true_w:g} and b = {true_b:g}."
+        ),
+        questions=(
+            Question(
+                key="4",
+                prompt="After {epochs} epochs, where will w and b be?",
+                choices=(
+                    "Exactly {true_w:g} and {true_b:g}",
+                    "w close to {true_w:g}, but b still well short of {true_b:g}",
+                    "Both past the true values (overshot)",
+                ),
+                answer=1,
+            ),
+        ),
+        why=(
+            "w ends at {w_end:.4f} and b at {b_end:.4f}. The slope gets the strong signal: "
+            "points far from x = 0 pull hard on it. The intercept only feels the average "
+            "error, a weak pull, so it crawls. Neither can ever be exactly right: the best any "
+            "line can do on these noisy points is w = {ls_w:.4f}, b = {ls_b:.4f}."
+        ),
+    ),
+    Step(
+        title="Three pictures of training",
+        intro=(
+            "The same run, drawn three ways: the loss per epoch, w and b per epoch, and the "
+            "fitted line over the data. (A fourth panel shows the path over the loss landscape.)"
+        ),
+        questions=(
+            Question(
+                key="5",
+                prompt="What shape will the loss curve have?",
+                choices=(
+                    "A straight line down",
+                    "Steep at first, then flattening",
+                    "Flat at first, then steep",
+                ),
+                answer=1,
+            ),
+        ),
+        why=(
+            "The loss fell from {loss0:.4f} to {loss_end:.4f}, and {early_drop:.0%} of that drop "
+            "happened in the first {PROGRESS_EVERY} epochs. The gradient is large when the line "
+            "is far off, so the early steps are big; as the fit improves, the gradient and the "
+            "steps shrink. (The loss axis is logarithmic.)"
+        ),
+    ),
+    Step(
+        title="Watch the line move",
+        intro=(
+            "Press ▶ Play under the chart to replay the run epoch by epoch, or drag the "
+            "epoch slider. Watch the orange line in the top-left panel."
+        ),
+        questions=(
+            Question(
+                key="6",
+                prompt="How will the line get into place?",
+                choices=(
+                    "It rotates (the slope changes)",
+                    "It shifts up (the intercept changes)",
+                    "Both: it rotates and shifts",
+                ),
+                answer=2,
+            ),
+        ),
+        why=(
+            "Both, but not at the same pace. w covers 90% of its way to its best value by "
+            "epoch {w_settle}, so the line swings into the right tilt early. b has covered only "
+            "{b_share:.0%} of its way after {epochs} epochs, so the line keeps creeping upward "
+            "long after it stopped turning: rotation first, then a slow shift."
+        ),
+    ),
+    Step(
+        title="Try other learning rates",
+        intro=(
+            "Same data, same start, {epochs} epochs, three learning rates: "
+            + ", ".join(_lr_choices())
+            + ". The learning rate scales every step."
+        ),
+        questions=(
+            Question(
+                key="7a",
+                prompt="Which learning rate will blow up (diverge)?",
+                choices=_lr_choices(),
+            ),
+            Question(
+                key="7b",
+                prompt="Which one will be too slow to get anywhere in {epochs} epochs?",
+                choices=_lr_choices(),
+            ),
+        ),
+        why=(
+            "For this data, any learning rate above ≈ {lr_max:.3g} makes each step overshoot "
+            "the valley by more than it started, so the error grows every epoch: lr {diverge} "
+            "is far beyond it. lr {slow} is safe but its steps are tiny; after {epochs} epochs "
+            "its loss is still {slow_loss:.4f}, against {mid_loss:.4f} for lr {mid}."
+        ),
+    ),
+    Step(
+        title="Takeaways",
+        intro="Four ideas, each with a number from the run you just watched.",
+        questions=(),
+        why="",
+    ),
+)
+
+
+#: The final step: (heading, template), each quoting a number from this run.
+TAKEAWAYS: tuple[tuple[str, str], ...] = (
+    (
+        "One loop, everywhere",
+        "Forward → loss → backward → update. Epoch 0 on this data: ŷ = {w0:g}·x + {b0:g}, "
+        "loss {loss0:.4f}, gradient (∂L/∂w, ∂L/∂b) = ({dw0:.4f}, {db0:.4f}), and after the "
+        "update w = {new_w0:.4f}, b = {new_b0:.4f}. Networks with millions of parameters run "
+        "this same loop; only the forward pass is bigger.",
+    ),
+    (
+        "The gradient points uphill",
+        "From the start, a step of {uphill_h:g}×gradient *along* the gradient raises the loss "
+        "from {loss_here:.4f} to {loss_up:.4f}; the same step *against* it lowers it to "
+        "{loss_down:.4f}. That is why the update subtracts the gradient.",
+    ),
+    (
+        "The learning rate sets the step",
+        "This data converges for any learning rate below ≈ {lr_max:.3g}; above it, each step "
+        "overshoots further than the last. lr {lr:g} is safe, but slow along the gentle "
+        "direction, which is the intercept here.",
+    ),
+    (
+        "Close is not the same as true",
+        "The true intercept is {true_b:g}; the best line for these noisy points has "
+        "b = {ls_b:.4f}; gradient descent reached b = {b_end:.4f} after {epochs} epochs. Of "
+        "the gap between truth and where training stopped, only {noise_share:.0%} is the noise "
+        "in the sample (no method can close it); {unfinished_share:.0%} is training not "
+        "finished yet, which more epochs would close.",
+    ),
+)
+
+
+def sample_predictions(w: float, b: float, xs=SAMPLE_X) -> list[dict[str, float]]:
+    """What the model ``(w, b)`` predicts at a few inputs: rows of ``{"x", "ŷ"}``."""
+    x = np.asarray(xs, dtype=float)  # (k,)
+    return [{"x": float(xi), "ŷ": float(yi)} for xi, yi in zip(x, predict(x, w, b), strict=True)]
+
+
+def progress_rows(
+    history: History, every: int = PROGRESS_EVERY
+) -> list[tuple[int, float, float, float]]:
+    """Exercise 4's printout: ``(epoch, loss, w, b)`` every ``every`` epochs.
+
+    As the notebook prints it, ``loss`` is the loss *before* that epoch's update
+    and ``w``, ``b`` are the values *after* it.
+    """
+    return [
+        (e, float(history.epoch_loss[e - 1]), float(history.w[e]), float(history.b[e]))
+        for e in range(every, history.epochs_run + 1, every)
+    ]
+
+
+def progress_line(row: tuple[int, float, float, float]) -> str:
+    """One row in the notebook's own print format."""
+    e, loss, w, b = row
+    return f"Epoch {e:3d}: loss = {loss:.4f}, w = {w:.4f}, b = {b:.4f}"
+
+
+def settle_epoch(values: np.ndarray, target: float, share: float = 0.9) -> int | None:
+    """First epoch at which ``values`` has covered ``share`` of its way from ``values[0]`` to
+    ``target``; ``None`` if it never does."""
+    gap = np.abs(np.asarray(values, dtype=float) - target)  # (epochs + 1,)
+    if gap[0] == 0.0:
+        return 0
+    done = np.flatnonzero(1.0 - gap / gap[0] >= share)
+    return int(done[0]) if done.size else None
+
+
+def uphill_losses(data: Dataset, w: float, b: float, h: float = UPHILL_STEP):
+    """Loss a step ``h`` against the gradient, here, and a step ``h`` along it."""
+    step = train_step(data.x, data.y, w, b, h)
+
+    def loss_at(wi: float, bi: float) -> float:
+        return mse_loss(data.y, predict(data.x, wi, bi))
+
+    return (
+        loss_at(step.new_w, step.new_b),
+        step.loss,
+        loss_at(w + h * step.dw, b + h * step.db),
+    )
+
+
+def gap_shares(true_b: float, ls_b: float, gd_b: float) -> tuple[float, float]:
+    """Split the gap ``true_b - gd_b`` into ``(noise share, unfinished-training share)``.
+
+    The noise part is how far the best possible fit (least squares) sits from the
+    truth; the rest is what gradient descent has not yet travelled.
+    """
+    total = abs(true_b - gd_b)
+    if total == 0.0:
+        return 0.0, 0.0
+    return abs(true_b - ls_b) / total, abs(ls_b - gd_b) / total
+
+
+def race_verdict(histories: tuple[History, ...]) -> tuple[float | None, float | None]:
+    """``(diverging lr, too-slow lr)`` read off a race: the first run that diverged, and
+    the non-diverged run that ended with the highest loss."""
+    diverged = [h.lr for h in histories if h.diverged_at is not None]
+    stable = [h for h in histories if h.diverged_at is None]
+    slow = max(stable, key=lambda h: h.final_loss).lr if len(stable) > 1 else None
+    return (diverged[0] if diverged else None), slow
+
+
+def grade_number(guess: float, actual: float, tol: float = NUMBER_TOLERANCE) -> str:
+    """A short verdict on a numerical prediction."""
+    if abs(guess - actual) <= tol * abs(actual):
+        return "Spot on"
+    if np.sign(guess) == np.sign(actual):
+        return "Right sign, different size"
+    return "Opposite sign"
+
+
+def facts(run: Run, race: tuple[History, ...]) -> dict[str, object]:
+    """Every number the lesson's texts quote, for the default run and its race."""
+    s, h, fit = run.settings, run.history, run.fit
+    first = train_step(run.data.x, run.data.y, s.w0, s.b0, s.lr)
+    drop = h.loss[0] - h.loss[-1]
+    early_drop = (h.loss[0] - h.loss[min(PROGRESS_EVERY, h.epochs_run)]) / drop if drop else 0.0
+    b_share = 1.0 - abs(h.b[-1] - fit.b) / abs(h.b[0] - fit.b) if h.b[0] != fit.b else 1.0
+    diverge, slow = race_verdict(race)
+    by_lr = {r.lr: r for r in race}
+    mid = s.lr if s.lr in by_lr else RACE_LRS[1]
+    noise_share, unfinished_share = gap_shares(s.true_b, fit.b, float(h.b[-1]))
+    down, here, up = uphill_losses(run.data, s.w0, s.b0)
+    return {
+        "PROGRESS_EVERY": PROGRESS_EVERY,
+        "true_w": s.true_w,
+        "true_b": s.true_b,
+        "noise": s.noise,
+        "noise2": 2 * s.noise,
+        "n": s.n_samples,
+        "lr": s.lr,
+        "epochs": s.epochs,
+        "w0": s.w0,
+        "b0": s.b0,
+        "y_mean": run.stats.y_mean,
+        "loss0": first.loss,
+        "dw0": first.dw,
+        "db0": first.db,
+        "new_w0": first.new_w,
+        "new_b0": first.new_b,
+        "w_end": float(h.w[-1]),
+        "b_end": float(h.b[-1]),
+        "loss_end": h.final_loss,
+        "ls_w": fit.w,
+        "ls_b": fit.b,
+        "ls_loss": fit.loss,
+        "early_drop": early_drop,
+        "w_settle": settle_epoch(h.w, fit.w),
+        "b_share": b_share,
+        "lr_max": run.stab.lr_max,
+        "diverge": f"{diverge:g}" if diverge is not None else "none",
+        "slow": f"{slow:g}" if slow is not None else "none",
+        "slow_loss": by_lr[slow].final_loss if slow in by_lr else float("nan"),
+        "mid": f"{mid:g}",
+        "mid_loss": by_lr[mid].final_loss if mid in by_lr else float("nan"),
+        "uphill_h": UPHILL_STEP,
+        "loss_down": down,
+        "loss_here": here,
+        "loss_up": up,
+        "noise_share": noise_share,
+        "unfinished_share": unfinished_share,
+    }

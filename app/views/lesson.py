@@ -1,0 +1,295 @@
+"""The lesson: the notebook's exercises 1–7 in order, each with a predict-first question."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..cache import cached_playground_figure, cached_race, cached_run
+from ..charts import data_figure, race_figure
+from ..compute import Run
+from ..lesson_content import (
+    RACE_LRS,
+    STEPS,
+    TAKEAWAYS,
+    Question,
+    Step,
+    facts,
+    grade_number,
+    progress_line,
+    progress_rows,
+    sample_predictions,
+)
+from ..params import Settings
+from ..ui.chart import chart_style, show_figure
+
+PREFIX = "lesson_"
+STEP_KEY = "lesson_step"  # 1-based
+
+
+def _answer_key(q: Question) -> str:
+    """Where a locked-in prediction is kept (survives leaving the step)."""
+    return f"{PREFIX}answer_{q.key}"
+
+
+def _input_key(q: Question) -> str:
+    """The widget's own key: Streamlit drops it once the widget is off screen."""
+    return f"{PREFIX}input_{q.key}"
+
+
+def _go(delta: int) -> None:
+    st.session_state[STEP_KEY] = min(max(st.session_state[STEP_KEY] + delta, 1), len(STEPS))
+
+
+def _start_over() -> None:
+    for key in [k for k in st.session_state if str(k).startswith(PREFIX)]:
+        del st.session_state[key]
+
+
+def _lock(questions: tuple[Question, ...]) -> None:
+    for q in questions:
+        st.session_state[_answer_key(q)] = st.session_state[_input_key(q)]
+
+
+def _locked(step: Step) -> bool:
+    return all(_answer_key(q) in st.session_state for q in step.questions)
+
+
+def lesson() -> None:
+    """Walk through the exercises: explain, predict, lock in, reveal, explain why."""
+    st.session_state.setdefault(STEP_KEY, 1)
+    k = st.session_state[STEP_KEY]
+    step = STEPS[k - 1]
+    settings = Settings()  # the notebook's run: seed 42, lr 0.01, 100 epochs from (0, 0)
+    run = cached_run(settings)
+    race = cached_race(settings, RACE_LRS)
+    f = facts(run, race)
+
+    st.title("Lesson: gradient descent from scratch")
+    st.progress(k / len(STEPS), text=f"Step {k} of {len(STEPS)}")
+    st.header(f"{k}. {step.title.format_map(f)}")
+    st.markdown(step.intro.format_map(f))
+
+    if not step.questions:
+        _takeaways(run, f)
+    elif not _locked(step):
+        _ask(step, f)
+    else:
+        _compare(step, f)
+        _REVEAL[k](run, race, f)
+        st.info(step.why.format_map(f), icon="💡")
+    _nav(k, step)
+
+
+def _ask(step: Step, f: dict) -> None:
+    for q in step.questions:
+        if q.choices:
+            st.radio(
+                q.prompt.format_map(f),
+                [c.format_map(f) for c in q.choices],
+                index=None,
+                key=_input_key(q),
+            )
+        else:
+            st.number_input(
+                q.prompt.format_map(f),
+                value=None,
+                step=0.5,
+                format="%.2f",
+                key=_input_key(q),
+                placeholder="Type your estimate",
+            )
+    missing = any(st.session_state.get(_input_key(q)) is None for q in step.questions)
+    st.button(
+        "Lock in my prediction",
+        type="primary",
+        disabled=missing,
+        on_click=_lock,
+        args=(step.questions,),
+        key=f"{PREFIX}lock_{step.questions[0].key}",
+        help="Answer first; the result appears once your prediction is locked in.",
+    )
+
+
+def _correct(q: Question, f: dict) -> str:
+    """The right answer, as the choice label (or the number) it stands for."""
+    if q.key == "3":
+        return f"{f['dw0']:.4f}"
+    if q.key == "7a":
+        return f["diverge"]
+    if q.key == "7b":
+        return f["slow"]
+    return q.choices[q.answer].format_map(f)
+
+
+def _compare(step: Step, f: dict) -> None:
+    """The learner's locked-in answer next to what actually happened."""
+    for q in step.questions:
+        said = st.session_state[_answer_key(q)]
+        truth = _correct(q, f)
+        if q.choices:
+            verdict = "✅ Right" if said == truth else "❌ Not this time"
+        else:
+            verdict = grade_number(said, f["dw0"])
+            said = f"{said:.4f}"
+        mine, real = st.columns(2, border=True)
+        mine.markdown(f"**Your prediction** · {q.prompt.format_map(f)}\n\n{said}")
+        real.markdown(f"**What happened** — {verdict}\n\n{truth}")
+
+
+def _playground(run: Run, name: str) -> None:
+    fig = cached_playground_figure(run.settings, chart_style(), True, True, 8.0)
+    h = run.history
+    show_figure(
+        fig,
+        key=f"{PREFIX}fig_{name}",
+        filename=f"lesson-{name}",
+        alt=f"The notebook's run: data with true, least-squares and fitted lines; loss, "
+        f"w and b over {h.epochs_run} epochs; and the path over the loss landscape. "
+        f"Final w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}.",
+    )
+
+
+def _reveal_data(run: Run, race, f: dict) -> None:
+    show_figure(
+        data_figure(run, style=chart_style()),
+        key=f"{PREFIX}fig_data",
+        filename="lesson-data",
+        alt=f"Scatter plot of {run.data.n_samples} points spread around the true line "
+        f"y = {run.settings.true_w:g}x + {run.settings.true_b:g}.",
+    )
+
+
+def _reveal_start(run: Run, race, f: dict) -> None:
+    s = run.settings
+    model = sample_predictions(s.w0, s.b0)
+    true = sample_predictions(s.true_w, s.true_b)
+    st.dataframe(
+        {
+            "x": [r["x"] for r in model],
+            f"model ŷ = {s.w0:g}·x + {s.b0:g}": [r["ŷ"] for r in model],
+            f"true line {s.true_w:g}·x + {s.true_b:g}": [r["ŷ"] for r in true],
+        },
+        hide_index=True,
+        key=f"{PREFIX}predictions",
+    )
+
+
+def _reveal_step(run: Run, race, f: dict) -> None:
+    st.latex(
+        rf"\frac{{\partial L}}{{\partial w}} = \frac{{1}}{{n}}\sum_i -2\,x_i\,(y_i - \hat y_i)"
+        rf" = -2\cdot\mathrm{{mean}}(x\,y) = {f['dw0']:.4f}"
+    )
+    st.latex(
+        rf"\frac{{\partial L}}{{\partial b}} = \frac{{1}}{{n}}\sum_i -2\,(y_i - \hat y_i)"
+        rf" = {f['db0']:.4f}"
+    )
+    st.latex(
+        rf"w \leftarrow {f['w0']:g} - {f['lr']:g} \times ({f['dw0']:.4f}) = {f['new_w0']:.4f}"
+        rf",\quad b \leftarrow {f['b0']:g} - {f['lr']:g} \times ({f['db0']:.4f})"
+        rf" = {f['new_b0']:.4f}"
+    )
+
+
+def _four_decimals(*names: str) -> dict:
+    """Numbers shown as the notebook prints them, still sortable and right-aligned."""
+    return {name: st.column_config.NumberColumn(format="%.4f") for name in names}
+
+
+def _reveal_train(run: Run, race, f: dict) -> None:
+    rows = progress_rows(run.history)
+    st.dataframe(
+        {
+            "epoch": [r[0] for r in rows],
+            "loss": [r[1] for r in rows],
+            "w": [r[2] for r in rows],
+            "b": [r[3] for r in rows],
+        },
+        hide_index=True,
+        column_config=_four_decimals("loss", "w", "b"),
+        key=f"{PREFIX}progress",
+    )
+    with st.expander("The same numbers as the notebook prints them"):
+        st.code("\n".join(progress_line(r) for r in rows), language=None)
+
+
+def _reveal_plots(run: Run, race, f: dict) -> None:
+    _playground(run, "plots")
+
+
+def _reveal_animation(run: Run, race, f: dict) -> None:
+    _playground(run, "animation")
+
+
+def _reveal_race(run: Run, race, f: dict) -> None:
+    summary = "; ".join(
+        f"lr {h.lr:g}: "
+        + (
+            f"diverged at epoch {h.diverged_at}"
+            if h.diverged_at is not None
+            else f"final loss {h.final_loss:.4g}"
+        )
+        for h in race
+    )
+    show_figure(
+        race_figure(race, run, style=chart_style()),
+        key=f"{PREFIX}race",
+        filename="lesson-learning-rate-race",
+        alt=f"Learning-rate race. {summary}.",
+    )
+    st.caption(f"Stability limit for this data: lr ≈ {f['lr_max']:.3g}. {summary}.")
+
+
+_REVEAL = {
+    1: _reveal_data,
+    2: _reveal_start,
+    3: _reveal_step,
+    4: _reveal_train,
+    5: _reveal_plots,
+    6: _reveal_animation,
+    7: _reveal_race,
+}
+
+
+def _takeaways(run: Run, f: dict) -> None:
+    for i, (heading, text) in enumerate(TAKEAWAYS, start=1):
+        st.subheader(f"{i}. {heading}")
+        st.markdown(text.format_map(f))
+    s, h, fit = run.settings, run.history, run.fit
+    st.dataframe(
+        {
+            "": [
+                "true line",
+                "least squares (best possible)",
+                f"gradient descent, {h.epochs_run} epochs",
+            ],
+            "w": [s.true_w, fit.w, float(h.w[-1])],
+            "b": [s.true_b, fit.b, float(h.b[-1])],
+        },
+        hide_index=True,
+        column_config=_four_decimals("w", "b"),
+        key=f"{PREFIX}gap",
+    )
+    st.success(
+        "That is the whole notebook. The Playground (top of the sidebar) lets you change "
+        "any of these settings and watch what happens.",
+        icon="🎉",
+    )
+
+
+def _nav(k: int, step: Step) -> None:
+    st.divider()
+    back, restart, nxt = st.columns(3)
+    back.button(
+        "◀ Back", disabled=k == 1, on_click=_go, args=(-1,), key=f"{PREFIX}back", width="stretch"
+    )
+    restart.button("↺ Start over", on_click=_start_over, key=f"{PREFIX}restart", width="stretch")
+    nxt.button(
+        "Next ▶",
+        disabled=k == len(STEPS) or not _locked(step),
+        on_click=_go,
+        args=(1,),
+        key=f"{PREFIX}next",
+        width="stretch",
+        type="primary",
+        help="Lock in your prediction to move on.",
+    )
