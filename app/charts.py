@@ -73,8 +73,13 @@ class ChartStyle:
         return "#F5F5F5" if self.dark else "#1A1A1A"
 
     @property
-    def template(self) -> str:
-        return "plotly_dark" if self.dark else "plotly_white"
+    def grid(self) -> str:
+        return "rgba(255,255,255,0.15)" if self.dark else "rgba(0,0,0,0.1)"
+
+    @classmethod
+    def lecture(cls, dark: bool = False) -> ChartStyle:
+        """Legible from the back of a lecture hall on a 1280 x 720 projector."""
+        return cls(dark=dark, font_size=20, line_width=4.5, marker_size=11, height=900)
 
 
 def frame_epochs(epochs_run: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
@@ -538,9 +543,9 @@ def _epoch_label(h: History, k: int) -> str:
 def _style_layout(layout: dict, style: ChartStyle, legend_y: float) -> None:
     """Theme, fonts and legend shared by every chart."""
     layout.update(
-        template=style.template,
         font={"size": style.font_size, "color": style.ink},
         paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
         legend={
             "orientation": "h",
             "x": 0,
@@ -551,6 +556,20 @@ def _style_layout(layout: dict, style: ChartStyle, legend_y: float) -> None:
     )
     for annotation in layout.get("annotations", []):  # the panel titles
         annotation["font"] = {"size": style.font_size + 2, "color": style.ink}
+    # Colours set on each axis, not through a named template: a template is a Python-side
+    # Plotly object that a figure dict would have to carry in full.
+    for name, axis in layout.items():
+        if name.startswith(("xaxis", "yaxis")):
+            axis.update(
+                gridcolor=style.grid,
+                zerolinecolor=style.grid,
+                linecolor=style.grid,
+                tickfont={"size": style.font_size, "color": style.ink},
+                title={
+                    **axis.get("title", {}),
+                    "font": {"size": style.font_size, "color": style.ink},
+                },
+            )
 
 
 def _animation_controls(frames_at: np.ndarray, frame_ms: int, style: ChartStyle) -> dict:

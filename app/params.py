@@ -19,7 +19,9 @@ __all__ = [
     "Param",
     "Settings",
     "defaults",
+    "group_keys",
     "settings_from",
+    "share_query",
     "validate",
 ]
 
@@ -226,6 +228,14 @@ _PARAM_LIST = [
         group="view",
     ),
     Param(
+        "lecture",
+        "Lecture mode",
+        False,
+        "Large text, thick lines and big markers, legible from the back of a lecture hall. "
+        "Also opened by ?mode=lecture in the link.",
+        group="view",
+    ),
+    Param(
         "speed",
         "Animation speed",
         "normal",
@@ -237,6 +247,11 @@ _PARAM_LIST = [
 
 #: key -> Param, in display order.
 PARAMS: dict[str, Param] = {p.key: p for p in _PARAM_LIST}
+
+
+def group_keys(group: str) -> list[str]:
+    """Keys of the controls in one group (data, train or view), in display order."""
+    return [key for key, p in PARAMS.items() if p.group == group]
 
 
 def defaults() -> dict[str, Any]:
@@ -286,3 +301,19 @@ class Settings:
 def settings_from(values: Mapping[str, Any]) -> Settings:
     """The run part of a full set of control values."""
     return Settings(**{name: values[name] for name in Settings.__dataclass_fields__})
+
+
+def share_query(values: Mapping[str, Any]) -> dict[str, str]:
+    """The query parameters that reproduce ``values``: every control not at its default."""
+    query = {}
+    for key, param in PARAMS.items():
+        value = values.get(key, param.default)
+        if value == param.default:
+            continue
+        if isinstance(value, bool):
+            query[key] = "true" if value else "false"
+        elif isinstance(value, float):
+            query[key] = f"{value:g}"
+        else:
+            query[key] = str(value)
+    return query

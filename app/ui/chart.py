@@ -35,6 +35,24 @@ def show_figure(spec: dict[str, Any], *, alt: str, filename: str, key: str | Non
     st.plotly_chart(_Prebuilt(spec), theme=None, config=config, alt=alt, key=key)
 
 
-def chart_style() -> ChartStyle:
-    """Chart sizes and colours for the current Streamlit theme."""
-    return ChartStyle(dark=st.context.theme.type == "dark")
+def chart_style(lecture: bool = False) -> ChartStyle:
+    """Chart sizes and colours for the current Streamlit theme (and lecture mode)."""
+    dark = st.context.theme.type == "dark"
+    return ChartStyle.lecture(dark) if lecture else ChartStyle(dark=dark)
+
+
+# Lecture mode's page styles: constant text, no user input, so st.html is safe here.
+_LECTURE_CSS = """<style>
+.stApp p, .stApp li, .stApp label, .stApp td, .stApp th, .stApp [data-testid="stMarkdownContainer"],
+.stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stWidgetLabel"] p,
+.stApp [data-testid="stSliderThumbValue"], .stApp [data-testid="stSliderTickBar"] div,
+.stApp button p, .stApp [data-testid="stAlertContentInfo"] p { font-size: 22px !important; }
+.stApp [data-testid="stMetricValue"] { font-size: 44px !important; }
+.stApp h1 { font-size: 48px !important; }
+.stApp h2, .stApp h3 { font-size: 32px !important; }
+</style>"""
+
+
+def apply_lecture_css() -> None:
+    """Large body text for a projector."""
+    st.html(_LECTURE_CSS)

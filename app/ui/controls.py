@@ -7,26 +7,74 @@ from typing import Any
 
 import streamlit as st
 
-from ..params import PARAMS, Param, validate
+from ..params import PARAMS, Param, defaults
+from ..presets import PRESETS
+from ..query import LinkState, parse_query
 
-__all__ = ["init_state", "render_group", "widget"]
+__all__ = ["init_state", "preset_picker", "render_group", "reset_button", "widget"]
 
-_NOTICES_KEY = "_url_notices"
+_LINK_KEY = "_link_state"
+_PRESET_KEY = "preset_choice"
 
 
-def init_state() -> list[str]:
-    """On a session's first run, take the URL's values (validated) as the starting state.
+def init_state() -> LinkState:
+    """On a session's first run, take the link's values (validated) as the starting state.
 
-    Returns the notices about URL values that were clamped, snapped or ignored,
-    for as long as the session has not moved a control.
+    Returns what the link asked for: its hidden controls, its preset and the
+    notices about values that were clamped, snapped or ignored.
     """
-    if _NOTICES_KEY not in st.session_state:
-        raw = {key: st.query_params.get(key) for key in PARAMS if key in st.query_params}
-        values, notices = validate(raw)
-        for key, value in values.items():
+    if _LINK_KEY not in st.session_state:
+        link = parse_query(st.query_params.to_dict())
+        for key, value in link.values.items():
             st.session_state.setdefault(key, value)
-        st.session_state[_NOTICES_KEY] = notices
-    return st.session_state[_NOTICES_KEY]
+        st.session_state[_PRESET_KEY] = link.preset
+        st.session_state[_LINK_KEY] = link
+    return st.session_state[_LINK_KEY]
+
+
+def _apply_preset() -> None:
+    name = st.session_state[_PRESET_KEY]
+    if name is None:
+        return
+    values = defaults() | PRESETS[name].values
+    for key, param in PARAMS.items():
+        if param.group != "view":  # a preset sets the run, not the viewer's display choices
+            st.session_state[key] = values[key]
+
+
+def preset_picker() -> str | None:
+    """A scenario menu; picking one sets every run control at once."""
+    name = st.selectbox(
+        "Scenario",
+        list(PRESETS),
+        format_func=lambda n: PRESETS[n].title,
+        index=None,
+        placeholder="Choose a teaching scenario…",
+        key=_PRESET_KEY,
+        on_change=_apply_preset,
+        help="Ready-made runs that each show one idea. Also opened by ?preset=NAME in a link.",
+    )
+    if name is not None:
+        st.caption(PRESETS[name].shows)
+    return name
+
+
+def _reset() -> None:
+    for key, value in defaults().items():
+        if PARAMS[key].group != "view":
+            st.session_state[key] = value
+    st.session_state[_PRESET_KEY] = None
+
+
+def reset_button() -> None:
+    st.button(
+        "Reset to the notebook's settings",
+        key="reset",
+        on_click=_reset,
+        width="stretch",
+        shortcut="Alt+D",
+        help="Every data and training control back to its default (Alt+D).",
+    )
 
 
 def widget(param: Param, *, disabled: bool = False) -> Any:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from ..cache import cached_playground_figure, cached_run
-from ..params import SPEEDS, settings_from
+from ..charts import frame_epochs
+from ..compute import Run
+from ..export import data_csv, history_csv, reproduce_script
+from ..params import SPEEDS, Settings, group_keys, settings_from, share_query
 from ..text import lr_limit_caption, status_message
-from ..ui.chart import chart_style, show_figure
-from ..ui.controls import init_state, render_group
+from ..ui.chart import apply_lecture_css, chart_style, show_figure
+from ..ui.controls import init_state, preset_picker, render_group, reset_button
 from ..ui.inspector import step_inspector
 from ..ui.race import race
 
@@ -16,25 +21,28 @@ _STATUS = {"success": st.success, "info": st.info, "warning": st.warning, "error
 
 
 def playground() -> None:
-    notices = init_state()
+    link = init_state()
+    with st.sidebar:
+        preset_picker()
+        reset_button()
+        values = {}
+        for group, title in (("data", "Data"), ("train", "Training"), ("view", "View")):
+            if not all(k in link.hidden for k in group_keys(group)):
+                st.header(title)
+            values |= render_group(group, hidden=link.hidden)
+
+    if values["lecture"]:
+        apply_lecture_css()
     st.title("Gradient descent, step by step")
     st.caption(
         "Fit a line y = w·x + b to noisy points by gradient descent. Change anything in "
         "the sidebar; press ▶ Play under the chart to watch every epoch."
     )
-    if notices:
+    if link.notices:
         st.warning(
-            "Some values in the link could not be used as they were:\n\n"
-            + "\n".join(f"- {n}" for n in notices)
+            "Some parts of the link could not be used as they were:\n\n"
+            + "\n".join(f"- {n}" for n in link.notices)
         )
-
-    with st.sidebar:
-        st.header("Data")
-        values = render_group("data")
-        st.header("Training")
-        values |= render_group("train")
-        st.header("View")
-        values |= render_group("view")
 
     settings = settings_from(values)
     run = cached_run(settings)
@@ -45,22 +53,26 @@ def playground() -> None:
     _STATUS[kind](message)
     _metrics(run)
 
-    style = chart_style()
+    style = chart_style(values["lecture"])
     fig = cached_playground_figure(
         settings, style, values["show_ls"], values["log_loss"], SPEEDS[values["speed"]]
     )
     show_figure(
         fig, alt=_chart_alt(run, message), filename=_filename(settings), key="playground_chart"
     )
+    with st.expander("The run as a table (text alternative to the chart)"):
+        _epoch_table(run)
 
-    inspect, compare = st.tabs(["Step inspector", "Learning-rate race"])
+    inspect, compare, share = st.tabs(["Step inspector", "Learning-rate race", "Share & export"])
     with inspect:
         step_inspector(run)
     with compare:
         race(run, style)
+    with share:
+        _share_and_export(run, values, link.hidden)
 
 
-def _metrics(run) -> None:
+def _metrics(run: Run) -> None:
     h, s, fit = run.history, run.settings, run.fit
     w_col, b_col, loss_col = st.columns(3)
     w_col.metric(
@@ -91,14 +103,75 @@ def _metrics(run) -> None:
     )
 
 
-def _chart_alt(run, status: str) -> str:
+def _epoch_table(run: Run) -> None:
+    h = run.history
+    k = frame_epochs(h.epochs_run, 50)
+    st.dataframe(
+        {"epoch": k, "w": h.w[k], "b": h.b[k], "loss": h.loss[k]},
+        hide_index=True,
+        width="stretch",
+        height=260,
+    )
+    st.caption(
+        f"{len(k)} of {h.epochs_run + 1} epochs shown, evenly spaced; the full history "
+        "is in Share & export."
+    )
+
+
+def _share_and_export(run: Run, values: dict, hidden: frozenset[str]) -> None:
+    query = share_query(values)
+    if hidden:
+        query["hide"] = ",".join(sorted(hidden))
+    base = st.context.url or ""
+    link = base + ("?" + urlencode(query) if query else "")
+    st.markdown(
+        "**Link to this run** — opening it reproduces exactly what you see "
+        "(copy with the button on the right):"
+    )
+    st.code(link, language=None, wrap_lines=True)
+    st.caption(
+        "Teachers: add `hide=noise,seed` (or `noise_hide=true`) to hide controls, "
+        "`preset=NAME` for a scenario, `mode=lecture` for large text."
+    )
+    s = run.settings
+    stem = _filename(s)
+    a, b, c = st.columns(3)
+    a.download_button(
+        "Training history (CSV)",
+        history_csv(run),
+        f"{stem}_history.csv",
+        "text/csv",
+        width="stretch",
+        key="dl_history",
+    )
+    b.download_button(
+        "Data set (CSV)",
+        data_csv(run),
+        f"data_seed{s.seed}_n{s.n_samples}.csv",
+        "text/csv",
+        width="stretch",
+        key="dl_data",
+    )
+    c.download_button(
+        "Python script (NumPy only)",
+        reproduce_script(s),
+        f"{stem}.py",
+        "text/x-python",
+        width="stretch",
+        key="dl_script",
+    )
+    st.caption("The chart's camera icon saves a PNG named after the run.")
+
+
+def _chart_alt(run: Run, status: str) -> str:
     h = run.history
     return (
         f"Four linked charts of gradient descent over {h.epochs_run} epochs at learning "
         f"rate {h.lr:g}: the data with the true, least-squares and fitted lines; the loss "
-        f"per epoch; w and b per epoch; and the path over the loss landscape. {status}"
+        f"per epoch; w and b per epoch; and the path over the loss landscape. {status} "
+        f"Final w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}, loss = {h.final_loss:.4g}."
     )
 
 
-def _filename(s) -> str:
+def _filename(s: Settings) -> str:
     return f"gradient-descent_lr{s.lr:g}_epochs{s.epochs}_seed{s.seed}"

@@ -1,0 +1,92 @@
+"""Downloads: the training history, the data set, and a script that reproduces the run.
+
+Pure functions returning text, so tests can check them without a browser.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from linreg_core import DIVERGENCE_FACTOR
+
+from .compute import Run
+from .params import Settings
+
+__all__ = ["data_csv", "history_csv", "reproduce_script"]
+
+
+def history_csv(run: Run) -> str:
+    """One row per epoch: the parameters after it and the loss at them (epoch 0 is the start)."""
+    h = run.history
+    table = np.column_stack([np.arange(h.epochs_run + 1), h.w, h.b, h.loss])
+    out = io.StringIO()
+    np.savetxt(
+        out,
+        table,
+        delimiter=",",
+        fmt=["%d", "%.10g", "%.10g", "%.10g"],
+        header="epoch,w,b,loss",
+        comments="",
+    )
+    return out.getvalue()
+
+
+def data_csv(run: Run) -> str:
+    """The data set: one row per point."""
+    out = io.StringIO()
+    np.savetxt(out, run.data.xy.T, delimiter=",", fmt="%.17g", header="x,y", comments="")
+    return out.getvalue()
+
+
+_SCRIPT = '''"""Reproduce a run of the gradient-descent playground with NumPy alone.
+
+Settings: true w = {true_w!r}, true b = {true_b!r}, noise = {noise!r}, samples = {n_samples},
+seed = {seed}, learning rate = {lr!r}, epochs = {epochs}, start = ({w0!r}, {b0!r}).
+"""
+
+import numpy as np
+
+# 1. The data: x uniform on [-5, 5), then Gaussian noise, from one seeded generator.
+rng = np.random.RandomState({seed})
+x = rng.uniform(-5.0, 5.0, {n_samples})
+y = {true_w!r} * x + {true_b!r} + rng.normal(0.0, {noise!r}, {n_samples})
+
+# 2. Gradient descent on the mean squared error.
+w, b, lr = {w0!r}, {b0!r}, {lr!r}
+limit = None
+for epoch in range({epochs}):
+    y_pred = w * x + b                          # forward pass
+    loss = np.mean((y - y_pred) ** 2)           # loss
+    dw = np.mean(-2 * x * (y - y_pred))         # backward pass
+    db = np.mean(-2 * (y - y_pred))
+    if limit is None:
+        limit = {factor!r} * max(loss, 1.0)
+    if not loss <= limit:                       # the app stops a diverging run here
+        print(f"diverged at epoch {{epoch}}")
+        break
+    w, b = w - lr * dw, b - lr * db             # update
+    if (epoch + 1) % max(1, {epochs} // 10) == 0:
+        print(f"epoch {{epoch + 1:5d}}: loss = {{loss:.6f}}, w = {{w:.6f}}, b = {{b:.6f}}")
+
+print(f"final w = {{w:.6f}}")
+print(f"final b = {{b:.6f}}")
+'''
+
+
+def reproduce_script(settings: Settings) -> str:
+    """A self-contained Python script (NumPy only) that redoes this run and prints w and b."""
+    s = settings
+    return _SCRIPT.format(
+        true_w=float(s.true_w),
+        true_b=float(s.true_b),
+        noise=float(s.noise),
+        n_samples=int(s.n_samples),
+        seed=int(s.seed),
+        lr=float(s.lr),
+        epochs=int(s.epochs),
+        w0=float(s.w0),
+        b0=float(s.b0),
+        factor=DIVERGENCE_FACTOR,
+    )

@@ -1,0 +1,72 @@
+"""Teacher presets: named scenarios, each a set of control values and what it shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["PRESETS", "Preset"]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named scenario. ``values`` override the defaults of app.params.PARAMS."""
+
+    name: str  # used in the URL: ?preset=NAME
+    title: str
+    shows: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in [
+        Preset(
+            "notebook",
+            "The notebook",
+            "The notebook's run: 100 epochs at lr 0.01 from (0, 0). "
+            "w is nearly there; b is still climbing.",
+        ),
+        Preset(
+            "too-small",
+            "Learning rate too small",
+            "lr 0.001: each step is tiny, and after 100 epochs the line has barely started to fit.",
+            {"lr": 0.001},
+        ),
+        Preset(
+            "diverges",
+            "Too large: diverges",
+            "lr 0.5, above this data's stability limit: "
+            "every step overshoots further and the loss explodes within a few epochs.",
+            {"lr": 0.5},
+        ),
+        Preset(
+            "oscillating",
+            "Oscillating",
+            "lr 0.1, between the no-overshoot limit and the "
+            "stability limit: the parameters zig-zag across the valley but still converge.",
+            {"lr": 0.1, "epochs": 15},
+        ),
+        Preset(
+            "no-noise",
+            "No noise",
+            "σ = 0: the points lie on the true line, so gradient "
+            "descent can find the true w and b exactly.",
+            {"noise": 0.0, "epochs": 2000},
+        ),
+        Preset(
+            "many-samples",
+            "Many samples",
+            "10,000 points: the least-squares line sits "
+            "almost on the true line, and training costs no more than with 100.",
+            {"n_samples": 10000, "epochs": 1000},
+        ),
+        Preset(
+            "far-start",
+            "Far start",
+            "Start at w = −8, b = 9: the path first runs down the "
+            "steep side of the valley, then crawls along its floor.",
+            {"w0": -8.0, "b0": 9.0, "lr": 0.05, "epochs": 800},
+        ),
+    ]
+}

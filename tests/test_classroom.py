@@ -1,0 +1,181 @@
+"""Classroom features: links, presets, hidden controls, lecture mode, exports."""
+
+import csv
+import io
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+
+from app.charts import ChartStyle, playground_figure
+from app.compute import run
+from app.export import data_csv, history_csv, reproduce_script
+from app.params import PARAMS, Settings, defaults, settings_from, share_query
+from app.presets import PRESETS
+from app.query import parse_query
+from linreg_core import RunState
+from tests.test_app import start
+
+# --- Links ----------------------------------------------------------------------------------
+
+valid_values = st.fixed_dictionaries(
+    {
+        key: (
+            st.booleans()
+            if isinstance(p.default, bool)
+            else st.sampled_from(p.options)
+            if p.options is not None
+            else st.integers(int(p.lo), int(p.hi))
+            if p.integer
+            else st.integers(round(p.lo / p.step), round(p.hi / p.step)).map(
+                lambda i, step=p.step: round(i * step, 10)
+            )
+        )
+        for key, p in PARAMS.items()
+    }
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=valid_values)
+def test_share_link_round_trips(values):
+    link = parse_query(share_query(values))
+    assert link.values == values
+    assert link.notices == ()
+
+
+def test_default_run_has_an_empty_link():
+    assert share_query(defaults()) == {}
+
+
+def test_link_flags():
+    link = parse_query(
+        {
+            "preset": "diverges",
+            "mode": "lecture",
+            "hide": "noise,train",
+            "seed_hide": "true",
+            "epochs": "50",
+        }
+    )
+    assert link.values["lr"] == 0.5 and link.values["epochs"] == 50  # the link beats the preset
+    assert link.values["lecture"] is True
+    assert link.hidden == {"noise", "seed", "lr", "epochs", "w0", "b0"}
+    assert link.notices == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "fragment"),
+    [
+        ({"preset": "warp-speed"}, "Unknown preset"),
+        ({"mode": "disco"}, "Unknown mode"),
+        ({"hide": "everything"}, "Cannot hide"),
+        ({"colour": "red"}, "Ignored unknown link parameters"),
+    ],
+)
+def test_bad_link_flags_are_reported(query, fragment):
+    link = parse_query(query)
+    assert any(fragment in n for n in link.notices)
+    assert link.values == defaults()
+
+
+# --- Presets ---------------------------------------------------------------------------------
+
+
+def preset_run(name):
+    return run(settings_from(defaults() | PRESETS[name].values))
+
+
+def test_presets_do_what_they_promise():
+    assert preset_run("notebook").settings == Settings()
+    assert preset_run("too-small").diagnosis.gap_left > 0.5
+    assert preset_run("diverges").diagnosis.state is RunState.DIVERGED
+    assert preset_run("oscillating").diagnosis.state is RunState.OSCILLATING
+    no_noise = preset_run("no-noise")
+    assert no_noise.diagnosis.state is RunState.CONVERGED
+    assert_allclose([no_noise.history.w[-1], no_noise.history.b[-1]], [1.5, 2.0], atol=1e-3)
+    many = preset_run("many-samples")
+    assert abs(many.fit.w - 1.5) < 0.02 and abs(many.fit.b - 2.0) < 0.05
+    far = preset_run("far-start")
+    assert far.diagnosis.state is RunState.CONVERGED and far.history.w[0] == -8.0
+
+
+def test_presets_are_within_the_controls_ranges():
+    for preset in PRESETS.values():
+        assert parse_query({"preset": preset.name}).notices == ()
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_each_preset_link_loads_in_the_app(name):
+    at = start(preset=name)
+    assert not at.exception
+    expected = preset_run(name)
+    assert at.metric[0].value == f"{expected.history.w[-1]:.4f}"
+
+
+def test_picking_a_preset_and_reset():
+    at = start()
+    at.selectbox(key="preset_choice").set_value("diverges").run()
+    assert at.select_slider(key="lr").value == 0.5
+    assert len(at.error) == 1
+    at.button(key="reset").click().run()
+    assert at.select_slider(key="lr").value == 0.01
+    assert not at.exception
+
+
+def test_hidden_controls_are_not_drawn_but_still_apply():
+    at = start(hide="noise", lr_hide="true", lr="0.5")
+    keys = {w.key for kind in ("slider", "select_slider") for w in getattr(at.sidebar, kind)}
+    assert "noise" not in keys and "lr" not in keys and "epochs" in keys
+    assert len(at.error) == 1  # lr 0.5 from the link still diverges
+
+
+def test_lecture_mode_from_the_link():
+    at = start(mode="lecture")
+    assert at.toggle(key="lecture").value is True
+    spec = at.get("plotly_chart")[0].proto.spec
+    assert '"size":20' in spec.replace(" ", "")
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+def test_history_csv_equals_the_history():
+    r = run(Settings())
+    rows = list(csv.DictReader(io.StringIO(history_csv(r))))
+    assert len(rows) == r.history.epochs_run + 1
+    assert_allclose([float(row["w"]) for row in rows], r.history.w, rtol=1e-9)
+    assert_allclose([float(row["loss"]) for row in rows], r.history.loss, rtol=1e-9)
+
+
+def test_data_csv_equals_the_data():
+    r = run(Settings(n_samples=20))
+    table = np.loadtxt(io.StringIO(data_csv(r)), delimiter=",", skiprows=1)
+    assert np.array_equal(table.T, r.data.xy)
+
+
+@pytest.mark.parametrize(
+    "s", [Settings(), Settings(lr=0.5), Settings(noise=0.0, seed=7, w0=-3.0, epochs=250)]
+)
+def test_exported_script_prints_the_apps_final_parameters(tmp_path, s):
+    path = tmp_path / "run.py"
+    path.write_text(reproduce_script(s))
+    out = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    lines = dict(line.split(" = ") for line in out.splitlines() if line.startswith("final"))
+    h = run(s).history
+    assert float(lines["final w"]) == pytest.approx(float(h.w[-1]), rel=1e-6, abs=1e-6)
+    assert float(lines["final b"]) == pytest.approx(float(h.b[-1]), rel=1e-6, abs=1e-6)
+    assert ("diverged at epoch" in out) == (h.diverged_at is not None)
+
+
+def test_lecture_style_is_large():
+    fig = playground_figure(run(Settings()), style=ChartStyle.lecture())
+    layout = fig["layout"]
+    assert layout["font"]["size"] >= 20
+    assert all(layout[a]["tickfont"]["size"] >= 20 for a in layout if a.startswith("xaxis"))
