@@ -514,11 +514,8 @@ def playground_figure(
     }
     for name, axis in axes.items():
         layout[name].update(axis)
-    if loss_log:  # label whole decades only when there are several, else 1-2-5
-        decades = axes["yaxis2"]["range"][1] - axes["yaxis2"]["range"][0]
-        layout["yaxis2"].update(
-            dtick=max(1, math.ceil(decades / 6)) if decades > 2 else "D2", exponentformat="power"
-        )
+    if loss_log:
+        layout["yaxis2"].update(_log_ticks(*axes["yaxis2"]["range"]))
     _style_layout(layout, style, legend_y=-0.24)
     layout.update(
         height=style.height,
@@ -529,6 +526,20 @@ def playground_figure(
     frame_ms = max(16, round(1000 * seconds / max(len(frames_at) - 1, 1)))
     layout.update(_animation_controls(frames_at, frame_ms, style))
     return {"data": data, "layout": layout, "frames": frames}
+
+
+def _log_ticks(lo: float, hi: float) -> dict:
+    """Tick marks for a log axis spanning 10**lo to 10**hi, all labels the same size.
+
+    A few decades: 1, 2, 5 in each decade. Many: whole powers of ten, thinned to about six.
+    """
+    decades = hi - lo
+    if decades > 2.5:
+        step = max(1, math.ceil(decades / 6))
+        return {"dtick": step, "exponentformat": "power"}
+    values = [m * 10.0**e for e in range(math.floor(lo), math.ceil(hi) + 1) for m in (1, 2, 5)]
+    values = [v for v in values if lo <= math.log10(v) <= hi]
+    return {"tickmode": "array", "tickvals": values, "ticktext": [f"{v:g}" for v in values]}
 
 
 def _rounded(values: np.ndarray, digits: int = 5) -> list[float]:

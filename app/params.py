@@ -83,7 +83,9 @@ class Param:
             return nearest, f"{self.label}: {_show(value)} is not offered, using {nearest}"
         clamped = min(max(number, self.lo), self.hi)
         if self.integer:
-            clamped = round(clamped)
+            # Truncate, as Streamlit's int widgets parse a URL's "4.7" (the URL value wins
+            # over session state on the first run, so rounding would differ from it).
+            clamped = int(clamped)
         elif self.step:
             clamped = round(round(clamped / self.step) * self.step, 10)
         if clamped != number:

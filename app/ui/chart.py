@@ -47,7 +47,8 @@ _LECTURE_CSS = """<style>
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stWidgetLabel"] p,
 .stApp [data-testid="stSliderThumbValue"], .stApp [data-testid="stSliderTickBar"] div,
 .stApp button p, .stApp [data-testid="stAlertContentInfo"] p { font-size: 22px !important; }
-.stApp [data-testid="stMetricValue"] { font-size: 44px !important; }
+.stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] p,
+.stApp [data-testid="stMetricValue"] div { font-size: 44px !important; }
 .stApp h1 { font-size: 48px !important; }
 .stApp h2, .stApp h3 { font-size: 32px !important; }
 </style>"""

@@ -68,12 +68,12 @@ def _reset() -> None:
 
 def reset_button() -> None:
     st.button(
-        "Reset to the notebook's settings",
+        "Reset",
         key="reset",
         on_click=_reset,
         width="stretch",
         shortcut="Alt+D",
-        help="Every data and training control back to its default (Alt+D).",
+        help="Every data and training control back to the notebook's settings (Alt+D).",
     )
 
 

@@ -79,21 +79,24 @@ def _metrics(run: Run) -> None:
         "w after training",
         f"{h.w[-1]:.4f}",
         help=f"True w = {s.true_w:g}; least-squares w = {fit.w:.4f}.",
-        delta=f"{h.w[-1] - fit.w:+.4f} from least squares",
+        delta=f"best fit {fit.w:.4f}",
+        delta_arrow="off",
         delta_color="off",
     )
     b_col.metric(
         "b after training",
         f"{h.b[-1]:.4f}",
         help=f"True b = {s.true_b:g}; least-squares b = {fit.b:.4f}.",
-        delta=f"{h.b[-1] - fit.b:+.4f} from least squares",
+        delta=f"best fit {fit.b:.4f}",
+        delta_arrow="off",
         delta_color="off",
     )
     loss_col.metric(
         "Loss (MSE)",
         f"{h.final_loss:.4g}",
         help=f"The least-squares loss {fit.loss:.4f} is the lowest any line can get.",
-        delta=f"floor {fit.loss:.4f}",
+        delta=f"best fit {fit.loss:.4f}",
+        delta_arrow="off",
         delta_color="off",
     )
     st.caption(

@@ -1,0 +1,79 @@
+"""Classroom features in Chromium: link round trip, lecture-mode sizes, accessibility scan."""
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def metrics(page):
+    return page.locator("[data-testid=stMetricValue]").all_inner_texts()
+
+
+def test_copied_link_reproduces_the_run(page, app_server, browser):
+    open_app(page, app_server)
+    group = page.locator("[data-testid=stSidebar] [role=group][aria-label='Noise σ']")
+    group.locator("input[type=range]").first.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowLeft")
+    wait_for_rerun(page)
+    group = page.locator("[data-testid=stSidebar] [role=group][aria-label='Epochs']")
+    group.locator("input[type=range]").first.focus()
+    page.keyboard.press("End")
+    wait_for_rerun(page)
+    expect(page.get_by_text("Converged").first).to_be_visible(timeout=15_000)
+    shown = metrics(page)
+    page.get_by_role("tab", name="Share & export").click()
+    link = page.locator("[data-testid=stCode] code").first.inner_text().strip()
+    assert "noise=1" in link and "epochs=5000" in link
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    try:
+        fresh.goto(link)
+        fresh.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+        fresh.wait_for_selector("[data-testid=stMetricValue]")
+        assert metrics(fresh) == shown
+        assert_no_exception(fresh)
+    finally:
+        fresh.context.close()
+
+
+def test_lecture_mode_is_legible_from_the_back(page, app_server):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_app(page, app_server, "mode=lecture")
+    page.wait_for_selector(".js-plotly-plot .xtick text")
+    body = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.stApp [data-testid=stMarkdownContainer] p, .stApp [data-testid=stCaptionContainer]'))
+        .filter(e => e.offsetParent !== null && e.textContent.trim())
+        .map(e => parseFloat(getComputedStyle(e).fontSize))""")
+    ticks = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.js-plotly-plot .xtick text, .js-plotly-plot .ytick text'))
+        .map(e => parseFloat(e.style.fontSize || getComputedStyle(e).fontSize))""")
+    assert body and min(body) >= 20, body
+    assert ticks and min(ticks) >= 20, ticks
+    page.screenshot(path="test-artifacts/lecture-mode.png")
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.slice(0, 3).map(n => n.target)}));
+    }""")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("path", ["", "lesson"])
+def test_axe_finds_no_serious_violations(page, app_server, path):
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (bash .ci/run does)")
+    open_app(page, app_server.rstrip("/") + "/" + path if path else app_server)
+    page.wait_for_timeout(500)
+    serious = axe_violations(page)
+    assert serious == [], json.dumps(serious, indent=1)
