@@ -37,6 +37,7 @@ def test_default_page_renders_the_notebook_run():
     assert "Still converging" in status(at)
     assert [m.value for m in at.metric] == ["1.4206", "1.7024", "1.89"]
     assert any("Stable below lr ≈ 0.113" in c.value for c in at.sidebar.caption)
+    assert len(at.get("plotly_chart")) == 1  # the race tab is closed, so its chart is not drawn
 
 
 def test_every_control_has_its_widget_and_help():
@@ -122,7 +123,9 @@ def test_step_inspector_shows_the_cores_step():
 
 
 def test_race_includes_current_rate_and_marks_divergence():
-    at = start()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["tab"] = "Learning-rate race"
+    at.run()
     figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     race = figs[1]
     names = [t.get("name", "") for t in race["data"]]

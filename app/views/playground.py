@@ -63,13 +63,20 @@ def playground() -> None:
     with st.expander("The run as a table (text alternative to the chart)"):
         _epoch_table(run)
 
-    inspect, compare, share = st.tabs(["Step inspector", "Learning-rate race", "Share & export"])
-    with inspect:
-        step_inspector(run)
-    with compare:
-        race(run, style)
-    with share:
-        _share_and_export(run, values, link.hidden)
+    # Only the open tab is drawn: a hidden race chart would still cost the browser a redraw
+    # on every slider change.
+    inspect, compare, share = st.tabs(
+        ["Step inspector", "Learning-rate race", "Share & export"], key="tab", on_change="rerun"
+    )
+    if inspect.open:
+        with inspect:
+            step_inspector(run)
+    if compare.open:
+        with compare:
+            race(run, style)
+    if share.open:
+        with share:
+            _share_and_export(run, values, link.hidden)
 
 
 def _metrics(run: Run) -> None:

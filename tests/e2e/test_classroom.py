@@ -29,6 +29,7 @@ def test_copied_link_reproduces_the_run(page, app_server, browser):
     expect(page.get_by_text("Converged").first).to_be_visible(timeout=15_000)
     shown = metrics(page)
     page.get_by_role("tab", name="Share & export").click()
+    wait_for_rerun(page)
     link = page.locator("[data-testid=stCode] code").first.inner_text().strip()
     assert "noise=1" in link and "epochs=5000" in link
 
