@@ -14,7 +14,9 @@ from app.views.playground import playground
 
 st.set_page_config(page_title="Gradient descent playground", page_icon="📉", layout="wide")
 pages = [
-    st.Page(playground, title="Playground", icon="🎛️", url_path="playground", default=True),
-    st.Page(lesson, title="Lesson", icon="🎓", url_path="lesson"),
+    st.Page(
+        playground, title="Playground", icon=":material/tune:", url_path="playground", default=True
+    ),
+    st.Page(lesson, title="Lesson", icon=":material/school:", url_path="lesson"),
 ]
 st.navigation(pages).run()

@@ -76,7 +76,7 @@ def lesson() -> None:
     else:
         _compare(step, f)
         _REVEAL[k](run, race, f)
-        st.info(step.why.format_map(f), icon="💡")
+        st.info(step.why.format_map(f), icon=":material/lightbulb:")
     _nav(k, step)
 
 
@@ -127,7 +127,7 @@ def _compare(step: Step, f: dict) -> None:
         said = st.session_state[_answer_key(q)]
         truth = _correct(q, f)
         if q.choices:
-            verdict = "✅ Right" if said == truth else "❌ Not this time"
+            verdict = ":green[**Right**]" if said == truth else ":orange[**Not this time**]"
         else:
             verdict = grade_number(said, f["dw0"])
             said = f"{said:.4f}"
