@@ -79,7 +79,8 @@ STEPS: tuple[Step, ...] = (
     Step(
         title="Make some data",
         intro=(
-            "We invent the answer first, so we can check the model against it later: {n} points whose "
+            "We invent the answer first, so we can check the model against it later: {n} "
+            "points whose "
             "x is drawn evenly between −5 and 5, and whose y is {true_w:g}·x + {true_b:g} plus "
             "a random wobble with standard deviation {noise:g}. Gradient descent will only ever "
             "see the points, never the recipe."
