@@ -516,10 +516,10 @@ def playground_figure(
         layout[name].update(axis)
     if loss_log:
         layout["yaxis2"].update(_log_ticks(*axes["yaxis2"]["range"]))
-    _style_layout(layout, style, legend_y=-0.24)
+    _style_layout(layout, style, legend_y=-0.27)
     layout.update(
         height=style.height,
-        margin={"l": 60, "r": 20, "t": 40, "b": 190},
+        margin={"l": 60, "r": 20, "t": 40, "b": 210},
         hovermode="closest",
         uirevision="playground",
     )
@@ -604,7 +604,7 @@ def _animation_controls(frames_at: np.ndarray, frame_ms: int, style: ChartStyle)
                 "direction": "left",
                 "showactive": False,
                 "x": 0.0,
-                "y": -0.12,
+                "y": -0.15,
                 "xanchor": "left",
                 "yanchor": "top",
                 "pad": {"r": 10, "t": 0},
@@ -620,7 +620,7 @@ def _animation_controls(frames_at: np.ndarray, frame_ms: int, style: ChartStyle)
                 "active": 0,
                 "x": 0.22,
                 "len": 0.78,
-                "y": -0.09,
+                "y": -0.12,
                 "yanchor": "top",
                 "pad": {"t": 0, "b": 0},
                 "font": font,

@@ -35,9 +35,13 @@ def status_message(run: Run) -> tuple[str, str]:
             "last. Training stopped once the loss exploded; lower the learning rate."
         )
     if d.state is RunState.CONVERGED:
+        where = (
+            "at the least-squares optimum, to six digits"
+            if d.distance < 1e-6
+            else f"within {100 * d.distance:.2g} % of the least-squares optimum"
+        )
         return "success", (
-            f"Converged: after {h.epochs_run} epochs, w and b are within "
-            f"{100 * d.distance:.2g} % of the least-squares optimum (the tolerance is "
+            f"Converged: after {h.epochs_run} epochs, w and b are {where} (the tolerance is "
             f"{100 * CONVERGED_TOL:g} %)."
         )
     left = f"{100 * d.gap_left:.0f} % of the distance from the start to the optimum is left"
