@@ -7,6 +7,7 @@ this table, so a range or a default is written down exactly once.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,20 +87,26 @@ class Param:
             # Truncate, as Streamlit's int widgets parse a URL's "4.7" (the URL value wins
             # over session state on the first run, so rounding would differ from it).
             clamped = int(clamped)
-        elif self.step:
-            clamped = round(round(clamped / self.step) * self.step, 10)
+        # A float between slider steps is kept as it is: Streamlit's slider takes an
+        # in-range URL value unchanged on the first run, so snapping here would disagree.
         if clamped != number:
             return (
                 clamped,
-                f"{self.label}: {_show(value)} is outside {self.lo}…{self.hi} or "
-                f"between steps, using {clamped}",
+                f"{self.label}: {_show(value)} is outside {self.lo}…{self.hi}, using {clamped}",
             )
         return clamped, None
 
 
 def _show(value: Any, limit: int = 40) -> str:
+    """A value from a link, quoted, cut short, and as a Markdown code span, for a notice.
+
+    Notices are shown as Markdown: inside a code span a link's text can never become a
+    link, an image, a bare-URL autolink, a colour or a formula on the page.
+    """
     text = str(value)
-    return repr(text if len(text) <= limit else text[:limit] + "…")
+    shown = repr(text if len(text) <= limit else text[:limit] + "…")  # quotes; no newlines
+    fence = "`" * (max(map(len, re.findall("`+", shown)), default=0) + 1)
+    return f"{fence}{shown}{fence}"
 
 
 def _to_number(value: Any) -> float | None:
@@ -302,7 +309,9 @@ class Settings:
 
 def settings_from(values: Mapping[str, Any]) -> Settings:
     """The run part of a full set of control values."""
-    return Settings(**{name: values[name] for name in Settings.__dataclass_fields__})
+    run = {name: values[name] for name in Settings.__dataclass_fields__}
+    run["seed"] = int(run["seed"])  # the seed's widget holds a float (see ui.controls)
+    return Settings(**run)
 
 
 def share_query(values: Mapping[str, Any]) -> dict[str, str]:

@@ -100,6 +100,8 @@ def make_dataset(
         raise ValueError(f"noise_std must be >= 0, got {noise_std}")
     if not x_min < x_max:
         raise ValueError(f"x_min must be below x_max, got x_min={x_min}, x_max={x_max}")
+    if not math.isfinite(x_max - x_min):  # NumPy's uniform() would raise OverflowError
+        raise ValueError(f"the x range is too large: x_max - x_min overflows, got {x_min}, {x_max}")
     if isinstance(seed, bool) or int(seed) != seed or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be a whole number in [0, 2**32), got {seed!r}")
 

@@ -125,15 +125,20 @@ def sufficient_stats(data: Dataset) -> SufficientStats:
     n = x.shape[0]
     # Plain BLAS dot products read the data at full speed; np.sum is about
     # half as fast, so the sums are also dot products (see _blas_sum).
-    sx, sy = _blas_sum(x), _blas_sum(y)
-    sxx, sxy, syy = float(x @ x), float(x @ y), float(y @ y)
-    x_mean, y_mean = sx / n, sy / n
-    var_x = sxx / n - x_mean * x_mean
-    var_y = syy / n - y_mean * y_mean
-    cov_xy = sxy / n - x_mean * y_mean
-    if var_x < _CANCELLATION_RATIO * sxx / n or var_y < _CANCELLATION_RATIO * syy / n:
-        u, v = x - x_mean, y - y_mean  # (n,) centred
-        var_x, cov_xy, var_y = float(u @ u) / n, float(u @ v) / n, float(v @ v) / n
+    # Data near 1e154 or beyond overflows when squared: that is reported below as a
+    # ValueError, not as RuntimeWarnings and NaN moments.
+    with np.errstate(over="ignore", invalid="ignore"):
+        sx, sy = _blas_sum(x), _blas_sum(y)
+        sxx, sxy, syy = float(x @ x), float(x @ y), float(y @ y)
+        x_mean, y_mean = sx / n, sy / n
+        var_x = sxx / n - x_mean * x_mean
+        var_y = syy / n - y_mean * y_mean
+        cov_xy = sxy / n - x_mean * y_mean
+        if var_x < _CANCELLATION_RATIO * sxx / n or var_y < _CANCELLATION_RATIO * syy / n:
+            u, v = x - x_mean, y - y_mean  # (n,) centred
+            var_x, cov_xy, var_y = float(u @ u) / n, float(u @ v) / n, float(v @ v) / n
+    if not np.isfinite([x_mean, y_mean, var_x, cov_xy, var_y]).all():
+        raise ValueError("the data is too large: its squares overflow float64")
     return SufficientStats(
         n=int(n),
         x_mean=x_mean,

@@ -79,7 +79,9 @@ def _history(lr: float, epochs: int, w, b, loss) -> History:
     if not math.isfinite(loss[0]):
         raise ValueError("the loss at the starting point is not finite: the data is too large")
     limit = DIVERGENCE_FACTOR * max(float(loss[0]), 1.0)
-    bad = ~(loss <= limit)  # also flags NaN
+    # ``limit`` is inf when the start loss is huge (> 1.8e296): then an inf loss must be
+    # flagged too, or the run would keep inf values and never be marked diverged.
+    bad = ~(np.isfinite(loss) & (loss <= limit))  # also flags NaN
     diverged_at = None
     if bad.any():
         diverged_at = int(np.argmax(bad))

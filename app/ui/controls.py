@@ -89,7 +89,14 @@ def widget(param: Param, *, disabled: bool = False) -> Any:
             param.label, param.options, format_func=lambda v: f"{v:g}", **common
         )
     if param.key == "seed":
-        return st.number_input(param.label, int(param.lo), int(param.hi), step=1, **common)
+        # A float widget shown as a whole number: Streamlit 1.67's integer number_input
+        # crashes on ?seed=inf in the link (int(inf)) before the app can step in, while
+        # its float path rejects non-finite values and falls back to the state below.
+        st.session_state[param.key] = float(st.session_state[param.key])
+        value = st.number_input(
+            param.label, float(param.lo), float(param.hi), step=1.0, format="%d", **common
+        )
+        return int(value)
     if param.integer:
         return st.slider(
             param.label, int(param.lo), int(param.hi), step=int(param.step or 1), **common
@@ -98,7 +105,7 @@ def widget(param: Param, *, disabled: bool = False) -> Any:
 
 
 def _new_seed() -> None:
-    st.session_state["seed"] = secrets.randbelow(int(PARAMS["seed"].hi) + 1)
+    st.session_state["seed"] = float(secrets.randbelow(int(PARAMS["seed"].hi) + 1))
 
 
 def render_group(group: str, *, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:

@@ -43,13 +43,17 @@ def step_inspector(run: Run) -> None:
         help="The step after (Alt+Right)",
         shortcut="Alt+Right",
     )
-    k = pick.slider(
-        "Epoch to inspect",
-        0,
-        last,
-        key=_KEY,
-        help="Each epoch is one step: forward pass, loss, backward pass, update.",
-    )
+    if last == 0:  # a one-step run: nothing to choose (a slider needs min < max)
+        pick.markdown("Epoch to inspect: **0**, the only step of this run.")
+        k = 0
+    else:
+        k = pick.slider(
+            "Epoch to inspect",
+            0,
+            last,
+            key=_KEY,
+            help="Each epoch is one step: forward pass, loss, backward pass, update.",
+        )
     step = train_step(run.data.x, run.data.y, float(h.w[k]), float(h.b[k]), h.lr)
     x, y = run.data.x[:ROWS], run.data.y[:ROWS]
 

@@ -1,0 +1,189 @@
+"""Security hygiene, read from the source and the config: no raw HTML from users, no code or
+paths from users, safe server settings, exact and current dependency pins."""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP_FILES = sorted((ROOT / "app").rglob("*.py"))
+PYPI_LATEST = Path("/work/.library/env/packages/pypi.tsv")
+
+#: Calls that run code or open files or processes: none belongs in a teaching app.
+FORBIDDEN_BUILTINS = {"eval", "exec", "compile", "__import__", "open", "breakpoint"}
+FORBIDDEN_METHODS = {"import_module", "system", "popen", "execv", "spawnl", "load_module"}
+FORBIDDEN_MODULES = {"subprocess", "pickle", "marshal", "shelve", "ctypes"}
+#: Streamlit calls that put raw HTML into the page.
+HTML_CALLS = {"html"}  # st.html and components.v1.html
+
+
+def _trees() -> list[tuple[Path, ast.Module]]:
+    return [(p, ast.parse(p.read_text(encoding="utf-8"), filename=str(p))) for p in APP_FILES]
+
+
+def _name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _constant_strings(tree: ast.Module) -> set[str]:
+    """Module-level names bound to a string literal (a constant the user cannot change)."""
+    names = set()
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
+def test_app_sources_were_found():
+    assert len(APP_FILES) >= 10
+
+
+def test_no_unsafe_html_or_javascript_flags():
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path, tree in _trees()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.keyword)
+        and node.arg in {"unsafe_allow_html", "unsafe_allow_javascript"}
+        and not (isinstance(node.value, ast.Constant) and node.value.value is False)
+    ]
+    assert not found, f"unsafe_allow_html/javascript used at {found}"
+
+
+def test_raw_html_is_only_ever_a_constant():
+    bad = []
+    for path, tree in _trees():
+        constants = _constant_strings(tree)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and _name(node.func) in HTML_CALLS and node.args):
+                continue
+            body = node.args[0]
+            literal = isinstance(body, ast.Constant) and isinstance(body.value, str)
+            if not (literal or (isinstance(body, ast.Name) and body.id in constants)):
+                bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not bad, f"html() with a non-constant body at {bad}"
+
+
+def test_no_code_execution_file_access_or_processes():
+    calls = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {_name(node.func)}()"
+        for path, tree in _trees()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_BUILTINS)
+            or (isinstance(node.func, ast.Attribute) and node.func.attr in FORBIDDEN_METHODS)
+        )
+    ]
+    imports = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path, tree in _trees()
+        for node in ast.walk(tree)
+        if (
+            isinstance(node, ast.Import)
+            and any(a.name.split(".")[0] in FORBIDDEN_MODULES for a in node.names)
+        )
+        or (
+            isinstance(node, ast.ImportFrom)
+            and (node.module or "").split(".")[0] in FORBIDDEN_MODULES
+        )
+    ]
+    assert not calls and not imports, (calls, imports)
+
+
+def test_files_are_read_only_from_paths_fixed_in_the_source():
+    """Reading a file is fine when its path is built from ``__file__`` and literals only."""
+    bad = []
+    for path, tree in _trees():
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Call)
+                and _name(node.func) in {"read_text", "read_bytes", "open"}
+                and isinstance(node.func, ast.Attribute)
+            ):
+                continue
+            names = {n.id for n in ast.walk(node.func.value) if isinstance(n, ast.Name)}
+            strings = all(
+                isinstance(n.value, str)
+                for n in ast.walk(node.func.value)
+                if isinstance(n, ast.Constant)
+            )
+            if not (names <= {"Path", "__file__"} and strings):
+                bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not bad, f"a file path that is not fixed in the source at {bad}"
+
+
+def test_server_config_is_safe():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["browser"]["gatherUsageStats"] is False
+    # Visitors see no tracebacks (they go to the server log).
+    assert config["client"]["showErrorDetails"] in ("none", "type")
+    assert config["server"].get("enableCORS", True) is True
+
+
+def _requirements(name: str) -> dict[str, str]:
+    """``package -> specifier`` of a requirements file (comments and ``-r`` lines skipped)."""
+    specs = {}
+    for line in (ROOT / name).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("-"):
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*(.*)", line)
+        assert match, f"unparsed requirement line {line!r} in {name}"
+        specs[match.group(1).lower()] = match.group(2).replace(" ", "")
+    return specs
+
+
+def _pinned() -> dict[str, str]:
+    return _requirements("requirements.txt") | _requirements("requirements-dev.txt")
+
+
+def test_dependencies_are_pinned_exactly_except_numpy():
+    for package, spec in _pinned().items():
+        if package == "numpy":
+            assert re.fullmatch(r">=[\d.]+,<[\d.]+", spec), spec  # a bounded range
+        else:
+            assert re.fullmatch(r"==[\w.]+", spec), f"{package}{spec} is not an exact pin"
+
+
+def _latest_versions() -> dict[str, str]:
+    latest = {}
+    with PYPI_LATEST.open(encoding="utf-8") as table:
+        header = table.readline().rstrip("\n").split("\t")
+        assert header[:2] == ["name", "version"], header
+        for line in table:
+            name, version = line.split("\t", 2)[:2]
+            latest[name.lower()] = version
+    return latest
+
+
+@pytest.mark.skipif(not PYPI_LATEST.is_file(), reason=f"{PYPI_LATEST} (latest versions) absent")
+def test_pins_are_the_newest_releases():
+    latest = _latest_versions()
+    stale = []
+    for package, spec in _pinned().items():
+        newest = latest.get(package)
+        assert newest, f"{package} is not in {PYPI_LATEST}"
+        if spec.startswith("=="):
+            if spec[2:] != newest:
+                stale.append(f"{package}: pinned {spec[2:]}, newest {newest}")
+        else:  # numpy's range must admit the newest release
+            lower, upper = re.fullmatch(r">=([\d.]+),<([\d.]+)", spec).groups()
+            as_tuple = lambda v: tuple(int(p) for p in v.split("."))  # noqa: E731
+            if not as_tuple(lower) <= as_tuple(newest) < as_tuple(upper):
+                stale.append(f"{package}: range {spec} excludes the newest {newest}")
+    assert not stale, stale
