@@ -272,7 +272,7 @@ def _takeaways(run: Run, f: dict) -> None:
     st.success(
         "That is the whole notebook. The Playground (top of the sidebar) lets you change "
         "any of these settings and watch what happens.",
-        icon="🎉",
+        icon=":material/celebration:",
     )
 
 
