@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from linreg_core import History
@@ -183,7 +184,10 @@ def _line(x, y, colour: str, width: float, dash: str = "solid", **extra) -> dict
     } | extra
 
 
-def _point(x: float, y: float, name: str, symbol: str, colour: str, size: float) -> dict:
+def _point(
+    x: float, y: float, name: str, symbol: str, colour: str, size: float, outline: str = "white"
+) -> dict:
+    """A marked point on the landscape, outlined so it shows on dark and light levels."""
     return {
         "type": "scatter",
         "mode": "markers",
@@ -195,7 +199,7 @@ def _point(x: float, y: float, name: str, symbol: str, colour: str, size: float)
             "symbol": symbol,
             "size": size,
             "color": colour,
-            "line": {"width": 2, "color": colour},
+            "line": {"width": 1.5, "color": outline},
         },
         "hovertemplate": f"{name}<br>w=%{{x:.3f}}, b=%{{y:.3f}}<extra></extra>",
     }
@@ -217,6 +221,57 @@ def _contour(grid) -> dict:
         "name": "loss landscape",
         "hovertemplate": "w=%{x:.3f}, b=%{y:.3f}<br>loss ≈ 10^%{z:.2f}<extra></extra>",
     }
+
+
+#: Filled loss levels drawn on the landscape, and points on each level's ellipse.
+N_LEVELS = 12
+ELLIPSE_POINTS = 73
+
+
+def _landscape(run: Run) -> list[dict]:
+    """The loss landscape as nested, filled level sets: one scatter trace per level.
+
+    The loss is a quadratic bowl, so every level set ``loss = L`` is an ellipse
+    around the least-squares optimum, with axes along the Hessian's eigenvectors
+    and half-lengths ``sqrt(2 (L - loss_min) / lam)``: exact, and a few hundred
+    numbers instead of a grid. Scatter traces also survive Plotly's frame
+    animation, which removes contour traces from a subplot while Play runs.
+    Levels are spaced evenly in log(loss - loss_min), outermost (darkest) first.
+    When all x are equal the bowl is a flat-bottomed trough (no ellipses), so
+    the grid is drawn as a contour instead.
+    """
+    stats, grid = run.stats, run.grid
+    lam, vecs = np.linalg.eigh(stats.hessian)  # (2,), (2, 2)
+    floor = stats.resid_var
+    top = float(grid.loss.max())
+    if lam[0] <= 1e-12 * lam[1] or not top > floor:
+        return [_contour(grid)]
+    excess = np.geomspace(top - floor, (top - floor) * 1e-4, N_LEVELS)  # (N_LEVELS,)
+    colours = sample_colorscale("Cividis", np.linspace(0.0, 1.0, N_LEVELS).tolist())
+    t = np.linspace(0.0, 2.0 * np.pi, ELLIPSE_POINTS)
+    circle = np.stack([np.cos(t), np.sin(t)])  # (2, ELLIPSE_POINTS)
+    centre = np.array([[stats.w_ls], [stats.b_ls]])
+    traces = []
+    for level, colour in zip(excess, colours, strict=True):
+        half_axes = np.sqrt(2.0 * level / lam)[:, None]  # (2, 1)
+        w, b = centre + vecs @ (half_axes * circle)  # (ELLIPSE_POINTS,) each
+        loss = floor + level
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": _f32(w),
+                "y": _f32(b),
+                "fill": "toself",
+                "fillcolor": colour,
+                "showlegend": False,
+                "line": {"width": 0.6, "color": "rgba(255,255,255,0.45)"},
+                "name": f"loss {loss:.3g}",
+                "hoveron": "fills",
+                "hovertemplate": f"inside: loss below {loss:.4g}<extra></extra>",
+            }
+        )
+    return traces
 
 
 def _drawn_points(run: Run) -> tuple[np.ndarray, np.ndarray]:
@@ -390,9 +445,9 @@ def playground_figure(
                     ),
                 )
             )
-    data.append(_on(3, _contour(run.grid)))
-    data.append(_on(3, _point(s.w0, s.b0, "start", "circle-open", style.ink, ms + 7)))
-    data.append(_on(3, _point(s.true_w, s.true_b, "true (w, b)", "x", PALETTE["true"], ms + 7)))
+    data += [_on(3, trace) for trace in _landscape(run)]
+    data.append(_on(3, _point(s.w0, s.b0, "start", "circle", "white", ms + 5, "#1A1A1A")))
+    data.append(_on(3, _point(s.true_w, s.true_b, "true (w, b)", "x", PALETTE["true"], ms + 9)))
     if show_ls:
         data.append(
             _on(3, _point(fit.w, fit.b, "least-squares optimum", "star", PALETTE["ls"], ms + 9))
@@ -642,10 +697,7 @@ def race_figure(
     The current learning rate is drawn in the playground's model colour;
     a diverged run ends in a cross at the epoch where it blew up.
     """
-    data: list[dict] = [
-        _contour(run.grid)
-        | {"xaxis": "x2", "yaxis": "y2", "hoverinfo": "skip", "hovertemplate": None}
-    ]
+    data: list[dict] = [t | {"xaxis": "x2", "yaxis": "y2"} for t in _landscape(run)]
     others = iter(RACE_COLOURS)
     lw = style.line_width
     for h in histories:

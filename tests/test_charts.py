@@ -2,6 +2,7 @@
 
 import base64
 import json
+from dataclasses import replace
 
 import numpy as np
 import plotly.graph_objects as go
@@ -12,6 +13,7 @@ from numpy.testing import assert_allclose
 from app.charts import (
     MAX_FRAMES,
     MAX_PATH_POINTS,
+    N_LEVELS,
     PANEL_TITLES,
     ChartStyle,
     frame_epochs,
@@ -20,7 +22,7 @@ from app.charts import (
 )
 from app.compute import run
 from app.params import Settings
-from linreg_core import train_many
+from linreg_core import make_dataset, sufficient_stats, train_many
 
 DEFAULT = run(Settings())
 MAXIMUM = run(Settings(n_samples=10000, epochs=5000))
@@ -64,7 +66,30 @@ def test_four_panels_with_their_traces():
         "least-squares loss",
     ):
         assert expected in names
-    assert any(t["type"] == "contour" for t in fig["data"])
+    levels = [t for t in fig["data"] if t.get("fill") == "toself"]
+    assert len(levels) == N_LEVELS and all(t["xaxis"] == "x4" for t in levels)
+
+
+def test_landscape_levels_are_exact_level_sets():
+    fig = playground_figure(DEFAULT)
+    stats = DEFAULT.stats
+    levels = [t for t in fig["data"] if t.get("fill") == "toself"]
+    losses = []
+    for trace in levels:
+        w, b = decode(trace["x"]), decode(trace["y"])
+        loss = np.array([stats.loss(float(wi), float(bi)) for wi, bi in zip(w, b, strict=True)])
+        assert loss.max() - loss.min() <= 1e-4 * loss.mean()  # one level all round
+        losses.append(loss.mean())
+    assert np.all(np.diff(losses) < 0)  # outermost first, so inner levels are drawn on top
+    assert losses[-1] > stats.resid_var
+
+
+def test_landscape_falls_back_to_a_contour_when_x_is_constant():
+    same_x = make_dataset(x_min=3.0, x_max=3.0 + 1e-13, n_samples=20)
+    trough = replace(DEFAULT, data=same_x, stats=sufficient_stats(same_x))
+    fig = playground_figure(trough)
+    go.Figure(fig)
+    assert [t["type"] for t in fig["data"] if t["xaxis"] == "x4"].count("contour") == 1
 
 
 def test_least_squares_toggle_removes_its_traces():

@@ -1,13 +1,28 @@
-"""Showing a figure dict with st.plotly_chart, without re-validating it."""
+"""Showing a figure dict: st.plotly_chart (no re-validation) or the in-place live chart."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from ..charts import ChartStyle
+from ..live_chart import live_plotly_chart
+from ..live_chart.animation_keys import animation_shortcuts
+
+#: How keyed charts are drawn: "plotly_chart" (Streamlit's element, re-mounted when the
+#: figure changes) or "live" (one graph div kept mounted and updated with Plotly.react).
+#: The environment variable GD_CHART_BACKEND overrides it (the benchmark runs both).
+CHART_BACKEND = "plotly_chart"
+BACKENDS = ("plotly_chart", "live")
+
+
+def chart_backend() -> str:
+    """The backend in use: ``GD_CHART_BACKEND`` if set to a known one, else ``CHART_BACKEND``."""
+    backend = os.environ.get("GD_CHART_BACKEND", CHART_BACKEND)
+    return backend if backend in BACKENDS else CHART_BACKEND
 
 
 class _Prebuilt(go.Figure):
@@ -27,12 +42,24 @@ class _Prebuilt(go.Figure):
 
 
 def show_figure(spec: dict[str, Any], *, alt: str, filename: str, key: str | None = None) -> None:
-    """Draw a figure dict full width, with a PNG download named after what it shows."""
+    """Draw a figure dict full width, with a PNG download named after what it shows.
+
+    With the "live" backend a keyed chart stays mounted across reruns and is
+    updated in place; unkeyed charts always use ``st.plotly_chart`` (the live
+    chart needs a stable key to find its graph div again). A keyed figure with
+    ``frames`` also gets keyboard shortcuts for its animation (Alt+P, Alt+, Alt+.).
+    """
     config = {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
     }
-    st.plotly_chart(_Prebuilt(spec), theme=None, config=config, alt=alt, key=key)
+    if key is not None and chart_backend() == "live":
+        height = int(spec.get("layout", {}).get("height") or 450)
+        live_plotly_chart(spec, key=key, height=height, alt=alt, config=config)
+    else:
+        st.plotly_chart(_Prebuilt(spec), theme=None, config=config, alt=alt, key=key)
+    if key is not None and spec.get("frames"):
+        animation_shortcuts(key)
 
 
 def chart_style(lecture: bool = False) -> ChartStyle:
