@@ -132,3 +132,14 @@ def test_race_includes_current_rate_and_marks_divergence():
     assert "lr = 0.01 (current)" in names
     assert any(n.startswith("lr = 0.5: diverged") for n in names)
     assert np.isfinite(decode(race["data"][1]["y"])).all()
+
+
+def test_epoch_table_is_a_text_alternative_to_the_chart():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["table"] = True  # the expander is open
+    at.run()
+    h = run(Settings()).history
+    (table,) = [d for d in at.dataframe if "loss" in d.value.columns]
+    assert table.value["epoch"].iloc[-1] == h.epochs_run
+    assert_allclose(table.value["w"].iloc[-1], h.w[-1])
+    assert len(table.value) <= 50

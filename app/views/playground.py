@@ -60,8 +60,12 @@ def playground() -> None:
     show_figure(
         fig, alt=_chart_alt(run, message), filename=_filename(settings), key="playground_chart"
     )
-    with st.expander("The run as a table (text alternative to the chart)"):
-        _epoch_table(run)
+    table = st.expander(
+        "The run as a table (text alternative to the chart)", key="table", on_change="rerun"
+    )
+    if table.open:  # drawn only when opened: the browser's work on a slider change stays small
+        with table:
+            _epoch_table(run)
 
     # Only the open tab is drawn: a hidden race chart would still cost the browser a redraw
     # on every slider change.
