@@ -89,12 +89,13 @@ def widget(param: Param, *, disabled: bool = False) -> Any:
             param.label, param.options, format_func=lambda v: f"{v:g}", **common
         )
     if param.key == "seed":
-        # A float widget shown as a whole number: Streamlit 1.67's integer number_input
+        # A float widget shown as a whole number ("%.0f": "%d" makes Streamlit log a
+        # warning on every run). Streamlit 1.67's integer number_input
         # crashes on ?seed=inf in the link (int(inf)) before the app can step in, while
         # its float path rejects non-finite values and falls back to the state below.
         st.session_state[param.key] = float(st.session_state[param.key])
         value = st.number_input(
-            param.label, float(param.lo), float(param.hi), step=1.0, format="%d", **common
+            param.label, float(param.lo), float(param.hi), step=1.0, format="%.0f", **common
         )
         return int(value)
     if param.integer:

@@ -62,27 +62,32 @@ def step_inspector(run: Run) -> None:
         f"ŷ = w·x + b for every point (the first {min(ROWS, len(x))} of "
         f"{run.data.n_samples:,} shown)."
     )
-    st.dataframe(
+    # A static table and one formula block: each KaTeX block and data grid is a separate
+    # piece of work for the browser on every slider change.
+    st.table(
         {
-            "x": x,
-            "y": y,
-            "ŷ = w·x + b": step.y_pred[:ROWS],
-            "residual y − ŷ": y - step.y_pred[:ROWS],
-        },
-        hide_index=True,
-        width="stretch",
+            "x": [f"{v:.4f}" for v in x],
+            "y": [f"{v:.4f}" for v in y],
+            "ŷ = w·x + b": [f"{v:.4f}" for v in step.y_pred[:ROWS]],
+            "residual y − ŷ": [f"{v:.4f}" for v in y - step.y_pred[:ROWS]],
+        }
     )
-    st.markdown("**2. Loss**: the mean of the squared residuals.")
-    st.latex(rf"L = \frac{{1}}{{n}}\sum_i (y_i - \hat y_i)^2 = {step.loss:.4f}")
-    st.markdown("**3. Backward pass**: the gradient, by the chain rule. It points uphill.")
-    st.latex(
-        rf"\frac{{\partial L}}{{\partial w}} = \frac{{1}}{{n}}\sum_i -2\,x_i\,(y_i - \hat y_i)"
-        rf" = {step.dw:.4f}"
+    st.markdown(
+        "**2. Loss**: the mean of the squared residuals. **3. Backward pass**: the gradient, "
+        "by the chain rule; it points uphill. **4. Update**: a step downhill, scaled by the "
+        f"learning rate {h.lr:g}."
     )
     st.latex(
-        rf"\frac{{\partial L}}{{\partial b}} = \frac{{1}}{{n}}\sum_i -2\,(y_i - \hat y_i)"
-        rf" = {step.db:.4f}"
+        r"\begin{aligned}"
+        rf"&\text{{2. loss}} & L &= \tfrac{{1}}{{n}}\textstyle\sum_i (y_i - \hat y_i)^2"
+        rf" = {step.loss:.4f} \\"
+        rf"&\text{{3. backward}} & \tfrac{{\partial L}}{{\partial w}} &= \tfrac{{1}}{{n}}"
+        rf"\textstyle\sum_i -2\,x_i\,(y_i - \hat y_i) = {step.dw:.4f} \\"
+        rf"& & \tfrac{{\partial L}}{{\partial b}} &= \tfrac{{1}}{{n}}"
+        rf"\textstyle\sum_i -2\,(y_i - \hat y_i) = {step.db:.4f} \\"
+        rf"&\text{{4. update}} & w &\leftarrow {step.w:.4f} - {h.lr:g} \times ({step.dw:.4f})"
+        rf" = {step.new_w:.4f} \\"
+        rf"& & b &\leftarrow {step.b:.4f} - {h.lr:g} \times ({step.db:.4f})"
+        rf" = {step.new_b:.4f}"
+        r"\end{aligned}"
     )
-    st.markdown(f"**4. Update**: step downhill, scaled by the learning rate {h.lr:g}.")
-    st.latex(rf"w \leftarrow {step.w:.4f} - {h.lr:g} \times ({step.dw:.4f}) = {step.new_w:.4f}")
-    st.latex(rf"b \leftarrow {step.b:.4f} - {h.lr:g} \times ({step.db:.4f}) = {step.new_b:.4f}")

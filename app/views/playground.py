@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -152,7 +153,7 @@ def _share_and_export(run: Run, values: dict, hidden: frozenset[str]) -> None:
     a, b, c = st.columns(3)
     a.download_button(
         "Training history (CSV)",
-        history_csv(run),
+        partial(history_csv, run),  # made only when clicked
         f"{stem}_history.csv",
         "text/csv",
         width="stretch",
@@ -160,7 +161,7 @@ def _share_and_export(run: Run, values: dict, hidden: frozenset[str]) -> None:
     )
     b.download_button(
         "Data set (CSV)",
-        data_csv(run),
+        partial(data_csv, run),
         f"data_seed{s.seed}_n{s.n_samples}.csv",
         "text/csv",
         width="stretch",
@@ -168,7 +169,7 @@ def _share_and_export(run: Run, values: dict, hidden: frozenset[str]) -> None:
     )
     c.download_button(
         "Python script (NumPy only)",
-        reproduce_script(s),
+        partial(reproduce_script, s),
         f"{stem}.py",
         "text/x-python",
         width="stretch",

@@ -78,3 +78,22 @@ def test_axe_finds_no_serious_violations(page, app_server, path):
     page.wait_for_timeout(500)
     serious = axe_violations(page)
     assert serious == [], json.dumps(serious, indent=1)
+
+
+def test_downloads_are_made_on_click(page, app_server):
+    open_app(page, app_server, "lr=0.5")
+    page.get_by_role("tab", name="Share & export").click()
+    wait_for_rerun(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Python script (NumPy only)").click()
+    download = info.value
+    wait_for_rerun(page)  # a click on a download made on demand reruns the script
+    assert download.suggested_filename == "gradient-descent_lr0.5_epochs100_seed42.py"
+    script = Path(download.path()).read_text()
+    assert "np.random.RandomState(42)" in script and "lr = 0.0, 0.0, 0.5" in script
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Training history (CSV)").click()
+    lines = Path(info.value.path()).read_text().splitlines()
+    wait_for_rerun(page)
+    assert lines[0] == "epoch,w,b,loss" and len(lines) == 1 + 8  # diverged at epoch 7
+    assert_no_exception(page)
