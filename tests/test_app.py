@@ -15,9 +15,12 @@ from tests.test_charts import by_name, decode
 APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
 
 
-def start(**query) -> AppTest:
+def start(state: dict | None = None, **query) -> AppTest:
+    """Run the app as opened from a link with ``query``, with session ``state`` set first."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({k: str(v) for k, v in query.items()})
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     return at.run()
 
 
@@ -37,7 +40,8 @@ def test_default_page_renders_the_notebook_run():
     assert "Still converging" in status(at)
     assert [m.value for m in at.metric] == ["1.4206", "1.7024", "1.89"]
     assert any("Stable below lr ≈ 0.113" in c.value for c in at.sidebar.caption)
-    assert len(at.get("plotly_chart")) == 1  # the race tab is closed, so its chart is not drawn
+    assert len(at.get("plotly_chart")) == 1  # the race is closed, so its chart is not drawn
+    assert not at.latex  # nor is the step inspector
 
 
 def test_every_control_has_its_widget_and_help():
@@ -112,7 +116,7 @@ def test_url_values_are_used_and_bad_ones_reported():
 
 
 def test_step_inspector_shows_the_cores_step():
-    at = start()
+    at = start({"inspect_open": True})
     at.slider(key="inspect_epoch").set_value(10).run()
     h = run(Settings()).history
     latex = " ".join(e.body for e in at.latex)
@@ -123,9 +127,7 @@ def test_step_inspector_shows_the_cores_step():
 
 
 def test_race_includes_current_rate_and_marks_divergence():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["tab"] = "Learning-rate race"
-    at.run()
+    at = start({"race_open": True})
     figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     race = figs[1]
     names = [t.get("name", "") for t in race["data"]]

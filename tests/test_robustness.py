@@ -285,7 +285,12 @@ def test_app_every_control_out_of_range(value):
     ids=str,
 )
 def test_app_one_epoch_run(query):
-    assert_renders_sanely(start(query))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
+    at.session_state["inspect_open"] = True  # the step inspector once crashed on one epoch
+    at.run()
+    assert_renders_sanely(at)
+    assert "only step" in " ".join(m.value for m in at.markdown)
 
 
 def test_app_empty_values_are_harmless():

@@ -68,20 +68,26 @@ def playground() -> None:
         with table:
             _epoch_table(run)
 
-    # Only the open tab is drawn: a hidden race chart would still cost the browser a redraw
-    # on every slider change.
-    inspect, compare, share = st.tabs(
-        ["Step inspector", "Learning-rate race", "Share & export"], key="tab", on_change="rerun"
+    # Closed sections cost nothing: each is drawn only while open, so a slider change
+    # redraws just what the learner is looking at.
+    sections = (
+        (
+            "Step inspector: one epoch's forward pass, loss, gradient and update",
+            "inspect",
+            lambda: step_inspector(run),
+        ),
+        ("Learning-rate race: several rates on this data", "race", lambda: race(run, style)),
+        (
+            "Share & export: link to this run, CSV, Python script",
+            "share",
+            lambda: _share_and_export(run, values, link.hidden),
+        ),
     )
-    if inspect.open:
-        with inspect:
-            step_inspector(run)
-    if compare.open:
-        with compare:
-            race(run, style)
-    if share.open:
-        with share:
-            _share_and_export(run, values, link.hidden)
+    for label, key, draw in sections:
+        section = st.expander(label, key=f"{key}_open", on_change="rerun")
+        if section.open:
+            with section:
+                draw()
 
 
 def _metrics(run: Run) -> None:

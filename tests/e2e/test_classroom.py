@@ -28,7 +28,7 @@ def test_copied_link_reproduces_the_run(page, app_server, browser):
     wait_for_rerun(page)
     expect(page.get_by_text("Converged").first).to_be_visible(timeout=15_000)
     shown = metrics(page)
-    page.get_by_role("tab", name="Share & export").click()
+    page.locator("summary", has_text="Share & export").click()
     wait_for_rerun(page)
     link = page.locator("[data-testid=stCode] code").first.inner_text().strip()
     assert "noise=1" in link and "epochs=5000" in link
@@ -82,7 +82,7 @@ def test_axe_finds_no_serious_violations(page, app_server, path):
 
 def test_downloads_are_made_on_click(page, app_server):
     open_app(page, app_server, "lr=0.5")
-    page.get_by_role("tab", name="Share & export").click()
+    page.locator("summary", has_text="Share & export").click()
     wait_for_rerun(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Python script (NumPy only)").click()
