@@ -33,6 +33,7 @@ __all__ = [
     "MAX_FRAMES",
     "PALETTE",
     "ChartStyle",
+    "animation_epochs",
     "data_figure",
     "frame_epochs",
     "playground_figure",
@@ -41,6 +42,9 @@ __all__ = [
 
 #: The animation never has more frames than this; longer runs are sampled evenly.
 MAX_FRAMES = 200
+#: Shortest time a frame is shown: about what headless Chromium needs to draw one of ours
+#: without falling behind, so Play takes the time its speed promises.
+MIN_FRAME_MS = 50
 #: How many points of the path so far each frame carries at most (plus "now").
 MAX_PATH_POINTS = 20
 
@@ -96,6 +100,11 @@ def frame_epochs(epochs_run: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
     if epochs_run + 1 <= max_frames:
         return np.arange(epochs_run + 1)
     return np.unique(np.round(np.linspace(0, epochs_run, max_frames)).astype(int))
+
+
+def animation_epochs(epochs_run: int, seconds: float) -> np.ndarray:
+    """The epochs Play shows in ``seconds``: at most MAX_FRAMES, none shorter than MIN_FRAME_MS."""
+    return frame_epochs(epochs_run, min(MAX_FRAMES, 1 + int(1000 * seconds // MIN_FRAME_MS)))
 
 
 def _f32(values) -> dict[str, str]:
@@ -315,7 +324,7 @@ def playground_figure(
     h, s, fit = run.history, run.settings, run.fit
     lw, ms = style.line_width, style.marker_size
     last = h.epochs_run
-    frames_at = frame_epochs(last)
+    frames_at = animation_epochs(last, seconds)
     x_range, y_range = _fit_range(run)
     xs = [float(v) for v in x_range]
     px, py = _drawn_points(run)
@@ -578,7 +587,7 @@ def playground_figure(
         hovermode="closest",
         uirevision="playground",
     )
-    frame_ms = max(16, round(1000 * seconds / max(len(frames_at) - 1, 1)))
+    frame_ms = max(MIN_FRAME_MS, round(1000 * seconds / max(len(frames_at) - 1, 1)))
     layout.update(_animation_controls(frames_at, frame_ms, style))
     return {"data": data, "layout": layout, "frames": frames}
 

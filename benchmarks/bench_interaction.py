@@ -123,13 +123,13 @@ READY_CHART = (
 )
 
 # While Play runs: requestAnimationFrame callbacks, Plotly frame events, and whether
-# the landscape's contour fill stays drawn. Resolves when the last frame is shown.
+# the landscape's filled levels stay drawn. Resolves when the last frame is shown.
 ANIMATION_JS = """async ([sel, timeoutMs]) => {
   const gd = document.querySelector(sel);
   const nFrames = gd._transitionData._frames.length;
   const frameMs = gd.layout.updatemenus[0].buttons[0].args[1].frame.duration;
-  // coloring "heatmap": the landscape's fill is an <image> under the contour lines
-  const fills = () => gd.querySelectorAll(".cartesianlayer image").length;
+  // the landscape's filled level sets: scatter fills in the fourth panel
+  const fills = () => gd.querySelectorAll(".cartesianlayer .xy4 .fills path").length;
   const fillsBefore = fills();
   let raf = 0, minFills = fillsBefore, running = true;
   const times = [];
@@ -366,7 +366,7 @@ def main() -> None:
             print(f"\nanimation (Play, normal speed)   (load {loadavg()})")
             print(
                 f"{'case':<16}{'backend':<14}{'rAF fps':>8}{'frames/s':>9}{'frames':>7}"
-                f"{'measured s':>11}{'promised s':>11}{'contour fill':>14}"
+                f"{'measured s':>11}{'promised s':>11}{'landscape':>14}"
             )
             for t in targets:
                 if not t.name.startswith("c"):

@@ -13,9 +13,11 @@ from numpy.testing import assert_allclose
 from app.charts import (
     MAX_FRAMES,
     MAX_PATH_POINTS,
+    MIN_FRAME_MS,
     N_LEVELS,
     PANEL_TITLES,
     ChartStyle,
+    animation_epochs,
     frame_epochs,
     playground_figure,
     race_figure,
@@ -109,7 +111,7 @@ def test_frame_count(epochs_run, expected):
 def test_every_frame_moves_every_panel(r):
     fig = playground_figure(r)
     frames = fig["frames"]
-    assert [int(f["name"]) for f in frames] == frame_epochs(r.history.epochs_run).tolist()
+    assert [int(f["name"]) for f in frames] == animation_epochs(r.history.epochs_run, 8.0).tolist()
     panels = {fig["data"][i]["xaxis"] for i in frames[0]["traces"]}
     assert panels == {"x", "x2", "x3", "x4"}
     for frame in frames:
@@ -140,6 +142,16 @@ def test_static_curves_equal_the_core():
     assert_allclose(decode(by_name(fig, "loss")["y"]), h.loss, rtol=1e-6)
     assert_allclose(decode(by_name(fig, "w")["y"]), h.w, rtol=1e-6, atol=1e-7)
     assert_allclose(decode(by_name(fig, "data")["x"]), DEFAULT.data.x, rtol=1e-6)
+
+
+@pytest.mark.parametrize("seconds", [3.0, 8.0, 20.0])
+def test_fast_play_uses_fewer_frames_not_shorter_ones(seconds):
+    fig = playground_figure(MAXIMUM, seconds=seconds)
+    play = fig["layout"]["updatemenus"][0]["buttons"][0]["args"][1]
+    assert play["frame"]["duration"] >= MIN_FRAME_MS
+    assert play["frame"]["duration"] * (len(fig["frames"]) - 1) == pytest.approx(
+        1000 * seconds, rel=0.02
+    )
 
 
 def test_play_takes_the_promised_time():

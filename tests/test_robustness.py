@@ -428,7 +428,7 @@ def test_resource_bounds_are_stated_and_hold():
     assert cache.MAX_RUNS == 32 and cache.MAX_FIGURES == 32
 
     worst = run(Settings(epochs=5000, n_samples=10_000))
-    fig = playground_figure(worst)
+    fig = playground_figure(worst, seconds=20.0)  # the slowest speed has the most frames
     assert len(fig["frames"]) == MAX_FRAMES
     # st.cache_data stores pickles: the bytes a full cache holds at worst.
     run_bytes = len(pickle.dumps(worst))
