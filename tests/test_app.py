@@ -42,6 +42,8 @@ def test_default_page_renders_the_notebook_run():
     assert any("Stable below lr ≈ 0.113" in c.value for c in at.sidebar.caption)
     assert len(at.get("plotly_chart")) == 1  # the race is closed, so its chart is not drawn
     assert not at.latex  # nor is the step inspector
+    keys = " ".join(c.value for c in at.caption)
+    assert all(k in keys for k in ("Alt+P", "Alt+,", "Alt+.", "Alt+D"))
 
 
 def test_every_control_has_its_widget_and_help():
