@@ -62,6 +62,11 @@ def playground() -> None:
     show_figure(
         fig, alt=_chart_alt(run, message), filename=_filename(settings), key="playground_chart"
     )
+    keys = " · ".join(f"**{k}** {what}" for k, what in SHORTCUTS.items())
+    st.caption(
+        f"Keyboard: {keys} · **Alt+D** reset · Tab moves between controls and the arrow keys "
+        "move a slider."
+    )
     table = st.expander(
         "The run as a table (text alternative to the chart)", key="table", on_change="rerun"
     )
