@@ -11,9 +11,9 @@ from ..cache import cached_playground_figure, cached_run
 from ..charts import frame_epochs
 from ..compute import Run
 from ..export import data_csv, history_csv, reproduce_script
+from ..live_chart.animation_keys import SHORTCUTS
 from ..params import SPEEDS, Settings, group_keys, settings_from, share_query
 from ..text import lr_limit_caption, status_message
-from ..live_chart.animation_keys import SHORTCUTS
 from ..ui.chart import apply_lecture_css, chart_style, show_figure
 from ..ui.controls import init_state, preset_picker, render_group, reset_button
 from ..ui.inspector import step_inspector
