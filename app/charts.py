@@ -44,7 +44,7 @@ __all__ = [
 MAX_FRAMES = 200
 #: Shortest time a frame is shown: about what headless Chromium needs to draw one of ours
 #: without falling behind, so Play takes the time its speed promises.
-MIN_FRAME_MS = 50
+MIN_FRAME_MS = 70
 #: How many points of the path so far each frame carries at most (plus "now").
 MAX_PATH_POINTS = 20
 

@@ -109,7 +109,7 @@ def make_dataset(
     n = int(n_samples)
     xy = np.empty((2, n))
     xy[0] = rng.uniform(x_min, x_max, n)
-    noise = rng.normal(0.0, noise_std, n)
+    noise = rng.normal(0.0, noise_std + 0.0, n)  # + 0.0 turns -0.0, which NumPy rejects, into 0.0
     xy[1] = true_w * xy[0] + true_b + noise
     xy.setflags(write=False)
     return Dataset(

@@ -305,3 +305,8 @@ def test_constant_x_has_a_minimum_norm_optimum_and_still_trains():
     (w, b), *_ = np.linalg.lstsq(design, data.y, rcond=None)
     assert_allclose([stats.w_ls, stats.b_ls], [w, b], rtol=1e-6)
     assert_same_run(train(data, 0.01, 300), train_by_steps(data, 0.01, 300))
+
+
+def test_negative_zero_noise_is_zero_noise():
+    data = make_dataset(noise_std=-0.0, n_samples=5)
+    assert np.allclose(data.y, 1.5 * data.x + 2.0)
