@@ -33,7 +33,7 @@ __all__ = [
     "MAX_FRAMES",
     "PALETTE",
     "ChartStyle",
-    "animation_epochs",
+    "animation_plan",
     "data_figure",
     "frame_epochs",
     "playground_figure",
@@ -42,9 +42,11 @@ __all__ = [
 
 #: The animation never has more frames than this; longer runs are sampled evenly.
 MAX_FRAMES = 200
-#: Shortest time a frame is shown: about what headless Chromium needs to draw one of ours
-#: without falling behind, so Play takes the time its speed promises.
-MIN_FRAME_MS = 70
+#: A display frame at 60 Hz. Plotly shows the next animation frame at the first display
+#: frame after its duration has passed, so a frame lasts a whole number of these.
+TICK_MS = 1000 / 60
+#: Shortest time a frame is shown (4 display frames): enough for the browser to draw one.
+MIN_FRAME_MS = 4 * TICK_MS
 #: How many points of the path so far each frame carries at most (plus "now").
 MAX_PATH_POINTS = 20
 
@@ -102,9 +104,24 @@ def frame_epochs(epochs_run: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
     return np.unique(np.round(np.linspace(0, epochs_run, max_frames)).astype(int))
 
 
-def animation_epochs(epochs_run: int, seconds: float) -> np.ndarray:
-    """The epochs Play shows in ``seconds``: at most MAX_FRAMES, none shorter than MIN_FRAME_MS."""
-    return frame_epochs(epochs_run, min(MAX_FRAMES, 1 + int(1000 * seconds // MIN_FRAME_MS)))
+def animation_plan(epochs_run: int, seconds: float) -> tuple[np.ndarray, int]:
+    """Which epochs Play shows, and the frame duration to ask Plotly for, to last ``seconds``.
+
+    Every epoch gets a frame when there are few enough; otherwise the count is
+    chosen so that each frame lasts a whole number of display frames (at least
+    MIN_FRAME_MS), because that is what it will really last. The duration asked
+    for is half a display frame less, so rounding up lands on the intended one.
+    """
+    span_ms = 1000.0 * seconds
+    steps = max(epochs_run, 1)
+    ticks = max(round(MIN_FRAME_MS / TICK_MS), round(span_ms / steps / TICK_MS))
+    n_frames = min(epochs_run + 1, MAX_FRAMES)
+    if span_ms / steps < MIN_FRAME_MS or n_frames < epochs_run + 1:
+        n_frames = min(n_frames, int(span_ms / (ticks * TICK_MS)) + 1)
+    frames_at = frame_epochs(epochs_run, n_frames)
+    frame_ms = span_ms / max(len(frames_at) - 1, 1)
+    ticks = max(round(MIN_FRAME_MS / TICK_MS), round(frame_ms / TICK_MS))
+    return frames_at, round(ticks * TICK_MS - TICK_MS / 2)
 
 
 def _f32(values) -> dict[str, str]:
@@ -324,7 +341,7 @@ def playground_figure(
     h, s, fit = run.history, run.settings, run.fit
     lw, ms = style.line_width, style.marker_size
     last = h.epochs_run
-    frames_at = animation_epochs(last, seconds)
+    frames_at, frame_ms = animation_plan(last, seconds)
     x_range, y_range = _fit_range(run)
     xs = [float(v) for v in x_range]
     px, py = _drawn_points(run)
@@ -587,7 +604,6 @@ def playground_figure(
         hovermode="closest",
         uirevision="playground",
     )
-    frame_ms = max(MIN_FRAME_MS, round(1000 * seconds / max(len(frames_at) - 1, 1)))
     layout.update(_animation_controls(frames_at, frame_ms, style))
     return {"data": data, "layout": layout, "frames": frames}
 
