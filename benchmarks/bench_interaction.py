@@ -129,7 +129,7 @@ ANIMATION_JS = """async ([sel, timeoutMs]) => {
   const nFrames = gd._transitionData._frames.length;
   const frameMs = gd.layout.updatemenus[0].buttons[0].args[1].frame.duration;
   // the landscape's filled level sets: scatter fills in the fourth panel
-  const fills = () => gd.querySelectorAll(".cartesianlayer .xy4 .fills path").length;
+  const fills = () => gd.querySelectorAll(".cartesianlayer .fills path").length;
   const fillsBefore = fills();
   let raf = 0, minFills = fillsBefore, running = true;
   const times = [];
@@ -149,7 +149,7 @@ ANIMATION_JS = """async ([sel, timeoutMs]) => {
   const first = times[0], last = times[times.length - 1];
   const seconds = (last - first) / 1000;
   const rafDuring = raf;  // over the whole play, click to end
-  return {nFrames, frameMs, promised: frameMs * (nFrames - 1) / 1000, measured: seconds,
+  return {nFrames, frameMs, promised: Math.ceil(frameMs / (1000 / 60)) * (1000 / 60) * (nFrames - 1) / 1000, measured: seconds,
           fromClick: (last - t0) / 1000, frameEvents: times.length,
           fps: rafDuring / ((performance.now() - t0) / 1000),
           framesPerSecond: (times.length - 1) / seconds,
