@@ -149,7 +149,9 @@ ANIMATION_JS = """async ([sel, timeoutMs]) => {
   const first = times[0], last = times[times.length - 1];
   const seconds = (last - first) / 1000;
   const rafDuring = raf;  // over the whole play, click to end
-  return {nFrames, frameMs, promised: Math.ceil(frameMs / (1000 / 60)) * (1000 / 60) * (nFrames - 1) / 1000, measured: seconds,
+  const tick = 1000 / 60;  // Plotly shows a frame at the next display frame
+  return {nFrames, frameMs, promised: Math.ceil(frameMs / tick) * tick * (nFrames - 1) / 1000,
+          measured: seconds,
           fromClick: (last - t0) / 1000, frameEvents: times.length,
           fps: rafDuring / ((performance.now() - t0) / 1000),
           framesPerSecond: (times.length - 1) / seconds,
