@@ -149,8 +149,8 @@ ANIMATION_JS = """async ([sel, timeoutMs]) => {
   const first = times[0], last = times[times.length - 1];
   const seconds = (last - first) / 1000;
   const rafDuring = raf;  // over the whole play, click to end
-  const tick = 1000 / 60;  // Plotly shows a frame at the next display frame
-  return {nFrames, frameMs, promised: Math.ceil(frameMs / tick) * tick * (nFrames - 1) / 1000,
+  const tickMs = 1000 / 60;  // Plotly shows a frame at the next display frame
+  return {nFrames, frameMs, promised: Math.ceil(frameMs / tickMs) * tickMs * (nFrames - 1) / 1000,
           measured: seconds,
           fromClick: (last - t0) / 1000, frameEvents: times.length,
           fps: rafDuring / ((performance.now() - t0) / 1000),
