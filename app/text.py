@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 
-from linreg_core import CONVERGED_TOL, RunState
+from linreg_core import CONVERGED_TOL, History, RunState
 
 from .compute import Run
 
-__all__ = ["lr_limit_caption", "status_message"]
+__all__ = ["lr_limit_caption", "race_summary", "status_message"]
 
 
 def lr_limit_caption(run: Run) -> str:
@@ -57,3 +57,16 @@ def status_message(run: Run) -> tuple[str, str]:
             f"{left}; {more} at this rate to converge."
         )
     return "info", f"Still converging: {left}. It needs {more} at this rate to converge."
+
+
+def race_summary(histories: tuple[History, ...]) -> str:
+    """One clause per learning rate: where its loss ended, or when it diverged."""
+    return "; ".join(
+        f"lr {h.lr:g}: "
+        + (
+            f"diverged at epoch {h.diverged_at}"
+            if h.diverged_at is not None
+            else f"final loss {h.final_loss:.4g}"
+        )
+        for h in histories
+    )

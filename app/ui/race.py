@@ -8,6 +8,7 @@ from ..cache import cached_race
 from ..charts import ChartStyle, race_figure
 from ..compute import Run
 from ..params import LR_OPTIONS
+from ..text import race_summary
 from .chart import show_figure
 
 #: The notebook's three learning rates: too slow, about right, diverging.
@@ -28,14 +29,6 @@ def race(run: Run, style: ChartStyle) -> None:
     lrs = tuple(sorted({*chosen, run.settings.lr}))
     histories = cached_race(run.settings, lrs)
     fig = race_figure(histories, run, style=style)
-    summary = "; ".join(
-        f"lr {h.lr:g}: "
-        + (
-            f"diverged at epoch {h.diverged_at}"
-            if h.diverged_at is not None
-            else f"final loss {h.final_loss:.4g}"
-        )
-        for h in histories
-    )
+    summary = race_summary(histories)
     show_figure(fig, alt=f"Learning-rate race. {summary}.", filename="learning-rate-race")
     st.caption(f"Stability limit for this data: lr ≈ {run.stab.lr_max:.3g}. {summary}.")

@@ -20,6 +20,7 @@ from ..lesson_content import (
     sample_predictions,
 )
 from ..params import Settings
+from ..text import race_summary
 from ..ui.chart import chart_style, show_figure
 
 PREFIX = "lesson_"
@@ -221,15 +222,7 @@ def _reveal_animation(run: Run, race, f: dict) -> None:
 
 
 def _reveal_race(run: Run, race, f: dict) -> None:
-    summary = "; ".join(
-        f"lr {h.lr:g}: "
-        + (
-            f"diverged at epoch {h.diverged_at}"
-            if h.diverged_at is not None
-            else f"final loss {h.final_loss:.4g}"
-        )
-        for h in race
-    )
+    summary = race_summary(race)
     show_figure(
         race_figure(race, run, style=chart_style()),
         key=f"{PREFIX}race",

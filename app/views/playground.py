@@ -98,31 +98,28 @@ def playground() -> None:
 
 def _metrics(run: Run) -> None:
     h, s, fit = run.history, run.settings, run.fit
-    w_col, b_col, loss_col = st.columns(3)
-    w_col.metric(
-        "w after training",
-        f"{h.w[-1]:.4f}",
-        help=f"True w = {s.true_w:g}; least-squares w = {fit.w:.4f}.",
-        delta=f"best fit {fit.w:.4f}",
-        delta_arrow="off",
-        delta_color="off",
+    metrics = (
+        (
+            "w after training",
+            f"{h.w[-1]:.4f}",
+            f"best fit {fit.w:.4f}",
+            f"True w = {s.true_w:g}; least-squares w = {fit.w:.4f}.",
+        ),
+        (
+            "b after training",
+            f"{h.b[-1]:.4f}",
+            f"best fit {fit.b:.4f}",
+            f"True b = {s.true_b:g}; least-squares b = {fit.b:.4f}.",
+        ),
+        (
+            "Loss (MSE)",
+            f"{h.final_loss:.4g}",
+            f"best fit {fit.loss:.4f}",
+            f"The least-squares loss {fit.loss:.4f} is the lowest any line can get.",
+        ),
     )
-    b_col.metric(
-        "b after training",
-        f"{h.b[-1]:.4f}",
-        help=f"True b = {s.true_b:g}; least-squares b = {fit.b:.4f}.",
-        delta=f"best fit {fit.b:.4f}",
-        delta_arrow="off",
-        delta_color="off",
-    )
-    loss_col.metric(
-        "Loss (MSE)",
-        f"{h.final_loss:.4g}",
-        help=f"The least-squares loss {fit.loss:.4f} is the lowest any line can get.",
-        delta=f"best fit {fit.loss:.4f}",
-        delta_arrow="off",
-        delta_color="off",
-    )
+    for column, (label, value, best, why) in zip(st.columns(3), metrics, strict=True):
+        column.metric(label, value, delta=best, delta_arrow="off", delta_color="off", help=why)
     st.caption(
         f"True line: w = {s.true_w:g}, b = {s.true_b:g} · least squares on this sample: "
         f"w = {fit.w:.4f}, b = {fit.b:.4f} · gradient descent after {h.epochs_run} "
@@ -162,31 +159,31 @@ def _share_and_export(run: Run, values: dict, hidden: frozenset[str]) -> None:
     )
     s = run.settings
     stem = _filename(s)
-    a, b, c = st.columns(3)
-    a.download_button(
-        "Training history (CSV)",
-        partial(history_csv, run),  # made only when clicked
-        f"{stem}_history.csv",
-        "text/csv",
-        width="stretch",
-        key="dl_history",
+    downloads = (  # each file is made only when its button is clicked
+        (
+            "Training history (CSV)",
+            partial(history_csv, run),
+            f"{stem}_history.csv",
+            "text/csv",
+            "dl_history",
+        ),
+        (
+            "Data set (CSV)",
+            partial(data_csv, run),
+            f"data_seed{s.seed}_n{s.n_samples}.csv",
+            "text/csv",
+            "dl_data",
+        ),
+        (
+            "Python script (NumPy only)",
+            partial(reproduce_script, s),
+            f"{stem}.py",
+            "text/x-python",
+            "dl_script",
+        ),
     )
-    b.download_button(
-        "Data set (CSV)",
-        partial(data_csv, run),
-        f"data_seed{s.seed}_n{s.n_samples}.csv",
-        "text/csv",
-        width="stretch",
-        key="dl_data",
-    )
-    c.download_button(
-        "Python script (NumPy only)",
-        partial(reproduce_script, s),
-        f"{stem}.py",
-        "text/x-python",
-        width="stretch",
-        key="dl_script",
-    )
+    for column, (label, make, name, mime, key) in zip(st.columns(3), downloads, strict=True):
+        column.download_button(label, make, name, mime, width="stretch", key=key)
     st.caption("The chart's camera icon saves a PNG named after the run.")
 
 
