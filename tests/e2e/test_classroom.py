@@ -97,3 +97,24 @@ def test_downloads_are_made_on_click(page, app_server):
     wait_for_rerun(page)
     assert lines[0] == "epoch,w,b,loss" and len(lines) == 1 + 8  # diverged at epoch 7
     assert_no_exception(page)
+
+
+def test_dark_theme_draws_light_chart_text(browser, app_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, color_scheme="dark")
+    try:
+        page = context.new_page()
+        open_app(page, app_server)
+        page.wait_for_selector(".js-plotly-plot .xtick text")
+        fill = page.evaluate(
+            "() => getComputedStyle(document.querySelector('.js-plotly-plot .xtick text')).fill"
+        )
+        background = page.evaluate(
+            "() => getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor"
+        )
+        assert fill == "rgb(245, 245, 245)"  # ChartStyle(dark=True).ink
+        red, green, blue = (int(v) for v in background[4:-1].split(",")[:3])
+        assert red + green + blue < 150  # the page itself is dark
+        assert_no_exception(page)
+        page.screenshot(path="test-artifacts/playground-dark.png")
+    finally:
+        context.close()
