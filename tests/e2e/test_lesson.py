@@ -1,0 +1,37 @@
+"""The lesson in Chromium: answer, lock in, see the reveal, and walk to the takeaways."""
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
+
+STEPS = 8
+
+
+def test_walk_the_whole_lesson(page, app_server):
+    open_app(page, app_server.rstrip("/") + "/lesson")
+    main = page.locator("[data-testid=stMain]")
+    for k in range(1, STEPS + 1):
+        expect(main.get_by_text(f"Step {k} of {STEPS}")).to_be_visible()
+        lock = main.get_by_role("button", name="Lock in my prediction")
+        if lock.count():
+            expect(lock).to_be_disabled()  # nothing is revealed before a prediction
+            for group in main.locator("[role=radiogroup]").all():
+                group.locator("label").first.click()
+                wait_for_rerun(page)
+            for box in main.locator("[data-testid=stNumberInput] input").all():
+                box.fill("-20")
+                box.press("Enter")
+                wait_for_rerun(page)
+            lock.click()
+            wait_for_rerun(page)
+            expect(main.get_by_text("What happened").first).to_be_visible()
+        if k == 4:  # the notebook's final numbers, as it prints them
+            expect(main.get_by_text("w ends at 1.4206 and b at 1.7024")).to_be_visible()
+        assert_no_exception(page)
+        if k == 3:
+            page.screenshot(path="test-artifacts/lesson-step-3.png", full_page=True)
+        if k < STEPS:
+            main.get_by_role("button", name="Next ▶").click()
+            wait_for_rerun(page)
+    expect(main.get_by_text("Close is not the same as true")).to_be_visible()
+    page.screenshot(path="test-artifacts/lesson-takeaways.png", full_page=True)
