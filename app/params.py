@@ -84,9 +84,10 @@ class Param:
             return nearest, f"{self.label}: {_show(value)} is not offered, using {nearest}"
         clamped = min(max(number, self.lo), self.hi)
         if self.integer:
-            # Truncate, as Streamlit's int widgets parse a URL's "4.7" (the URL value wins
-            # over session state on the first run, so rounding would differ from it).
-            clamped = int(clamped)
+            # As the widget will read a link's "4.7" (the link's value wins over session
+            # state on the first run): Streamlit's int widgets truncate; the seed's float
+            # widget (see ui.controls) shows it rounded half up, and the run rounds the same.
+            clamped = whole(clamped) if self.key == "seed" else int(clamped)
         # A float between slider steps is kept as it is: Streamlit's slider takes an
         # in-range URL value unchanged on the first run, so snapping here would disagree.
         if clamped != number:
@@ -95,6 +96,11 @@ class Param:
                 f"{self.label}: {_show(value)} is outside {self.lo}…{self.hi}, using {clamped}",
             )
         return clamped, None
+
+
+def whole(value: float) -> int:
+    """Round half up, as the seed's "%.0f" display in the browser does (5.5 -> 6)."""
+    return math.floor(value + 0.5)
 
 
 def _show(value: Any, limit: int = 40) -> str:
@@ -310,7 +316,7 @@ class Settings:
 def settings_from(values: Mapping[str, Any]) -> Settings:
     """The run part of a full set of control values."""
     run = {name: values[name] for name in Settings.__dataclass_fields__}
-    run["seed"] = int(run["seed"])  # the seed's widget holds a float (see ui.controls)
+    run["seed"] = whole(run["seed"])  # the seed's widget holds a float (see ui.controls)
     return Settings(**run)
 
 
