@@ -440,34 +440,23 @@ def playground_figure(
                 | {"showlegend": True, "legendgroup": "params"},
             )
         )
-        data.append(
-            _on(
-                2,
-                _line(
-                    [0, last],
-                    [true, true],
-                    PALETTE[name],
-                    lw * 0.6,
-                    "dash",
-                    name=f"true {name}",
-                    showlegend=False,
-                    hovertemplate=f"true {name} = {true:g}<extra></extra>",
-                ),
-            )
-        )
+        # Reference levels: the true value (dashed) and the least-squares value (dotted).
+        levels = [("true", true, "dash", f"{true:g}")]
         if show_ls:
+            levels.append(("least-squares", best, "dot", f"{best:.4f}"))
+        for kind, value, dash, shown in levels:
             data.append(
                 _on(
                     2,
                     _line(
                         [0, last],
-                        [best, best],
+                        [value, value],
                         PALETTE[name],
                         lw * 0.6,
-                        "dot",
-                        name=f"least-squares {name}",
+                        dash,
+                        name=f"{kind} {name}",
                         showlegend=False,
-                        hovertemplate=f"least-squares {name} = {best:.4f}<extra></extra>",
+                        hovertemplate=f"{kind} {name} = {shown}<extra></extra>",
                     ),
                 )
             )
