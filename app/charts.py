@@ -300,6 +300,38 @@ def _landscape(run: Run) -> list[dict]:
     return traces
 
 
+def _data_traces(run: Run, style: ChartStyle, xs: list[float]) -> list[dict]:
+    """The data points (thinned past MAX_DRAWN_POINTS) and the true line over ``xs``."""
+    s = run.settings
+    px, py = _drawn_points(run)
+    many = len(px) > 500
+    shown = (
+        "" if len(px) == run.data.n_samples else f" ({len(px):,} of {run.data.n_samples:,} drawn)"
+    )
+    points = {
+        "type": "scattergl" if many else "scatter",
+        "mode": "markers",
+        "x": _f32(px),
+        "y": _f32(py),
+        "name": "data" + shown,
+        "marker": {
+            "color": PALETTE["data"],
+            "size": 4 if many else style.marker_size,
+            "opacity": 0.45 if many else 0.75,
+        },
+        "hovertemplate": "x=%{x:.2f}<br>y=%{y:.2f}<extra>data</extra>",
+    }
+    true_line = _line(
+        xs,
+        [s.true_w * v + s.true_b for v in xs],
+        PALETTE["true"],
+        style.line_width,
+        "dash",
+        name=f"true line: y = {s.true_w:g}x + {s.true_b:g}",
+    )
+    return [points, true_line]
+
+
 def _drawn_points(run: Run) -> tuple[np.ndarray, np.ndarray]:
     """The data as drawn: every point, or an even sample of MAX_DRAWN_POINTS of them."""
     x, y = run.data.x, run.data.y
@@ -344,39 +376,7 @@ def playground_figure(
     frames_at, frame_ms = animation_plan(last, seconds)
     x_range, y_range = _fit_range(run)
     xs = [float(v) for v in x_range]
-    px, py = _drawn_points(run)
-    shown = (
-        "" if len(px) == run.data.n_samples else f" ({len(px):,} of {run.data.n_samples:,} drawn)"
-    )
-    data: list[dict] = [
-        _on(
-            0,
-            {
-                "type": "scattergl" if len(px) > 500 else "scatter",
-                "mode": "markers",
-                "x": _f32(px),
-                "y": _f32(py),
-                "name": "data" + shown,
-                "marker": {
-                    "color": PALETTE["data"],
-                    "size": ms if len(px) <= 500 else 4,
-                    "opacity": 0.75 if len(px) <= 500 else 0.45,
-                },
-                "hovertemplate": "x=%{x:.2f}<br>y=%{y:.2f}<extra>data</extra>",
-            },
-        ),
-        _on(
-            0,
-            _line(
-                xs,
-                [s.true_w * v + s.true_b for v in xs],
-                PALETTE["true"],
-                lw,
-                "dash",
-                name=f"true line: y = {s.true_w:g}x + {s.true_b:g}",
-            ),
-        ),
-    ]
+    data: list[dict] = [_on(0, trace) for trace in _data_traces(run, style, xs)]
     if show_ls:
         data.append(
             _on(
@@ -796,29 +796,8 @@ def race_figure(
 
 def data_figure(run: Run, *, style: ChartStyle = ChartStyle()) -> Figure:
     """The data and the true line alone: what the learner sees before any training."""
-    s = run.settings
     x_range, y_range = _fit_range(run)
-    xs = [float(v) for v in x_range]
-    px, py = _drawn_points(run)
-    data = [
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "x": _f32(px),
-            "y": _f32(py),
-            "name": "data",
-            "marker": {"color": PALETTE["data"], "size": style.marker_size, "opacity": 0.75},
-            "hovertemplate": "x=%{x:.2f}<br>y=%{y:.2f}<extra>data</extra>",
-        },
-        _line(
-            xs,
-            [s.true_w * v + s.true_b for v in xs],
-            PALETTE["true"],
-            style.line_width,
-            "dash",
-            name=f"true line: y = {s.true_w:g}x + {s.true_b:g}",
-        ),
-    ]
+    data = _data_traces(run, style, [float(v) for v in x_range])
     layout = {
         "xaxis": {"range": x_range, "title": {"text": "x"}},
         "yaxis": {"range": y_range, "title": {"text": "y"}},
