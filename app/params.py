@@ -53,6 +53,9 @@ class Param:
     step: float | None = None
     integer: bool = False
     options: tuple[Any, ...] | None = None
+    #: A whole number held by a float widget shown as one (rounded half up): Streamlit 1.67's
+    #: integer number_input crashes on ?seed=inf in a link before the app can step in.
+    float_widget: bool = False
     group: str = "data"
 
     def clean(self, value: Any) -> tuple[Any, str | None]:
@@ -85,16 +88,18 @@ class Param:
         clamped = min(max(number, self.lo), self.hi)
         if self.integer:
             # As the widget will read a link's "4.7" (the link's value wins over session
-            # state on the first run): Streamlit's int widgets truncate; the seed's float
-            # widget (see ui.controls) shows it rounded half up, and the run rounds the same.
-            clamped = whole(clamped) if self.key == "seed" else int(clamped)
+            # state on the first run): Streamlit's int widgets truncate; a float widget
+            # shows it rounded half up, and its value is rounded the same way.
+            clamped = whole(clamped) if self.float_widget else int(clamped)
         # A float between slider steps is kept as it is: Streamlit's slider takes an
         # in-range URL value unchanged on the first run, so snapping here would disagree.
         if clamped != number:
-            return (
-                clamped,
-                f"{self.label}: {_show(value)} is outside {self.lo}…{self.hi}, using {clamped}",
+            why = (
+                f"is outside {self.lo}…{self.hi}"
+                if not self.lo <= number <= self.hi
+                else "is not a whole number"
             )
+            return clamped, f"{self.label}: {_show(value)} {why}, using {clamped}"
         return clamped, None
 
 
@@ -185,6 +190,7 @@ _PARAM_LIST = [
         hi=2**31 - 1,
         integer=True,
         step=1,
+        float_widget=True,
     ),
     # --- training ---
     Param(
@@ -316,7 +322,9 @@ class Settings:
 def settings_from(values: Mapping[str, Any]) -> Settings:
     """The run part of a full set of control values."""
     run = {name: values[name] for name in Settings.__dataclass_fields__}
-    run["seed"] = whole(run["seed"])  # the seed's widget holds a float (see ui.controls)
+    for name, value in run.items():
+        if PARAMS[name].float_widget:  # its widget (or its session state) holds a float
+            run[name] = whole(value)
     return Settings(**run)
 
 

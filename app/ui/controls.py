@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from ..params import PARAMS, Param, defaults
+from ..params import PARAMS, Param, defaults, whole
 from ..presets import PRESETS
 from ..query import LinkState, parse_query
 
@@ -88,16 +88,14 @@ def widget(param: Param, *, disabled: bool = False) -> Any:
         return st.select_slider(
             param.label, param.options, format_func=lambda v: f"{v:g}", **common
         )
-    if param.key == "seed":
-        # A float widget shown as a whole number ("%.0f": "%d" makes Streamlit log a
-        # warning on every run). Streamlit 1.67's integer number_input
-        # crashes on ?seed=inf in the link (int(inf)) before the app can step in, while
-        # its float path rejects non-finite values and falls back to the state below.
+    if param.float_widget:
+        # Shown as a whole number with "%.0f" ("%d" makes Streamlit log a warning on every
+        # run). Its float path rejects ?seed=inf and falls back to the state set here.
         st.session_state[param.key] = float(st.session_state[param.key])
         value = st.number_input(
             param.label, float(param.lo), float(param.hi), step=1.0, format="%.0f", **common
         )
-        return int(value)
+        return whole(value)
     if param.integer:
         return st.slider(
             param.label, int(param.lo), int(param.hi), step=int(param.step or 1), **common
