@@ -56,13 +56,13 @@ class Run:
     grid: Grid
 
 
-def landscape_window(points: list[tuple[float, float]], start_gap: float) -> tuple[tuple, tuple]:
+def landscape_window(points: np.ndarray, start_gap: float) -> tuple[tuple, tuple]:
     """A (w, b) window around the given points, padded, square-ish, never degenerate.
 
     Path points further than 3 start distances from the first point (a
     diverging run) are left out, so the window stays readable.
     """
-    pts = np.array(points, dtype=float)  # (k, 2)
+    pts = np.asarray(points, dtype=float)  # (k, 2), the first one the start
     anchor = pts[0]
     reach = 3.0 * max(start_gap, 1.0)
     pts = pts[np.all(np.abs(pts - anchor) <= reach, axis=1)]
@@ -87,14 +87,9 @@ def run(settings: Settings) -> Run:
     stats = sufficient_stats(data)
     fit = least_squares(stats)
     history = train(stats, s.lr, s.epochs, s.w0, s.b0)
-    start = (s.w0, s.b0)
     start_gap = float(np.hypot(s.w0 - fit.w, s.b0 - fit.b))
-    points = [
-        start,
-        (fit.w, fit.b),
-        (s.true_w, s.true_b),
-        *zip(history.w.tolist(), history.b.tolist(), strict=True),
-    ]
+    marks = np.array([[s.w0, s.b0], [fit.w, fit.b], [s.true_w, s.true_b]])  # (3, 2)
+    points = np.concatenate([marks, np.column_stack([history.w, history.b])])  # (k, 2)
     w_range, b_range = landscape_window(points, start_gap)
     return Run(
         settings=s,
