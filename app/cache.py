@@ -1,4 +1,10 @@
-"""Cached, bounded calls into the core and the chart builders (keyed on frozen settings)."""
+"""Cached, bounded calls into the core and the chart builders (keyed on frozen settings).
+
+``st.cache_resource``, not ``st.cache_data``: a hit hands back the same object
+instead of unpickling a copy, which for a figure's JSON and a run's arrays was
+most of a cache hit's cost. That is safe because nothing cached can change:
+runs are frozen dataclasses over read-only arrays, figures are JSON strings.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ from linreg_core import History, train_many
 
 from . import charts
 from .compute import Run, run
+from .settings import Settings, View
+from .ui.chart import figure_json
 
 #: Cache bounds: each entry is one run's arrays (at most ~10,000 samples and 5,001 epochs),
 #: so even a full cache stays in the low tens of megabytes.
@@ -15,21 +23,19 @@ MAX_RUNS = 32
 MAX_FIGURES = 32
 
 
-@st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
-def cached_run(settings) -> Run:
+@st.cache_resource(max_entries=MAX_RUNS, show_spinner=False)
+def cached_run(settings: Settings) -> Run:
     return run(settings)
 
 
-@st.cache_data(max_entries=MAX_FIGURES, show_spinner=False)
-def cached_playground_figure(
-    settings, style: charts.ChartStyle, show_ls: bool, log_loss: bool, seconds: float
-) -> dict:
-    return charts.playground_figure(
-        cached_run(settings), style=style, show_ls=show_ls, log_loss=log_loss, seconds=seconds
-    )
+@st.cache_resource(max_entries=MAX_FIGURES, show_spinner=False)
+def cached_playground_figure(settings: Settings, style: charts.ChartStyle, view: View) -> str:
+    """The playground's figure for a run, as JSON ready for the chart component."""
+    spec = charts.playground_figure(cached_run(settings), style=style, view=view)
+    return figure_json(spec)
 
 
-@st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
-def cached_race(settings, lrs: tuple[float, ...]) -> tuple[History, ...]:
+@st.cache_resource(max_entries=MAX_RUNS, show_spinner=False)
+def cached_race(settings: Settings, lrs: tuple[float, ...]) -> tuple[History, ...]:
     r = cached_run(settings)
     return train_many(r.stats, lrs, settings.epochs, settings.w0, settings.b0)

@@ -25,12 +25,12 @@ from linreg_core import (
     train,
 )
 
-from .params import Settings
+from .settings import Settings
 
 __all__ = ["GRID_SIZE", "Grid", "Run", "landscape_window", "run"]
 
 #: Points per axis of the loss-landscape grid (GRID_SIZE**2 loss values).
-GRID_SIZE = 50
+GRID_SIZE = 96
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,8 +49,8 @@ class Run:
     settings: Settings
     data: Dataset
     stats: SufficientStats
-    fit: LeastSquares
-    stab: Stability
+    least_squares: LeastSquares
+    stability: Stability
     history: History
     diagnosis: Diagnosis
     grid: Grid
@@ -75,28 +75,38 @@ def landscape_window(points: np.ndarray, start_gap: float) -> tuple[tuple, tuple
 def _grid(stats: SufficientStats, w_range: tuple, b_range: tuple) -> Grid:
     w = np.linspace(*w_range, GRID_SIZE)
     b = np.linspace(*b_range, GRID_SIZE)
-    return Grid(w=w, b=b, loss=loss_grid(stats, w, b))
+    loss = loss_grid(stats, w, b)
+    for a in (w, b, loss):
+        a.setflags(write=False)  # a Run is shared by every session that asks for it
+    return Grid(w=w, b=b, loss=loss)
 
 
 def run(settings: Settings) -> Run:
     """Make the data, train, and analyse: the whole playground's numbers."""
     s = settings
+    x_min, x_max = s.x_range
     data = make_dataset(
-        true_w=s.true_w, true_b=s.true_b, noise_std=s.noise, n_samples=s.n_samples, seed=s.seed
+        true_w=s.true_w,
+        true_b=s.true_b,
+        noise_std=s.noise,
+        n_samples=s.n_samples,
+        x_min=x_min,
+        x_max=x_max,
+        seed=s.seed,
     )
     stats = sufficient_stats(data)
-    fit = least_squares(stats)
+    optimum = least_squares(stats)
     history = train(stats, s.lr, s.epochs, s.w0, s.b0)
-    start_gap = float(np.hypot(s.w0 - fit.w, s.b0 - fit.b))
-    marks = np.array([[s.w0, s.b0], [fit.w, fit.b], [s.true_w, s.true_b]])  # (3, 2)
+    start_gap = float(np.hypot(s.w0 - optimum.w, s.b0 - optimum.b))
+    marks = np.array([[s.w0, s.b0], [optimum.w, optimum.b], [s.true_w, s.true_b]])  # (3, 2)
     points = np.concatenate([marks, np.column_stack([history.w, history.b])])  # (k, 2)
     w_range, b_range = landscape_window(points, start_gap)
     return Run(
         settings=s,
         data=data,
         stats=stats,
-        fit=fit,
-        stab=stability(stats),
+        least_squares=optimum,
+        stability=stability(stats),
         history=history,
         diagnosis=diagnose(history, stats),
         grid=_grid(stats, w_range, b_range),

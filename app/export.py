@@ -12,7 +12,7 @@ import numpy as np
 from linreg_core import DIVERGENCE_FACTOR
 
 from .compute import Run
-from .params import Settings
+from .settings import Settings
 
 __all__ = ["data_csv", "history_csv", "reproduce_script"]
 
@@ -43,14 +43,15 @@ def data_csv(run: Run) -> str:
 _SCRIPT = '''"""Reproduce a run of the gradient-descent playground with NumPy alone.
 
 Settings: true w = {true_w!r}, true b = {true_b!r}, noise = {noise!r}, samples = {n_samples},
-seed = {seed}, learning rate = {lr!r}, epochs = {epochs}, start = ({w0!r}, {b0!r}).
+seed = {seed}, x from {x_min!r} to {x_max!r}, learning rate = {lr!r}, epochs = {epochs},
+start = ({w0!r}, {b0!r}).
 """
 
 import numpy as np
 
-# 1. The data: x uniform on [-5, 5), then Gaussian noise, from one seeded generator.
+# 1. The data: x uniform on [{x_min!r}, {x_max!r}), then Gaussian noise, from one seeded generator.
 rng = np.random.RandomState({seed})
-x = rng.uniform(-5.0, 5.0, {n_samples})
+x = rng.uniform({x_min!r}, {x_max!r}, {n_samples})
 y = {true_w!r} * x + {true_b!r} + rng.normal(0.0, {noise!r}, {n_samples})
 
 # 2. Gradient descent on the mean squared error.
@@ -84,6 +85,8 @@ def reproduce_script(settings: Settings) -> str:
         noise=float(s.noise),
         n_samples=int(s.n_samples),
         seed=int(s.seed),
+        x_min=float(s.x_range[0]),
+        x_max=float(s.x_range[1]),
         lr=float(s.lr),
         epochs=int(s.epochs),
         w0=float(s.w0),

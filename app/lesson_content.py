@@ -8,24 +8,26 @@ says is always what the core did on this data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 
 from linreg_core import Dataset, History, mse_loss, predict, train_step
 
 from .compute import Run
+from .params import RACE_LRS
 
 __all__ = [
     "PROGRESS_EVERY",
-    "RACE_LRS",
     "SAMPLE_X",
     "STEPS",
     "TAKEAWAYS",
     "Question",
+    "Reveal",
     "Step",
-    "facts",
     "gap_shares",
     "grade_number",
+    "lesson_facts",
     "progress_line",
     "progress_rows",
     "race_verdict",
@@ -34,8 +36,6 @@ __all__ = [
     "uphill_losses",
 ]
 
-#: The notebook's learning-rate experiment (exercise 7): too slow, about right, diverging.
-RACE_LRS = (0.001, 0.01, 0.5)
 #: Exercise 4 prints a progress line every this many epochs.
 PROGRESS_EVERY = 10
 #: Inputs at which exercise 2 shows what the untrained model predicts.
@@ -50,15 +50,36 @@ NUMBER_TOLERANCE = 0.1
 class Question:
     """One predict-first question.
 
-    ``choices`` empty means the learner types a number. ``answer`` is the index
-    of the right choice when the maths fixes it in advance; ``None`` when it is
-    read off this run (a number, or exercise 7's race).
+    ``choices`` empty means the learner types a number. ``answer`` is either the
+    index of the right choice, when the maths fixes it in advance, or the name of
+    the lesson fact (see :func:`lesson_facts`) that holds it, when it is read off
+    this run: a number, or which learning rate of the race did what.
     """
 
     key: str
     prompt: str
     choices: tuple[str, ...] = ()
-    answer: int | None = None
+    answer: int | str = 0
+
+    def correct(self, facts: dict[str, object]) -> str:
+        """The right answer as shown: the choice's label, or the fact read off the run."""
+        if isinstance(self.answer, str):
+            value = facts[self.answer]
+            return f"{value:.4f}" if isinstance(value, float) else str(value)
+        return self.choices[self.answer].format_map(facts)
+
+
+class Reveal(Enum):
+    """What a step shows once the learner's prediction is locked in."""
+
+    DATA = "the data and the true line"
+    START = "the untrained model's predictions"
+    STEP = "one step's gradient and update, with the numbers"
+    TRAIN = "the training progress, as the notebook prints it"
+    PLOTS = "the four-panel chart of the run"
+    ANIMATION = "the four-panel chart, to replay"
+    RACE = "the learning-rate race"
+    TAKEAWAYS = "the takeaways"
 
 
 @dataclass(frozen=True)
@@ -69,6 +90,7 @@ class Step:
     intro: str
     questions: tuple[Question, ...]
     why: str
+    reveal: Reveal
 
 
 def _lr_choices() -> tuple[str, ...]:
@@ -80,8 +102,8 @@ STEPS: tuple[Step, ...] = (
         title="Make some data",
         intro=(
             "We invent the answer first, so we can check the model against it later: {n} "
-            "points whose "
-            "x is drawn evenly between −5 and 5, and whose y is {true_w:g}·x + {true_b:g} plus "
+            "points whose x is drawn evenly between {x_min:g} and {x_max:g}, and whose y is "
+            "{true_w:g}·x + {true_b:g} plus "
             "a random wobble with standard deviation {noise:g}. Gradient descent will only ever "
             "see the points, never the recipe."
         ),
@@ -101,9 +123,9 @@ STEPS: tuple[Step, ...] = (
             "The line sets the trend and the noise pushes every point up or down by a "
             "different random amount, so the points form a band around the green dashed true "
             "line. The band is about ±{noise2:g} wide (two standard deviations) around a line "
-            "that climbs {true_w:g} per unit of x. Look at the top-left panel; the other "
-            "panels belong to later steps."
+            "that climbs {true_w:g} per unit of x."
         ),
+        reveal=Reveal.DATA,
     ),
     Step(
         title="Start from nothing",
@@ -127,6 +149,7 @@ STEPS: tuple[Step, ...] = (
             "0·x + 0 is 0 whatever x is: a flat line along the x-axis. It does not even know the "
             "average of the data ({y_mean:.4f}); the intercept has to learn that too."
         ),
+        reveal=Reveal.START,
     ),
     Step(
         title="One training step",
@@ -143,6 +166,7 @@ STEPS: tuple[Step, ...] = (
                     "At w = 0, b = 0, what is ∂L/∂w on this data? (Hint: the chain rule gives "
                     "mean(−2·x·(y − ŷ)), and here ŷ = 0.)"
                 ),
+                answer="dw0",
             ),
         ),
         why=(
@@ -150,6 +174,7 @@ STEPS: tuple[Step, ...] = (
             "negative because the points rise to the right: raising w lowers the loss, and "
             "the update w ← w − lr·∂L/∂w does exactly that, moving w to {new_w0:.4f}."
         ),
+        reveal=Reveal.STEP,
     ),
     Step(
         title="Train for {epochs} epochs",
@@ -175,6 +200,7 @@ STEPS: tuple[Step, ...] = (
             "error, a weak pull, so it crawls. Neither can ever be exactly right: the best any "
             "line can do on these noisy points is w = {ls_w:.4f}, b = {ls_b:.4f}."
         ),
+        reveal=Reveal.TRAIN,
     ),
     Step(
         title="Three pictures of training",
@@ -200,6 +226,7 @@ STEPS: tuple[Step, ...] = (
             "is far off, so the early steps are big; as the fit improves, the gradient and the "
             "steps shrink. (The loss axis is logarithmic.)"
         ),
+        reveal=Reveal.PLOTS,
     ),
     Step(
         title="Watch the line move",
@@ -225,6 +252,7 @@ STEPS: tuple[Step, ...] = (
             "{b_share:.0%} of its way after {epochs} epochs, so the line keeps creeping upward "
             "long after it stopped turning: rotation first, then a slow shift."
         ),
+        reveal=Reveal.ANIMATION,
     ),
     Step(
         title="Try other learning rates",
@@ -238,11 +266,13 @@ STEPS: tuple[Step, ...] = (
                 key="7a",
                 prompt="Which learning rate will blow up (diverge)?",
                 choices=_lr_choices(),
+                answer="diverge",
             ),
             Question(
                 key="7b",
                 prompt="Which one will be too slow to get anywhere in {epochs} epochs?",
                 choices=_lr_choices(),
+                answer="slow",
             ),
         ),
         why=(
@@ -251,12 +281,14 @@ STEPS: tuple[Step, ...] = (
             "is far beyond it. lr {slow} is safe but its steps are tiny; after {epochs} epochs "
             "its loss is still {slow_loss:.4f}, against {mid_loss:.4f} for lr {mid}."
         ),
+        reveal=Reveal.RACE,
     ),
     Step(
         title="Takeaways",
         intro="Four ideas, each with a number from the run you just watched.",
         questions=(),
         why="",
+        reveal=Reveal.TAKEAWAYS,
     ),
 )
 
@@ -373,17 +405,17 @@ def grade_number(guess: float, actual: float, tol: float = NUMBER_TOLERANCE) -> 
     return "Opposite sign"
 
 
-def facts(run: Run, race: tuple[History, ...]) -> dict[str, object]:
+def lesson_facts(run: Run, race: tuple[History, ...]) -> dict[str, object]:
     """Every number the lesson's texts quote, for the default run and its race."""
-    s, h, fit = run.settings, run.history, run.fit
+    s, h, ls = run.settings, run.history, run.least_squares
     first = train_step(run.data.x, run.data.y, s.w0, s.b0, s.lr)
     drop = h.loss[0] - h.loss[-1]
     early_drop = (h.loss[0] - h.loss[min(PROGRESS_EVERY, h.epochs_run)]) / drop if drop else 0.0
-    b_share = 1.0 - abs(h.b[-1] - fit.b) / abs(h.b[0] - fit.b) if h.b[0] != fit.b else 1.0
+    b_share = 1.0 - abs(h.b[-1] - ls.b) / abs(h.b[0] - ls.b) if h.b[0] != ls.b else 1.0
     diverge, slow = race_verdict(race)
     by_lr = {r.lr: r for r in race}
     mid = s.lr if s.lr in by_lr else RACE_LRS[1]
-    noise_share, unfinished_share = gap_shares(s.true_b, fit.b, float(h.b[-1]))
+    noise_share, unfinished_share = gap_shares(s.true_b, ls.b, float(h.b[-1]))
     down, here, up = uphill_losses(run.data, s.w0, s.b0)
     return {
         "PROGRESS_EVERY": PROGRESS_EVERY,
@@ -392,6 +424,8 @@ def facts(run: Run, race: tuple[History, ...]) -> dict[str, object]:
         "noise": s.noise,
         "noise2": 2 * s.noise,
         "n": s.n_samples,
+        "x_min": s.x_range[0],
+        "x_max": s.x_range[1],
         "lr": s.lr,
         "epochs": s.epochs,
         "w0": s.w0,
@@ -405,13 +439,13 @@ def facts(run: Run, race: tuple[History, ...]) -> dict[str, object]:
         "w_end": float(h.w[-1]),
         "b_end": float(h.b[-1]),
         "loss_end": h.final_loss,
-        "ls_w": fit.w,
-        "ls_b": fit.b,
-        "ls_loss": fit.loss,
+        "ls_w": ls.w,
+        "ls_b": ls.b,
+        "ls_loss": ls.loss,
         "early_drop": early_drop,
-        "w_settle": settle_epoch(h.w, fit.w),
+        "w_settle": settle_epoch(h.w, ls.w),
         "b_share": b_share,
-        "lr_max": run.stab.lr_max,
+        "lr_max": run.stability.lr_max,
         "diverge": f"{diverge:g}" if diverge is not None else "none",
         "slow": f"{slow:g}" if slow is not None else "none",
         "slow_loss": by_lr[slow].final_loss if slow in by_lr else float("nan"),

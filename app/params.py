@@ -6,24 +6,18 @@ this table, so a range or a default is written down exactly once.
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
     "LR_OPTIONS",
     "N_SAMPLES_OPTIONS",
     "PARAMS",
+    "RACE_LRS",
     "SPEEDS",
     "Param",
-    "Settings",
     "defaults",
     "group_keys",
-    "settings_from",
-    "share_query",
-    "validate",
 ]
 
 
@@ -36,6 +30,9 @@ def _log_grid(lo_exp: int, hi_exp: int, mantissas: tuple[float, ...]) -> tuple[f
 LR_OPTIONS = _log_grid(-4, 0, (1.0, 1.5, 2.0, 3.0, 5.0, 7.0))
 #: Sample counts, roughly evenly spaced on a log scale up to 10,000.
 N_SAMPLES_OPTIONS = (2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+#: The notebook's learning-rate experiment (exercise 7), and the race's default rates:
+#: too slow, about right, diverging.
+RACE_LRS = (0.001, 0.01, 0.5)
 #: Animation speeds: name -> seconds that Play takes from the first epoch to the last.
 SPEEDS = {"slow": 20.0, "normal": 8.0, "fast": 3.0}
 
@@ -58,87 +55,10 @@ class Param:
     float_widget: bool = False
     group: str = "data"
 
-    def clean(self, value: Any) -> tuple[Any, str | None]:
-        """Return ``(valid value, notice or None)``: clamp, snap or fall back to the default."""
-        if isinstance(self.default, bool):
-            return _clean_bool(self, value)
-        if self.options is not None and not isinstance(self.options[0], int | float):
-            if value in self.options:
-                return value, None
-            return (
-                self.default,
-                f"{self.label}: unknown choice {_show(value)}, using {self.default}",
-            )
-        number = _to_number(value)
-        if number is None:
-            return (
-                self.default,
-                f"{self.label}: {_show(value)} is not a number, using {self.default}",
-            )
-        if self.options is not None:  # numeric choice: snap to the nearest option
-            nearest = min(
-                self.options,
-                key=lambda o: (
-                    abs(math.log(o) - math.log(number)) if number > 0 else abs(o - number)
-                ),
-            )
-            if nearest == number:
-                return nearest, None
-            return nearest, f"{self.label}: {_show(value)} is not offered, using {nearest}"
-        clamped = min(max(number, self.lo), self.hi)
-        if self.integer:
-            # As the widget will read a link's "4.7" (the link's value wins over session
-            # state on the first run): Streamlit's int widgets truncate; a float widget
-            # shows it rounded half up, and its value is rounded the same way.
-            clamped = whole(clamped) if self.float_widget else int(clamped)
-        # A float between slider steps is kept as it is: Streamlit's slider takes an
-        # in-range URL value unchanged on the first run, so snapping here would disagree.
-        if clamped != number:
-            why = (
-                f"is outside {self.lo}…{self.hi}"
-                if not self.lo <= number <= self.hi
-                else "is not a whole number"
-            )
-            return clamped, f"{self.label}: {_show(value)} {why}, using {clamped}"
-        return clamped, None
-
-
-def whole(value: float) -> int:
-    """Round half up, as the seed's "%.0f" display in the browser does (5.5 -> 6)."""
-    return math.floor(value + 0.5)
-
-
-def _show(value: Any, limit: int = 40) -> str:
-    """A value from a link, quoted, cut short, and as a Markdown code span, for a notice.
-
-    Notices are shown as Markdown: inside a code span a link's text can never become a
-    link, an image, a bare-URL autolink, a colour or a formula on the page.
-    """
-    text = str(value)
-    shown = repr(text if len(text) <= limit else text[:limit] + "…")  # quotes; no newlines
-    fence = "`" * (max(map(len, re.findall("`+", shown)), default=0) + 1)
-    return f"{fence}{shown}{fence}"
-
-
-def _to_number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _clean_bool(param: Param, value: Any) -> tuple[bool, str | None]:
-    if isinstance(value, bool):
-        return value, None
-    text = str(value).strip().lower()
-    if text in {"true", "1", "yes", "on"}:
-        return True, None
-    if text in {"false", "0", "no", "off"}:
-        return False, None
-    return param.default, f"{param.label}: {_show(value)} is not true/false, using {param.default}"
+    @property
+    def is_choice(self) -> bool:
+        """A choice among named options (not a number, not true/false)."""
+        return self.options is not None and isinstance(self.options[0], str)
 
 
 _PARAM_LIST = [
@@ -191,6 +111,25 @@ _PARAM_LIST = [
         integer=True,
         step=1,
         float_widget=True,
+    ),
+    Param(
+        "x_center",
+        "Centre of x",
+        0.0,
+        "Where the x values are centred. x is drawn evenly from centre − spread to "
+        "centre + spread; moving it away from 0 stretches the loss valley into a ravine.",
+        lo=-50.0,
+        hi=50.0,
+        step=1.0,
+    ),
+    Param(
+        "x_spread",
+        "Spread of x",
+        5.0,
+        "Half the width of the x range: the notebook draws x between −5 and 5.",
+        lo=0.5,
+        hi=25.0,
+        step=0.5,
     ),
     # --- training ---
     Param(
@@ -278,67 +217,3 @@ def group_keys(group: str) -> list[str]:
 def defaults() -> dict[str, Any]:
     """Every control's default value."""
     return {key: p.default for key, p in PARAMS.items()}
-
-
-def validate(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Turn untrusted values (a URL's query, a preset) into valid ones.
-
-    Unknown keys are reported and ignored; missing keys take their default.
-    Nothing here raises: every problem becomes a notice.
-
-    Returns
-    -------
-    values : dict
-        A valid value for every key of :data:`PARAMS`.
-    notices : list of str
-        One plain sentence per value that was changed or ignored.
-    """
-    values, notices = defaults(), []
-    for key, value in raw.items():
-        param = PARAMS.get(key)
-        if param is None:
-            continue  # other layers (pages, presets, hide flags) own the other keys
-        values[key], notice = param.clean(value)
-        if notice:
-            notices.append(notice)
-    return values, notices
-
-
-@dataclass(frozen=True)
-class Settings:
-    """A run: what the core needs, hashable so it can key a cache."""
-
-    true_w: float = field(default=PARAMS["true_w"].default)
-    true_b: float = field(default=PARAMS["true_b"].default)
-    noise: float = field(default=PARAMS["noise"].default)
-    n_samples: int = field(default=PARAMS["n_samples"].default)
-    seed: int = field(default=PARAMS["seed"].default)
-    lr: float = field(default=PARAMS["lr"].default)
-    epochs: int = field(default=PARAMS["epochs"].default)
-    w0: float = field(default=PARAMS["w0"].default)
-    b0: float = field(default=PARAMS["b0"].default)
-
-
-def settings_from(values: Mapping[str, Any]) -> Settings:
-    """The run part of a full set of control values."""
-    run = {name: values[name] for name in Settings.__dataclass_fields__}
-    for name, value in run.items():
-        if PARAMS[name].float_widget:  # its widget (or its session state) holds a float
-            run[name] = whole(value)
-    return Settings(**run)
-
-
-def share_query(values: Mapping[str, Any]) -> dict[str, str]:
-    """The query parameters that reproduce ``values``: every control not at its default."""
-    query = {}
-    for key, param in PARAMS.items():
-        value = values.get(key, param.default)
-        if value == param.default:
-            continue
-        if isinstance(value, bool):
-            query[key] = "true" if value else "false"
-        elif isinstance(value, float):
-            query[key] = f"{value:g}"
-        else:
-            query[key] = str(value)
-    return query

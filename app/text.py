@@ -13,10 +13,10 @@ __all__ = ["lr_limit_caption", "race_summary", "status_message"]
 
 def lr_limit_caption(run: Run) -> str:
     """The stability limit of the learning rate for this data, in one line."""
-    stab = run.stab
+    limits = run.stability
     return (
-        f"Stable below lr ≈ {stab.lr_max:.3g} for this data "
-        f"(no overshoot below ≈ {stab.lr_monotone:.3g})."
+        f"Stable below lr ≈ {limits.lr_max:.3g} for this data "
+        f"(no overshoot below ≈ {limits.lr_monotone:.3g})."
     )
 
 
@@ -31,7 +31,7 @@ def status_message(run: Run) -> tuple[str, str]:
         )
         return "error", (
             f"Diverged {where}: lr = {h.lr:g} is above this data's stability limit "
-            f"≈ {run.stab.lr_max:.3g}, so every step overshoots the valley further than the "
+            f"≈ {run.stability.lr_max:.3g}, so every step overshoots the valley further than the "
             "last. Training stopped once the loss exploded; lower the learning rate."
         )
     if d.state is RunState.CONVERGED:
@@ -52,7 +52,7 @@ def status_message(run: Run) -> tuple[str, str]:
     )
     if d.state is RunState.OSCILLATING:
         return "warning", (
-            f"Oscillating: lr = {h.lr:g} is above {run.stab.lr_monotone:.3g}, so each step "
+            f"Oscillating: lr = {h.lr:g} is above {run.stability.lr_monotone:.3g}, so each step "
             "overshoots the valley floor and the parameters zig-zag, but they still close in. "
             f"{left}; {more} at this rate to converge."
         )

@@ -1,11 +1,15 @@
-"""A Plotly chart that stays mounted and is updated in place with ``Plotly.react``.
+"""The app's one chart path: a Plotly chart kept mounted and updated in place.
 
-``st.plotly_chart`` hands every rerun's figure to Streamlit's React chart
-element. ``live_plotly_chart`` instead mounts one graph div (a
-``st.components.v2`` component: plain DOM in the app page, no iframe) and, when
-the figure changes, calls ``Plotly.react(gd, {data, layout, frames, config})``
-on that same div. Frames, ``updatemenus`` (Play/Pause) and ``sliders`` keep
-working after each update, and old frames are dropped, so nothing accumulates.
+``live_plotly_chart`` mounts one graph div (a ``st.components.v2`` component:
+plain DOM in the app page, no iframe) and, when the figure changes, calls
+``Plotly.react`` on that same div: one draw per update, with frames, zoom and
+the player kept working. Under an animated figure it draws the player (Play,
+epoch scrubber, epoch label) and takes the keyboard shortcuts in
+:data:`SHORTCUTS`; see ``frontend/live_chart.js``.
+
+It replaced ``st.plotly_chart``, which re-created the chart on every new
+figure and drew it twice (measured in ``benchmarks/bench_interaction.py``; the
+figures are in the README).
 
 plotly.js is served from the installed ``plotly`` package
 (``plotly/package_data/plotly.min.js``) through a static-only
@@ -18,13 +22,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import plotly.graph_objects as go
-import plotly.io as pio
 import streamlit as st
 from streamlit.components import v1 as components_v1
 from streamlit.components import v2 as components_v2
 
-__all__ = ["live_plotly_chart"]
+__all__ = ["SHORTCUTS", "live_plotly_chart"]
+
+#: What the chart's keys do, for a caption or help text.
+SHORTCUTS = {"Alt+P": "play / pause", "Alt+,": "previous frame", "Alt+.": "next frame"}
 
 _PLOTLY_DIR = str(resources.files("plotly") / "package_data")
 _JS = (Path(__file__).parent / "frontend" / "live_chart.js").read_text(encoding="utf-8")
@@ -48,45 +53,45 @@ def _plotly_js_url() -> str:
 
 
 def live_plotly_chart(
-    fig: go.Figure | dict[str, Any],
+    figure_json: str,
     *,
     key: str,
-    height: int,
     alt: str,
     config: dict[str, Any] | None = None,
+    font_size: int = 14,
+    fit_viewport: bool = False,
 ) -> None:
-    """Show ``fig`` in a persistent Plotly chart, updated in place on reruns.
+    """Show a figure in a persistent Plotly chart, updated in place on reruns.
 
     Parameters
     ----------
-    fig : plotly Figure or figure dict (``data``, ``layout``, optional ``frames``).
-        Its own template/colours are used as-is; the container is transparent.
-        Figures on Streamlit's default "streamlit" template (placeholder
-        colours) get the app theme's colours, as ``st.plotly_chart`` does.
+    figure_json : str
+        The figure as JSON: ``data``, ``layout``, and optionally ``frames``,
+        ``animation`` (the player) and ``narrow`` (the one-column layout). It
+        travels as one string: cheap for Streamlit to send, one JSON.parse in
+        the browser.
     key : str
-        Required and must be stable across reruns: it is what keeps the same
-        element (and graph div) mounted.
-    height : int
-        Fixed height in pixels (overrides ``layout.height``); width follows
-        the container.
+        Must be stable across reruns: it keeps the same element (and graph div)
+        mounted.
     alt : str
-        Accessible name (``aria-label``) of the chart container.
+        Accessible name (``aria-label``) of the chart.
     config : dict, optional
         Plotly config, e.g. ``{"toImageButtonOptions": {"filename": "gd"}}``.
+    font_size : int
+        Text size of the player under the chart, in pixels.
+    fit_viewport : bool
+        Shrink the chart so that it and its player fit the screen (lecture mode).
     """
-    # plotly's encoder handles numpy arrays (sent as typed-array "bdata").
-    # The JSON travels as one string: cheap for Streamlit to hash and send,
-    # one JSON.parse in the browser.
-    figure_json = pio.to_json(fig, validate=False)
     _mount(
         key=key,
         data={
             "figure": figure_json,
             "config": config or {},
             "alt": alt,
-            "height": int(height),
+            "font_size": int(font_size),
+            "fit_viewport": bool(fit_viewport),
             "plotly_src": _plotly_js_url(),
         },
-        height=int(height),
+        height="content",
         width="stretch",
     )

@@ -1,65 +1,42 @@
-"""Showing a figure dict: st.plotly_chart (no re-validation) or the in-place live chart."""
+"""Showing a figure: every chart goes through the in-place live chart."""
 
 from __future__ import annotations
 
-import os
+import json
 from typing import Any
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from ..charts import ChartStyle
 from ..live_chart import live_plotly_chart
-from ..live_chart.animation_keys import animation_shortcuts
 
-#: How keyed charts are drawn: "plotly_chart" (Streamlit's element, re-mounted when the
-#: figure changes) or "live" (one graph div kept mounted and updated with Plotly.react).
-#: The environment variable GD_CHART_BACKEND overrides it (the benchmark runs both).
-CHART_BACKEND = "plotly_chart"
-BACKENDS = ("plotly_chart", "live")
+__all__ = ["apply_lecture_css", "chart_style", "figure_json", "show_figure"]
 
 
-def chart_backend() -> str:
-    """The backend in use: ``GD_CHART_BACKEND`` if set to a known one, else ``CHART_BACKEND``."""
-    backend = os.environ.get("GD_CHART_BACKEND", CHART_BACKEND)
-    return backend if backend in BACKENDS else CHART_BACKEND
+def figure_json(spec: dict[str, Any]) -> str:
+    """A figure dict as strict, compact JSON (NaN or infinity would be a bug: it raises)."""
+    return json.dumps(spec, separators=(",", ":"), allow_nan=False)
 
 
-class _Prebuilt(go.Figure):
-    """A Figure whose dict is already built (and schema-checked in the tests).
-
-    ``st.plotly_chart`` validates a dict by building a ``go.Figure`` from it,
-    which costs Plotly a few hundred milliseconds for hundreds of frames; for a
-    Figure it only calls ``to_dict()``. This hands it the finished dict.
-    """
-
-    def __init__(self, spec: dict[str, Any]) -> None:
-        super().__init__()
-        self._spec = spec
-
-    def to_dict(self) -> dict[str, Any]:
-        return self._spec
-
-
-def show_figure(spec: dict[str, Any], *, alt: str, filename: str, key: str | None = None) -> None:
-    """Draw a figure dict full width, with a PNG download named after what it shows.
-
-    With the "live" backend a keyed chart stays mounted across reruns and is
-    updated in place; unkeyed charts always use ``st.plotly_chart`` (the live
-    chart needs a stable key to find its graph div again). A keyed figure with
-    ``frames`` also gets keyboard shortcuts for its animation (Alt+P, Alt+, Alt+.).
-    """
-    config = {
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
-    }
-    if key is not None and chart_backend() == "live":
-        height = int(spec.get("layout", {}).get("height") or 450)
-        live_plotly_chart(spec, key=key, height=height, alt=alt, config=config)
-    else:
-        st.plotly_chart(_Prebuilt(spec), theme=None, config=config, alt=alt, key=key)
-    if key is not None and spec.get("frames"):
-        animation_shortcuts(key)
+def show_figure(
+    figure: dict[str, Any] | str,
+    *,
+    alt: str,
+    filename: str,
+    key: str,
+    style: ChartStyle | None = None,
+    fit_viewport: bool = False,
+) -> None:
+    """Draw a figure (dict or its JSON) full width, with a PNG download named ``filename``."""
+    config = {"toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
+    live_plotly_chart(
+        figure if isinstance(figure, str) else figure_json(figure),
+        key=key,
+        alt=alt,
+        config=config,
+        font_size=(style or ChartStyle()).font_size + 1,
+        fit_viewport=fit_viewport,
+    )
 
 
 def chart_style(lecture: bool = False) -> ChartStyle:

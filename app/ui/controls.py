@@ -1,4 +1,8 @@
-"""The sidebar: one widget per entry of the PARAMS table, mirrored into the URL."""
+"""The sidebar: one widget per entry of the PARAMS table, mirrored into the URL.
+
+:func:`sidebar` draws it and returns the user's inputs as two frozen records,
+the run (:class:`~app.settings.Settings`) and the view (:class:`~app.settings.View`).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,15 @@ from typing import Any
 
 import streamlit as st
 
-from ..params import PARAMS, Param, defaults, whole
+from ..links import LinkState, parse_query, whole
+from ..params import PARAMS, Param, defaults, group_keys
 from ..presets import PRESETS
-from ..query import LinkState, parse_query
+from ..settings import Settings, View, split
 
-__all__ = ["init_state", "preset_picker", "render_group", "reset_button", "widget"]
+__all__ = ["init_state", "sidebar", "widget"]
+
+#: The sidebar's sections: control group -> heading.
+SECTIONS = {"data": "Data", "train": "Training", "view": "View"}
 
 _LINK_KEY = "_link_state"
 _PRESET_KEY = "preset_choice"
@@ -26,7 +34,9 @@ def init_state() -> LinkState:
     if _LINK_KEY not in st.session_state:
         link = parse_query(st.query_params.to_dict())
         for key, value in link.values.items():
-            st.session_state.setdefault(key, value)
+            # A float widget's state is a float from the start: set again on a later run,
+            # it would count as a change and write itself into the URL.
+            st.session_state.setdefault(key, float(value) if PARAMS[key].float_widget else value)
         st.session_state[_PRESET_KEY] = link.preset
         st.session_state[_LINK_KEY] = link
     return st.session_state[_LINK_KEY]
@@ -42,7 +52,7 @@ def _apply_preset() -> None:
             st.session_state[key] = values[key]
 
 
-def preset_picker() -> str | None:
+def _preset_picker() -> str | None:
     """A scenario menu; picking one sets every run control at once."""
     name = st.selectbox(
         "Scenario",
@@ -66,7 +76,7 @@ def _reset() -> None:
     st.session_state[_PRESET_KEY] = None
 
 
-def reset_button() -> None:
+def _reset_button() -> None:
     st.button(
         "Reset",
         key="reset",
@@ -82,7 +92,7 @@ def widget(param: Param, *, disabled: bool = False) -> Any:
     common = {"key": param.key, "help": param.help, "bind": "query-params", "disabled": disabled}
     if isinstance(param.default, bool):
         return st.toggle(param.label, **common)
-    if param.options is not None and isinstance(param.options[0], str):
+    if param.is_choice:
         return st.radio(param.label, param.options, horizontal=True, **common)
     if param.options is not None:
         return st.select_slider(
@@ -91,7 +101,8 @@ def widget(param: Param, *, disabled: bool = False) -> Any:
     if param.float_widget:
         # Shown as a whole number with "%.0f" ("%d" makes Streamlit log a warning on every
         # run). Its float path rejects ?seed=inf and falls back to the state set here.
-        st.session_state[param.key] = float(st.session_state[param.key])
+        if not isinstance(st.session_state[param.key], float):
+            st.session_state[param.key] = float(st.session_state[param.key])
         value = st.number_input(
             param.label, float(param.lo), float(param.hi), step=1.0, format="%.0f", **common
         )
@@ -107,7 +118,7 @@ def _new_seed() -> None:
     st.session_state["seed"] = float(secrets.randbelow(int(PARAMS["seed"].hi) + 1))
 
 
-def render_group(group: str, *, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+def _render_group(group: str, *, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Draw the widgets of one group (data, train or view); return their current values.
 
     Hidden parameters keep their value but draw no widget.
@@ -129,3 +140,16 @@ def render_group(group: str, *, hidden: frozenset[str] = frozenset()) -> dict[st
                 width="stretch",
             )
     return values
+
+
+def sidebar(link: LinkState) -> tuple[Settings, View]:
+    """Draw the sidebar (scenarios, reset, every visible control); return the run and the view."""
+    values: dict[str, Any] = {}
+    with st.sidebar:
+        _preset_picker()
+        _reset_button()
+        for group, title in SECTIONS.items():
+            if not all(k in link.hidden for k in group_keys(group)):
+                st.header(title)
+            values |= _render_group(group, hidden=link.hidden)
+    return split(values)

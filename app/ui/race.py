@@ -7,12 +7,9 @@ import streamlit as st
 from ..cache import cached_race
 from ..charts import ChartStyle, race_figure
 from ..compute import Run
-from ..params import LR_OPTIONS
+from ..params import LR_OPTIONS, RACE_LRS
 from ..text import race_summary
 from .chart import show_figure
-
-#: The notebook's three learning rates: too slow, about right, diverging.
-RACE_DEFAULT = (0.001, 0.01, 0.5)
 
 
 def race(run: Run, style: ChartStyle) -> None:
@@ -20,7 +17,7 @@ def race(run: Run, style: ChartStyle) -> None:
     chosen = st.multiselect(
         "Learning rates to race (the current one is always included)",
         LR_OPTIONS,
-        default=list(RACE_DEFAULT),
+        default=list(RACE_LRS),
         format_func=lambda v: f"{v:g}",
         key="race_lrs",
         max_selections=6,
@@ -30,5 +27,11 @@ def race(run: Run, style: ChartStyle) -> None:
     histories = cached_race(run.settings, lrs)
     fig = race_figure(histories, run, style=style)
     summary = race_summary(histories)
-    show_figure(fig, alt=f"Learning-rate race. {summary}.", filename="learning-rate-race")
-    st.caption(f"Stability limit for this data: lr ≈ {run.stab.lr_max:.3g}. {summary}.")
+    show_figure(
+        fig,
+        alt=f"Learning-rate race. {summary}.",
+        filename="learning-rate-race",
+        key="race_chart",
+        style=style,
+    )
+    st.caption(f"Stability limit for this data: lr ≈ {run.stability.lr_max:.3g}. {summary}.")

@@ -8,18 +8,19 @@ from ..cache import cached_playground_figure, cached_race, cached_run
 from ..charts import data_figure, race_figure
 from ..compute import Run
 from ..lesson_content import (
-    RACE_LRS,
     STEPS,
     TAKEAWAYS,
     Question,
+    Reveal,
     Step,
-    facts,
     grade_number,
+    lesson_facts,
     progress_line,
     progress_rows,
     sample_predictions,
 )
-from ..params import Settings
+from ..params import RACE_LRS
+from ..settings import Settings, View
 from ..text import race_summary
 from ..ui.chart import chart_style, show_figure
 
@@ -63,36 +64,36 @@ def lesson() -> None:
     settings = Settings()  # the notebook's run: seed 42, lr 0.01, 100 epochs from (0, 0)
     run = cached_run(settings)
     race = cached_race(settings, RACE_LRS)
-    f = facts(run, race)
+    facts = lesson_facts(run, race)
 
     st.title("Lesson: gradient descent from scratch")
     st.progress(k / len(STEPS), text=f"Step {k} of {len(STEPS)}")
-    st.header(f"{k}. {step.title.format_map(f)}")
-    st.markdown(step.intro.format_map(f))
+    st.header(f"{k}. {step.title.format_map(facts)}")
+    st.markdown(step.intro.format_map(facts))
 
     if not step.questions:
-        _takeaways(run, f)
+        _REVEALS[step.reveal](run, race, facts)
     elif not _locked(step):
-        _ask(step, f)
+        _ask(step, facts)
     else:
-        _compare(step, f)
-        _REVEAL[k](run, race, f)
-        st.info(step.why.format_map(f), icon=":material/lightbulb:")
+        _compare(step, facts)
+        _REVEALS[step.reveal](run, race, facts)
+        st.info(step.why.format_map(facts), icon=":material/lightbulb:")
     _nav(k, step)
 
 
-def _ask(step: Step, f: dict) -> None:
+def _ask(step: Step, facts: dict) -> None:
     for q in step.questions:
         if q.choices:
             st.radio(
-                q.prompt.format_map(f),
-                [c.format_map(f) for c in q.choices],
+                q.prompt.format_map(facts),
+                [c.format_map(facts) for c in q.choices],
                 index=None,
                 key=_input_key(q),
             )
         else:
             st.number_input(
-                q.prompt.format_map(f),
+                q.prompt.format_map(facts),
                 value=None,
                 step=0.5,
                 format="%.2f",
@@ -111,37 +112,27 @@ def _ask(step: Step, f: dict) -> None:
     )
 
 
-def _correct(q: Question, f: dict) -> str:
-    """The right answer, as the choice label (or the number) it stands for."""
-    if q.key == "3":
-        return f"{f['dw0']:.4f}"
-    if q.key == "7a":
-        return f["diverge"]
-    if q.key == "7b":
-        return f["slow"]
-    return q.choices[q.answer].format_map(f)
-
-
-def _compare(step: Step, f: dict) -> None:
+def _compare(step: Step, facts: dict) -> None:
     """The learner's locked-in answer next to what actually happened."""
     for q in step.questions:
         said = st.session_state[_answer_key(q)]
-        truth = _correct(q, f)
+        truth = q.correct(facts)
         if q.choices:
             verdict = ":green[**Right**]" if said == truth else ":orange[**Not this time**]"
         else:
-            verdict = grade_number(said, f["dw0"])
+            verdict = grade_number(said, facts[q.answer])
             said = f"{said:.4f}"
         mine, real = st.columns(2, border=True)
-        mine.markdown(f"**Your prediction** · {q.prompt.format_map(f)}\n\n{said}")
+        mine.markdown(f"**Your prediction** · {q.prompt.format_map(facts)}\n\n{said}")
         real.markdown(f"**What happened** — {verdict}\n\n{truth}")
 
 
 def _playground(run: Run, name: str) -> None:
-    fig = cached_playground_figure(run.settings, chart_style(), True, True, 8.0)
+    style = chart_style()
     h = run.history
     show_figure(
-        fig,
+        cached_playground_figure(run.settings, style, View()),
+        style=style,
         key=f"{PREFIX}fig_{name}",
         filename=f"lesson-{name}",
         alt=f"The notebook's run: data with true, least-squares and fitted lines; loss, "
@@ -150,7 +141,7 @@ def _playground(run: Run, name: str) -> None:
     )
 
 
-def _reveal_data(run: Run, race, f: dict) -> None:
+def _reveal_data(run: Run, race, facts: dict) -> None:
     show_figure(
         data_figure(run, style=chart_style()),
         key=f"{PREFIX}fig_data",
@@ -160,7 +151,7 @@ def _reveal_data(run: Run, race, f: dict) -> None:
     )
 
 
-def _reveal_start(run: Run, race, f: dict) -> None:
+def _reveal_start(run: Run, race, facts: dict) -> None:
     s = run.settings
     model = sample_predictions(s.w0, s.b0)
     true = sample_predictions(s.true_w, s.true_b)
@@ -175,19 +166,20 @@ def _reveal_start(run: Run, race, f: dict) -> None:
     )
 
 
-def _reveal_step(run: Run, race, f: dict) -> None:
+def _reveal_step(run: Run, race, facts: dict) -> None:
     st.latex(
         rf"\frac{{\partial L}}{{\partial w}} = \frac{{1}}{{n}}\sum_i -2\,x_i\,(y_i - \hat y_i)"
-        rf" = -2\cdot\mathrm{{mean}}(x\,y) = {f['dw0']:.4f}"
+        rf" = -2\cdot\mathrm{{mean}}(x\,y) = {facts['dw0']:.4f}"
     )
     st.latex(
         rf"\frac{{\partial L}}{{\partial b}} = \frac{{1}}{{n}}\sum_i -2\,(y_i - \hat y_i)"
-        rf" = {f['db0']:.4f}"
+        rf" = {facts['db0']:.4f}"
     )
     st.latex(
-        rf"w \leftarrow {f['w0']:g} - {f['lr']:g} \times ({f['dw0']:.4f}) = {f['new_w0']:.4f}"
-        rf",\quad b \leftarrow {f['b0']:g} - {f['lr']:g} \times ({f['db0']:.4f})"
-        rf" = {f['new_b0']:.4f}"
+        rf"w \leftarrow {facts['w0']:g} - {facts['lr']:g} \times ({facts['dw0']:.4f})"
+        rf" = {facts['new_w0']:.4f}"
+        rf",\quad b \leftarrow {facts['b0']:g} - {facts['lr']:g} \times ({facts['db0']:.4f})"
+        rf" = {facts['new_b0']:.4f}"
     )
 
 
@@ -196,7 +188,7 @@ def _four_decimals(*names: str) -> dict:
     return {name: st.column_config.NumberColumn(format="%.4f") for name in names}
 
 
-def _reveal_train(run: Run, race, f: dict) -> None:
+def _reveal_train(run: Run, race, facts: dict) -> None:
     rows = progress_rows(run.history)
     st.dataframe(
         {
@@ -213,15 +205,15 @@ def _reveal_train(run: Run, race, f: dict) -> None:
         st.code("\n".join(progress_line(r) for r in rows), language=None)
 
 
-def _reveal_plots(run: Run, race, f: dict) -> None:
+def _reveal_plots(run: Run, race, facts: dict) -> None:
     _playground(run, "plots")
 
 
-def _reveal_animation(run: Run, race, f: dict) -> None:
+def _reveal_animation(run: Run, race, facts: dict) -> None:
     _playground(run, "animation")
 
 
-def _reveal_race(run: Run, race, f: dict) -> None:
+def _reveal_race(run: Run, race, facts: dict) -> None:
     summary = race_summary(race)
     show_figure(
         race_figure(race, run, style=chart_style()),
@@ -229,25 +221,14 @@ def _reveal_race(run: Run, race, f: dict) -> None:
         filename="lesson-learning-rate-race",
         alt=f"Learning-rate race. {summary}.",
     )
-    st.caption(f"Stability limit for this data: lr ≈ {f['lr_max']:.3g}. {summary}.")
+    st.caption(f"Stability limit for this data: lr ≈ {facts['lr_max']:.3g}. {summary}.")
 
 
-_REVEAL = {
-    1: _reveal_data,
-    2: _reveal_start,
-    3: _reveal_step,
-    4: _reveal_train,
-    5: _reveal_plots,
-    6: _reveal_animation,
-    7: _reveal_race,
-}
-
-
-def _takeaways(run: Run, f: dict) -> None:
+def _takeaways(run: Run, race, facts: dict) -> None:
     for i, (heading, text) in enumerate(TAKEAWAYS, start=1):
         st.subheader(f"{i}. {heading}")
-        st.markdown(text.format_map(f))
-    s, h, fit = run.settings, run.history, run.fit
+        st.markdown(text.format_map(facts))
+    s, h, ls = run.settings, run.history, run.least_squares
     st.dataframe(
         {
             "": [
@@ -255,8 +236,8 @@ def _takeaways(run: Run, f: dict) -> None:
                 "least squares (best possible)",
                 f"gradient descent, {h.epochs_run} epochs",
             ],
-            "w": [s.true_w, fit.w, float(h.w[-1])],
-            "b": [s.true_b, fit.b, float(h.b[-1])],
+            "w": [s.true_w, ls.w, float(h.w[-1])],
+            "b": [s.true_b, ls.b, float(h.b[-1])],
         },
         hide_index=True,
         column_config=_four_decimals("w", "b"),
@@ -267,6 +248,19 @@ def _takeaways(run: Run, f: dict) -> None:
         "any of these settings and watch what happens.",
         icon=":material/celebration:",
     )
+
+
+#: How each kind of reveal is drawn.
+_REVEALS = {
+    Reveal.DATA: _reveal_data,
+    Reveal.START: _reveal_start,
+    Reveal.STEP: _reveal_step,
+    Reveal.TRAIN: _reveal_train,
+    Reveal.PLOTS: _reveal_plots,
+    Reveal.ANIMATION: _reveal_animation,
+    Reveal.RACE: _reveal_race,
+    Reveal.TAKEAWAYS: _takeaways,
+}
 
 
 def _nav(k: int, step: Step) -> None:

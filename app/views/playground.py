@@ -1,7 +1,8 @@
-"""The playground: sliders drive one animated view of fit, loss, parameters and landscape."""
+"""The playground: sliders drive one animated view of the lines, loss, parameters and landscape."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from functools import partial
 from urllib.parse import urlencode
 
@@ -11,11 +12,12 @@ from ..cache import cached_playground_figure, cached_run
 from ..charts import frame_epochs
 from ..compute import Run
 from ..export import data_csv, history_csv, reproduce_script
-from ..live_chart.animation_keys import SHORTCUTS
-from ..params import SPEEDS, Settings, group_keys, settings_from, share_query
+from ..links import share_query
+from ..live_chart import SHORTCUTS
+from ..settings import Settings, View
 from ..text import lr_limit_caption, status_message
 from ..ui.chart import apply_lecture_css, chart_style, show_figure
-from ..ui.controls import init_state, preset_picker, render_group, reset_button
+from ..ui.controls import init_state, sidebar
 from ..ui.inspector import step_inspector
 from ..ui.race import race
 
@@ -24,16 +26,8 @@ _STATUS = {"success": st.success, "info": st.info, "warning": st.warning, "error
 
 def playground() -> None:
     link = init_state()
-    with st.sidebar:
-        preset_picker()
-        reset_button()
-        values = {}
-        for group, title in (("data", "Data"), ("train", "Training"), ("view", "View")):
-            if not all(k in link.hidden for k in group_keys(group)):
-                st.header(title)
-            values |= render_group(group, hidden=link.hidden)
-
-    if values["lecture"]:
+    settings, view = sidebar(link)
+    if view.lecture:
         apply_lecture_css()
     st.title("Gradient descent, step by step")
     st.caption(
@@ -46,7 +40,6 @@ def playground() -> None:
             + "\n".join(f"- {n}" for n in link.notices)
         )
 
-    settings = settings_from(values)
     run = cached_run(settings)
     with st.sidebar:
         st.caption(lr_limit_caption(run))
@@ -55,12 +48,14 @@ def playground() -> None:
     _STATUS[kind](message)
     _metrics(run)
 
-    style = chart_style(values["lecture"])
-    fig = cached_playground_figure(
-        settings, style, values["show_ls"], values["log_loss"], SPEEDS[values["speed"]]
-    )
+    style = chart_style(view.lecture)
     show_figure(
-        fig, alt=_chart_alt(run, message), filename=_filename(settings), key="playground_chart"
+        cached_playground_figure(settings, style, view),
+        alt=_chart_alt(run, message),
+        filename=_filename(settings),
+        key="playground_chart",
+        style=style,
+        fit_viewport=view.lecture,
     )
     keys = " · ".join(f"**{k}** {what}" for k, what in SHORTCUTS.items())
     st.caption(
@@ -86,7 +81,7 @@ def playground() -> None:
         (
             "Share & export: link to this run, CSV, Python script",
             "share",
-            lambda: _share_and_export(run, values, link.hidden),
+            lambda: _share_and_export(run, view, link.hidden),
         ),
     )
     for label, key, draw in sections:
@@ -97,32 +92,32 @@ def playground() -> None:
 
 
 def _metrics(run: Run) -> None:
-    h, s, fit = run.history, run.settings, run.fit
+    h, s, ls = run.history, run.settings, run.least_squares
     metrics = (
         (
             "w after training",
             f"{h.w[-1]:.4f}",
-            f"best fit {fit.w:.4f}",
-            f"True w = {s.true_w:g}; least-squares w = {fit.w:.4f}.",
+            f"best fit {ls.w:.4f}",
+            f"True w = {s.true_w:g}; least-squares w = {ls.w:.4f}.",
         ),
         (
             "b after training",
             f"{h.b[-1]:.4f}",
-            f"best fit {fit.b:.4f}",
-            f"True b = {s.true_b:g}; least-squares b = {fit.b:.4f}.",
+            f"best fit {ls.b:.4f}",
+            f"True b = {s.true_b:g}; least-squares b = {ls.b:.4f}.",
         ),
         (
             "Loss (MSE)",
             f"{h.final_loss:.4g}",
-            f"best fit {fit.loss:.4f}",
-            f"The least-squares loss {fit.loss:.4f} is the lowest any line can get.",
+            f"best fit {ls.loss:.4f}",
+            f"The least-squares loss {ls.loss:.4f} is the lowest any line can get.",
         ),
     )
     for column, (label, value, best, why) in zip(st.columns(3), metrics, strict=True):
         column.metric(label, value, delta=best, delta_arrow="off", delta_color="off", help=why)
     st.caption(
         f"True line: w = {s.true_w:g}, b = {s.true_b:g} · least squares on this sample: "
-        f"w = {fit.w:.4f}, b = {fit.b:.4f} · gradient descent after {h.epochs_run} "
+        f"w = {ls.w:.4f}, b = {ls.b:.4f} · gradient descent after {h.epochs_run} "
         f"epochs: w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}"
     )
 
@@ -142,8 +137,8 @@ def _epoch_table(run: Run) -> None:
     )
 
 
-def _share_and_export(run: Run, values: dict, hidden: frozenset[str]) -> None:
-    query = share_query(values)
+def _share_and_export(run: Run, view: View, hidden: frozenset[str]) -> None:
+    query = share_query(asdict(run.settings) | asdict(view))
     if hidden:
         query["hide"] = ",".join(sorted(hidden))
     base = st.context.url or ""

@@ -1,12 +1,21 @@
-// live_chart: keep ONE Plotly graph div mounted and update it in place.
+// live_chart: ONE Plotly graph div per chart, kept mounted and updated in place.
 //
-// Runs as a Streamlit components.v2 module in the main document (no iframe,
-// isolate_styles=False so plotly.js's global <style> also applies to the
-// mode bar). Streamlit calls the default export on mount and again every
-// time `data` changes, always with the same `parentElement`, so the graph div
-// and its state live in a WeakMap keyed by that element.
+// A Streamlit components.v2 module in the main document (no iframe;
+// isolate_styles=False so plotly.js's global <style> reaches the mode bar).
+// Streamlit calls the default export on mount and every time `data` changes,
+// with the same `parentElement`, so each chart's state lives in a WeakMap
+// keyed by that element. Each update is one Plotly.react on the same div.
+//
+// Under an animated figure it draws the player: Play/Pause, an epoch scrubber
+// (a native range input: keyboard and touch work) with a few labelled ticks,
+// and the current epoch's label. The figure opens on its last frame; Play
+// replays it from the first. Alt+P plays or pauses, Alt+, and Alt+. step.
+// Below NARROW_PX of width the figure's `narrow` layout (one column) is used.
 
 const STATE = new WeakMap();
+const ANIMATED = new Set(); // states of charts with a player, for the keyboard
+const NARROW_PX = 700;
+const STILL = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
 
 // plotly.js (~4.6 MB) is loaded once per page as a classic <script>, from the
 // copy inside the installed `plotly` Python package (URL sent by Python).
@@ -19,7 +28,7 @@ function loadPlotly(src) {
       script.async = true;
       script.onload = () => resolve(window.Plotly);
       script.onerror = () => {
-        window.__liveChartPlotly = undefined; // allow a retry on next update
+        window.__liveChartPlotly = undefined; // allow a retry on the next update
         script.remove();
         reject(new Error(`live_chart: failed to load ${src}`));
       };
@@ -29,31 +38,64 @@ function loadPlotly(src) {
   return window.__liveChartPlotly;
 }
 
-function mount(parentElement) {
-  const root = document.createElement("div");
-  root.className = "live-chart";
-  // A labelled figure (not role="img") so the mode bar and the Play/Pause
-  // buttons inside stay reachable for assistive technology.
-  root.setAttribute("role", "figure");
-  root.style.cssText = "width:100%;background:transparent;overflow:hidden;";
-  const gd = document.createElement("div");
-  gd.style.cssText = "width:100%;height:100%;";
-  root.appendChild(gd);
-  parentElement.appendChild(root);
+const CSS = `
+.live-chart-player{display:flex;flex-wrap:wrap;align-items:center;gap:.4em .9em;margin:.3em 0 0 0;
+  font-family:var(--st-font, inherit);color:var(--st-text-color, inherit)}
+.live-chart-player button{min-width:6.5em;min-height:44px;padding:.2em .9em;font:inherit;cursor:pointer;
+  color:inherit;background:var(--st-secondary-background-color, transparent);
+  border:1px solid var(--st-border-color, rgba(128,128,128,.5));border-radius:.5em}
+.live-chart-player button:focus-visible,.live-chart-player input:focus-visible{
+  outline:2px solid var(--st-primary-color, #0072B2);outline-offset:2px}
+.live-chart-scrub{flex:1 1 14em;min-width:10em;position:relative;padding-bottom:1.3em}
+.live-chart-scrub input{width:100%;min-height:28px;margin:0;accent-color:var(--st-primary-color, #0072B2)}
+.live-chart-ticks{position:absolute;left:8px;right:8px;bottom:0;height:1.2em;font-size:.85em;opacity:.85}
+.live-chart-ticks span{position:absolute;transform:translateX(-50%);white-space:nowrap}
+.live-chart-ticks span:first-child{transform:none}.live-chart-ticks span:last-child{transform:translateX(-100%)}
+.live-chart-label{flex:1 1 100%;font-variant-numeric:tabular-nums}
+`;
 
-  const state = { root, gd, seq: 0, queue: Promise.resolve(), width: 0 };
-  // Follow the container width (Streamlit columns/sidebar can resize it
-  // without a window resize event, which is all config.responsive watches).
-  state.resizeObserver = new ResizeObserver((entries) => {
-    const width = Math.round(entries[0].contentRect.width);
-    if (width !== state.width && gd._fullLayout && window.Plotly) {
-      state.width = width;
-      window.Plotly.Plots.resize(gd);
-    }
-  });
+function injectCss() {
+  if (document.getElementById("live-chart-css")) return;
+  const style = document.createElement("style");
+  style.id = "live-chart-css";
+  style.textContent = CSS;
+  document.head.appendChild(style);
+}
+
+function el(tag, props = {}, parent = null) {
+  const node = Object.assign(document.createElement(tag), props);
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+function mount(parentElement) {
+  injectCss();
+  const root = el("div", { className: "live-chart" }, parentElement);
+  // A labelled figure (not role="img") so the mode bar and the player stay reachable.
+  root.setAttribute("role", "figure");
+  root.style.cssText = "width:100%;background:transparent;";
+  const gd = el("div", {}, root);
+  gd.style.cssText = "width:100%;";
+  const player = el("div", { className: "live-chart-player", hidden: true }, root);
+  const play = el("button", { type: "button", className: "live-chart-play" }, player);
+  const scrub = el("div", { className: "live-chart-scrub" }, player);
+  const range = el("input", { type: "range", min: 0, step: 1 }, scrub);
+  range.setAttribute("aria-label", "Epoch");
+  const ticks = el("div", { className: "live-chart-ticks" }, scrub);
+  ticks.setAttribute("aria-hidden", "true");
+  const label = el("div", { className: "live-chart-label" }, player);
+  label.setAttribute("aria-live", "polite");
+
+  const state = { root, gd, player, play, range, ticks, label, seq: 0, queue: Promise.resolve() };
+  state.anim = null; // {names, labels, frameMs}
+  state.playing = false;
+  play.addEventListener("click", () => toggle(state));
+  range.addEventListener("input", () => goTo(state, Number(range.value)));
+  state.resizeObserver = new ResizeObserver(() => onResize(state));
   state.resizeObserver.observe(root);
   state.cleanup = () => {
     state.disposed = true;
+    ANIMATED.delete(state);
     state.resizeObserver.disconnect();
     if (window.Plotly) window.Plotly.purge(gd);
     root.remove();
@@ -63,86 +105,176 @@ function mount(parentElement) {
   return state;
 }
 
-// Inside Streamlit, plotly.py's default template is Streamlit's "streamlit"
-// template, whose colours are placeholders (#000001 ... #000040) that
-// st.plotly_chart swaps for theme colours in the browser. Do the same, using
-// the theme CSS variables Streamlit sets around v2 components, so such
-// figures follow the light/dark theme; any other template is left untouched.
-const PLACEHOLDER = /"#0000([0-3]\d|40)"/g;
-
-function themeColors(el) {
-  const css = getComputedStyle(el);
-  const v = (name) => css.getPropertyValue(`--st-${name}`).trim();
-  const list = (name) => v(name).split(",").map((c) => c.trim()).filter(Boolean);
-  const text = v("text-color") || css.color;
-  const border = v("border-color") || "rgba(128,128,128,0.3)";
-  const second = v("secondary-background-color") || "rgba(128,128,128,0.15)";
-  const map = {};
-  const put = (first, colors) => colors.forEach((c, i) => (map[first + i] = c));
-  put(1, list("chart-categorical-colors"));
-  put(11, list("chart-sequential-colors"));
-  put(21, list("chart-diverging-colors"));
-  Object.assign(map, {
-    32: v("green-color"), 33: v("red-color"), 34: v("blue-color"),
-    36: text, 37: text, 38: v("background-color"), 39: border, 40: second,
-  });
-  return { map, text, border, second, font: v("font") || css.fontFamily };
+function show(state, i) {
+  const { anim, range, label } = state;
+  state.current = i;
+  range.value = String(i);
+  range.setAttribute("aria-valuetext", anim.labels[i]);
+  label.textContent = anim.labels[i];
 }
 
-function applyStreamlitTheme(json, el) {
-  if (!json.includes('"colorway":["#000001"')) return JSON.parse(json);
-  const t = themeColors(el);
-  const fig = JSON.parse(
-    json.replace(PLACEHOLDER, (m, n) => (t.map[+n] ? `"${t.map[+n]}"` : m)),
-  );
-  // Fill only what the template leaves to plotly.js defaults (white paper,
-  // dark text); explicit figure layout values still win over the template.
-  const tl = fig.layout.template.layout;
-  const axis = { gridcolor: t.border, linecolor: t.border, zerolinecolor: t.border };
-  const ui = { bgcolor: t.second, bordercolor: t.border, font: { color: t.text } };
-  Object.assign(tl, {
-    paper_bgcolor: "rgba(0,0,0,0)",
-    plot_bgcolor: "rgba(0,0,0,0)",
-    font: { color: t.text, family: t.font || undefined, ...tl.font },
-    xaxis: { ...axis, ...tl.xaxis },
-    yaxis: { ...axis, ...tl.yaxis },
-    // showactive off: plotly.js paints the active button a fixed near-white.
-    updatemenudefaults: { ...ui, showactive: false, ...tl.updatemenudefaults },
-    sliderdefaults: { ...ui, activebgcolor: t.border, tickcolor: t.text, ...tl.sliderdefaults },
+function setPlaying(state, playing) {
+  state.playing = playing;
+  state.play.textContent = playing ? "❚❚ Pause" : "▶ Play";
+  state.play.setAttribute("aria-label", playing ? "Pause" : "Play");
+  state.root.dataset.playing = String(playing);
+  state.label.setAttribute("aria-live", playing ? "off" : "polite"); // no flood while playing
+}
+
+function pause(state) {
+  if (!state.playing) return;
+  setPlaying(state, false);
+  window.Plotly.animate(state.gd, [null], STILL);
+}
+
+function toggle(state) {
+  const { anim, gd } = state;
+  if (!anim || !window.Plotly) return;
+  if (state.playing) return pause(state);
+  // From the next frame; from the first when at the end (Play replays the run).
+  const last = anim.names.length - 1;
+  const from = state.current >= last ? 0 : state.current + 1;
+  setPlaying(state, true);
+  window.Plotly.animate(gd, anim.names.slice(from), {
+    frame: { duration: anim.frameMs, redraw: false },
+    transition: { duration: 0 },
+    mode: "immediate",
   });
-  return fig;
+}
+
+function goTo(state, i) {
+  const { anim, gd } = state;
+  if (!anim || !window.Plotly) return;
+  i = Math.max(0, Math.min(anim.names.length - 1, i));
+  if (state.playing) pause(state);
+  show(state, i);
+  window.Plotly.animate(gd, [anim.names[i]], STILL);
+}
+
+function drawTicks(state) {
+  const { anim, ticks } = state;
+  ticks.replaceChildren();
+  const last = Math.max(anim.names.length - 1, 1);
+  for (const i of anim.ticks) {
+    const span = el("span", { textContent: anim.names[i] }, ticks);
+    span.style.left = `${(100 * i) / last}%`;
+  }
+}
+
+function narrowLayout(layout, narrow) {
+  const out = { ...layout };
+  for (const [key, value] of Object.entries(narrow)) {
+    out[key] = /^[xy]axis/.test(key) ? { ...layout[key], ...value } : value;
+  }
+  return out;
+}
+
+function layoutFor(state, fig, payload) {
+  const width = state.root.getBoundingClientRect().width || window.innerWidth;
+  state.narrow = Boolean(fig.narrow) && width < NARROW_PX;
+  const layout = state.narrow ? narrowLayout(fig.layout || {}, fig.narrow) : { ...(fig.layout || {}) };
+  let height = layout.height || 450;
+  if (payload.fit_viewport && !state.narrow) {
+    // Lecture mode: the chart and its player fit the screen below what is above them.
+    const top = state.root.getBoundingClientRect().top;
+    const below = state.anim ? state.player.getBoundingClientRect().height || 80 : 0;
+    height = Math.max(360, Math.min(height, window.innerHeight - Math.max(top, 0) - below - 16));
+  }
+  delete layout.width; // the width follows the container
+  return { ...layout, height, autosize: true };
+}
+
+function setupPlayer(state, fig, payload) {
+  const frames = fig.frames || [];
+  const anim = fig.animation;
+  if (!anim || frames.length < 2) {
+    state.anim = null;
+    state.player.hidden = true;
+    ANIMATED.delete(state);
+    return;
+  }
+  state.anim = { names: frames.map((f) => f.name), labels: anim.labels, ticks: anim.ticks, frameMs: anim.frame_ms };
+  state.player.hidden = false;
+  state.player.style.fontSize = `${payload.font_size || 14}px`;
+  state.range.max = String(frames.length - 1);
+  drawTicks(state);
+  setPlaying(state, false);
+  show(state, frames.length - 1); // the figure opens on its last frame
+  ANIMATED.add(state);
 }
 
 async function render(state, payload, seq) {
   const Plotly = await loadPlotly(payload.plotly_src);
-  // Skip stale payloads: only the newest one queued needs drawing.
-  if (state.disposed || seq !== state.seq) return;
-  const fig = applyStreamlitTheme(payload.figure, state.root);
-  const layout = { ...(fig.layout || {}), height: payload.height, autosize: true };
-  delete layout.width; // width follows the container
-  // Passing `frames` (even []) makes Plotly.react drop all old frames and
-  // re-add the new ones, so Play/slider animations use the new data and
-  // nothing accumulates across updates.
+  if (state.disposed || seq !== state.seq) return; // only the newest update is drawn
+  if (state.playing) pause(state);
+  const fig = JSON.parse(payload.figure);
+  setupPlayer(state, fig, payload);
+  state.fig = fig;
+  state.payload = payload;
+  // Passing `frames` (even []) makes Plotly.react drop the old frames and add the new.
   await Plotly.react(state.gd, {
     data: fig.data || [],
-    layout,
+    layout: layoutFor(state, fig, payload),
     frames: fig.frames || [],
-    // plotly.js 4 adds a "Share chart..." (upload to Plotly Cloud) button;
-    // hide it unless the caller's config sets its own list.
-    config: {
-      displaylogo: false,
-      modeBarButtonsToRemove: ["sendChartToCloud"],
-      ...(payload.config || {}),
-    },
+    config: { displaylogo: false, responsive: false, modeBarButtonsToRemove: ["sendChartToCloud"], ...(payload.config || {}) },
   });
+  if (!state.listening) {
+    state.listening = true;
+    state.gd.on("plotly_animatingframe", (event) => {
+      const i = state.anim ? state.anim.names.indexOf(event.name) : -1;
+      if (i >= 0) show(state, i);
+    });
+    state.gd.on("plotly_animated", () => setPlaying(state, false));
+  }
   state.width = Math.round(state.root.getBoundingClientRect().width);
+  state.root.dataset.renders = String(Number(state.root.dataset.renders || 0) + 1);
+}
+
+function onResize(state) {
+  const width = Math.round(state.root.getBoundingClientRect().width);
+  if (!state.fig || !window.Plotly || width === state.width || state.disposed) return;
+  state.width = width;
+  const narrow = Boolean(state.fig.narrow) && width < NARROW_PX;
+  if (narrow !== state.narrow) {
+    // The other layout: same data and frames, so the run and its frame stay where they were.
+    const at = state.current;
+    window.Plotly.relayout(state.gd, layoutFor(state, state.fig, state.payload)).then(() => {
+      if (state.anim && at !== undefined) goTo(state, at);
+    });
+  } else {
+    window.Plotly.Plots.resize(state.gd);
+  }
+}
+
+// --- keyboard: Alt+P play/pause, Alt+, previous frame, Alt+. next frame ----------------
+const TEXT_TYPES = /^(text|search|email|url|tel|password|number|date|time|datetime-local|month|week)$/;
+
+function typing(node) {
+  if (!node) return false;
+  if (node.isContentEditable || node.tagName === "TEXTAREA" || node.tagName === "SELECT") return true;
+  return node.tagName === "INPUT" && TEXT_TYPES.test(node.type || "text");
+}
+
+function onKey(event) {
+  if (!event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
+  const action = { KeyP: "toggle", Comma: "previous", Period: "next" }[event.code];
+  if (!action) return;
+  const state = [...ANIMATED].find((s) => s.root.isConnected && s.anim);
+  if (!state) return;
+  event.preventDefault();
+  if (action === "toggle") toggle(state);
+  else goTo(state, state.current + (action === "next" ? 1 : -1));
+}
+
+if (!window.__liveChartKeys) {
+  window.__liveChartKeys = true;
+  document.addEventListener("keydown", onKey, true);
 }
 
 export default function liveChart({ data, parentElement }) {
   const state = STATE.get(parentElement) || mount(parentElement);
   if (!data) return state.cleanup;
   state.root.setAttribute("aria-label", data.alt || "Chart");
-  state.root.style.height = `${data.height}px`;
   const seq = ++state.seq;
   // Serialise renders: a Plotly.react never overlaps the previous one.
   state.queue = state.queue

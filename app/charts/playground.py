@@ -1,0 +1,337 @@
+"""The playground's figure: four panels that share one set of animation frames.
+
+Play, Pause and the epoch scrubber move every panel together in the browser,
+with no round trip to the server. Panels: (0) the data and the lines, (1) the
+loss per epoch, (2) w and b per epoch, (3) the loss landscape with the path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..compute import Run
+from ..settings import View
+from .animation import Moving, animate, animation_plan
+from .data import data_panel_range, data_traces
+from .grid import axis_ids, grid_layout
+from .landscape import landscape_image, level_lines
+from .style import PALETTE, ChartStyle, log_ticks, style_layout
+from .traces import f32, line, on, point, rounded
+
+__all__ = ["PANEL_TITLES", "playground_figure"]
+
+PANEL_TITLES = (
+    "The data and the lines",
+    "Loss (mean squared error)",
+    "Parameters w and b over epochs",
+    "Loss landscape over (w, b)",
+)
+DATA, LOSS, PARAMS, LANDSCAPE = (axis_ids(p) for p in range(4))
+#: How many points of the path so far each frame carries at most (plus "now").
+MAX_PATH_POINTS = 20
+#: Height of one panel in the one-column layout for phones, in pixels.
+NARROW_PANEL_PX = 300
+
+
+@dataclass
+class _Panel:
+    """One panel's traces (still and moving) and its axes."""
+
+    still: list[dict] = field(default_factory=list)
+    moving: list[Moving] = field(default_factory=list)
+    axes: dict = field(default_factory=dict)
+
+
+def _axes(ids: tuple[str, str], x: dict, y: dict) -> dict:
+    return {"xaxis" + ids[0][1:]: x, "yaxis" + ids[1][1:]: y}
+
+
+def _data_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
+    h, ls = run.history, run.least_squares
+    x_range, y_range = data_panel_range(run)
+    xs = [float(v) for v in x_range]
+    panel = _Panel(
+        axes=_axes(
+            DATA,
+            {"range": x_range, "title": {"text": "x"}},
+            {"range": y_range, "title": {"text": "y"}},
+        )
+    )
+    panel.still += [on(DATA, t) for t in data_traces(run, style, xs)]
+    if view.show_ls:
+        panel.still.append(
+            on(
+                DATA,
+                line(
+                    xs,
+                    [ls.w * v + ls.b for v in xs],
+                    PALETTE["ls"],
+                    style.line_width,
+                    "dot",
+                    name=f"least squares: y = {ls.w:.3f}x + {ls.b:.3f}",
+                ),
+            )
+        )
+    gd_line = on(
+        DATA, line(xs, None, PALETTE["gd"], style.line_width * 1.6, name="gradient descent")
+    )
+    panel.moving.append(
+        Moving(gd_line, lambda k: {"y": [float(h.w[k]) * x + float(h.b[k]) for x in xs]})
+    )
+    return panel
+
+
+def _loss_range(loss: np.ndarray, floor: float, log: bool) -> list[float]:
+    lo, hi = min(float(loss.min()), floor), float(loss.max())
+    if log:
+        lo = max(lo, 1e-300)
+        return [float(np.log10(lo)) - 0.1, float(np.log10(max(hi, lo * 10))) + 0.1]
+    return [0.0 - 0.08 * hi, hi * 1.08] if hi > 0 else [-1.0, 1.0]
+
+
+_CURVE = {"x0": 0, "dx": 1, "showlegend": False}
+
+
+def _loss_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
+    h, ls = run.history, run.least_squares
+    last, lw = h.epochs_run, style.line_width
+    log = view.log_loss and float(h.loss.min()) > 0
+    y_axis = {
+        "type": "log" if log else "linear",
+        "title": {"text": "loss"},
+        "range": _loss_range(h.loss, ls.loss, log),
+    }
+    if log:
+        y_axis.update(log_ticks(*y_axis["range"]))
+    epochs = {"range": [0, max(last, 1)], "title": {"text": "epoch"}}
+    panel = _Panel(axes=_axes(LOSS, epochs, y_axis))
+    curve = line(
+        None,
+        f32(h.loss),
+        style.ink,
+        lw,
+        name="loss",
+        opacity=0.85,
+        hovertemplate="epoch %{x}<br>loss %{y:.4g}<extra></extra>",
+    )
+    panel.still.append(on(LOSS, curve | _CURVE))
+    if view.show_ls:
+        floor = line(
+            [0, last],
+            [ls.loss, ls.loss],
+            PALETTE["ls"],
+            lw,
+            "dot",
+            name="least-squares loss",
+            showlegend=False,
+            hovertemplate="the floor: %{y:.4g}<extra>least squares</extra>",
+        )
+        panel.still.append(on(LOSS, floor))
+    marker = {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "loss now",
+        "showlegend": False,
+        "marker": {"color": PALETTE["gd"], "size": style.marker_size + 5},
+    }
+    panel.moving.append(Moving(on(LOSS, marker), lambda k: {"x": [k], "y": [float(h.loss[k])]}))
+    return panel
+
+
+def _param_range(run: Run) -> list[float]:
+    """The y range of the parameter panel: the run, the true and least-squares values.
+
+    A diverging run is left to leave the panel rather than flatten the rest.
+    """
+    h, s, ls = run.history, run.settings, run.least_squares
+    anchors = np.array([s.true_w, s.true_b, ls.w, ls.b, s.w0, s.b0])
+    lo, hi = float(anchors.min()), float(anchors.max())
+    reach = 2.0 * max(hi - lo, 1.0)
+    values = np.concatenate([h.w, h.b])
+    values = values[(values >= lo - reach) & (values <= hi + reach)]
+    lo, hi = min(lo, values.min(initial=lo)), max(hi, values.max(initial=hi))
+    span = max(hi - lo, 1e-9)
+    return [lo - 0.08 * span, hi + 0.08 * span]
+
+
+def _params_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
+    h, s, ls = run.history, run.settings, run.least_squares
+    last, lw = h.epochs_run, style.line_width
+    epochs = {"range": [0, max(last, 1)], "title": {"text": "epoch"}}
+    panel = _Panel(
+        axes=_axes(PARAMS, epochs, {"range": _param_range(run), "title": {"text": "value"}})
+    )
+    for name, values, true, best in (("w", h.w, s.true_w, ls.w), ("b", h.b, s.true_b, ls.b)):
+        curve = line(
+            None,
+            f32(values),
+            PALETTE[name],
+            lw,
+            name=name,
+            hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>",
+        )
+        panel.still.append(
+            on(PARAMS, curve | _CURVE | {"showlegend": True, "legendgroup": "params"})
+        )
+        # Reference levels: the true value (dashed) and the least-squares value (dotted).
+        levels = [("true", true, "dash", f"{true:g}")]
+        if view.show_ls:
+            levels.append(("least-squares", best, "dot", f"{best:.4f}"))
+        for kind, value, dash, shown in levels:
+            level = line(
+                [0, last],
+                [value, value],
+                PALETTE[name],
+                lw * 0.6,
+                dash,
+                name=f"{kind} {name}",
+                showlegend=False,
+                hovertemplate=f"{kind} {name} = {shown}<extra></extra>",
+            )
+            panel.still.append(on(PARAMS, level))
+    now = {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "now",
+        "showlegend": False,
+        "marker": {
+            "color": [PALETTE["w"], PALETTE["b"]],
+            "size": style.marker_size + 5,
+            "line": {"width": 2, "color": PALETTE["gd"]},
+        },
+    }
+    panel.moving.append(
+        Moving(on(PARAMS, now), lambda k: {"x": [k, k], "y": [float(h.w[k]), float(h.b[k])]})
+    )
+    return panel
+
+
+def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndarray) -> _Panel:
+    h, s, ls, grid = run.history, run.settings, run.least_squares, run.grid
+    ms, lw = style.marker_size, style.line_width
+    w_axis = {"range": [float(grid.w[0]), float(grid.w[-1])], "title": {"text": "w"}}
+    b_axis = {"range": [float(grid.b[0]), float(grid.b[-1])], "title": {"text": "b"}}
+    panel = _Panel(axes=_axes(LANDSCAPE, w_axis, b_axis))
+    levels = level_lines(run.stats, grid)
+    if levels is not None:
+        panel.still.append(on(LANDSCAPE, levels))
+    panel.still.append(
+        on(LANDSCAPE, point(s.w0, s.b0, "start", "circle", "white", ms + 5, "#1A1A1A"))
+    )
+    panel.still.append(
+        on(LANDSCAPE, point(s.true_w, s.true_b, "true (w, b)", "x", PALETTE["true"], ms + 9))
+    )
+    if view.show_ls:
+        panel.still.append(
+            on(LANDSCAPE, point(ls.w, ls.b, "least-squares optimum", "star", PALETTE["ls"], ms + 9))
+        )
+    # The whole route, faint: the path so far is drawn over it as Play runs.
+    route = line(
+        rounded(h.w[frames_at]),
+        rounded(h.b[frames_at]),
+        PALETTE["gd"],
+        lw * 0.5,
+        name="route",
+        showlegend=False,
+        opacity=0.35,
+        hoverinfo="skip",
+    )
+    panel.still.append(on(LANDSCAPE, route))
+    # The path so far is thinned to a fixed grid of epochs (so it does not flicker from
+    # frame to frame) plus the current epoch.
+    path_grid = frames_at[:: max(1, -(-len(frames_at) // MAX_PATH_POINTS))]
+
+    def path_at(k: int) -> dict:
+        path = np.append(path_grid[path_grid < k], k)
+        return {"x": rounded(h.w[path]), "y": rounded(h.b[path])}
+
+    path = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": "path",
+        "showlegend": False,
+        "line": {"color": PALETTE["gd"], "width": lw},
+        "marker": {"size": max(4, ms - 2), "color": PALETTE["gd"]},
+    }
+    panel.moving.append(Moving(on(LANDSCAPE, path), path_at))
+    return panel
+
+
+def _epoch_label(run: Run, k: int) -> str:
+    h = run.history
+    return f"epoch {k} · w = {h.w[k]:.3f} · b = {h.b[k]:.3f} · loss = {h.loss[k]:.4g}"
+
+
+def _layout(panels: list[_Panel], style: ChartStyle, rows: int, cols: int) -> dict:
+    """The figure's layout for a grid of ``rows`` x ``cols`` panels."""
+    wide = cols > 1
+    layout = grid_layout(
+        rows, cols, PANEL_TITLES, hgap=0.09 if wide else 0.0, vgap=0.2 if wide else 0.075
+    )
+    for panel in panels:
+        for name, axis in panel.axes.items():
+            layout[name].update(axis)
+    style_layout(layout, style, legend_y=-0.13 if wide else -0.035)
+    height = style.height if wide else rows * NARROW_PANEL_PX + 200
+    layout.update(height=height, margin={"l": 60, "r": 20, "t": 40, "b": 110 if wide else 130})
+    return layout
+
+
+def _narrow(layout: dict) -> dict:
+    """What a phone's one-column layout changes: domains, titles, legend, height, margins."""
+    keep = ("annotations", "legend", "height", "margin")
+    out = {k: layout[k] for k in keep}
+    out |= {
+        k: {"domain": v["domain"]} for k, v in layout.items() if k.startswith(("xaxis", "yaxis"))
+    }
+    return out
+
+
+def playground_figure(run: Run, *, style: ChartStyle = ChartStyle(), view: View = View()) -> dict:
+    """The four synchronised panels for one run, animated epoch by epoch.
+
+    Parameters
+    ----------
+    run : Run
+    style : ChartStyle
+    view : View
+        ``show_ls`` draws the least-squares line, loss floor, values and optimum;
+        ``log_loss`` makes the loss axis logarithmic; ``seconds`` is how long Play
+        takes from the first frame to the last.
+
+    Returns
+    -------
+    dict
+        A Plotly figure whose ``frames`` hold one frame per epoch of
+        :func:`~app.charts.animation.animation_plan`, each updating the moving
+        traces of every panel; the figure opens on the last one. ``animation``
+        is read by the chart component (Play, the scrubber and the epoch label);
+        ``narrow`` is the one-column layout for phones.
+    """
+    frames_at, frame_ms = animation_plan(run.history.epochs_run, view.seconds)
+    panels = [
+        _data_panel(run, style, view),
+        _loss_panel(run, style, view),
+        _params_panel(run, style, view),
+        _landscape_panel(run, style, view, frames_at),
+    ]
+    data = [trace for panel in panels for trace in panel.still]
+    moving = [m for panel in panels for m in panel.moving]
+    traces, frames, player = animate(
+        moving, len(data), frames_at, lambda k: _epoch_label(run, k), frame_ms
+    )
+    layout = _layout(panels, style, 2, 2)
+    layout.update(
+        hovermode="closest",
+        uirevision="playground",
+        images=[landscape_image(run.grid, run.least_squares.loss, LANDSCAPE)],
+    )
+    return {
+        "data": data + traces,
+        "layout": layout,
+        "frames": frames,
+        "animation": player,
+        "narrow": _narrow(_layout(panels, style, 4, 1)),
+    }

@@ -1,0 +1,102 @@
+"""The race: several runs on the same data from the same start, side by side."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linreg_core import History
+
+from ..compute import Run
+from .animation import frame_epochs
+from .grid import axis_ids, grid_layout
+from .landscape import landscape_image, level_lines
+from .style import PALETTE, RACE_COLOURS, ChartStyle, style_layout
+from .traces import f32, line, on, point, rounded
+
+__all__ = ["race_figure"]
+
+LOSS, LANDSCAPE = axis_ids(0), axis_ids(1)
+TITLES = ("Loss per epoch, one curve per learning rate", "Their paths on the loss landscape")
+
+
+def _runner(h: History, colour: str, label: str, style: ChartStyle) -> list[dict]:
+    """One run's loss curve (with a cross where it diverged) and its path."""
+    lw = style.line_width
+    traces = [
+        line(
+            None,
+            f32(np.maximum(h.loss, 1e-300)),
+            colour,
+            lw,
+            name=label,
+            x0=0,
+            dx=1,
+            legendgroup=label,
+            hovertemplate=f"lr {h.lr:g}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
+        )
+    ]
+    if h.diverged_at is not None:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [h.epochs_run],
+                "y": [float(h.loss[-1])],
+                "legendgroup": label,
+                "showlegend": False,
+                "name": label,
+                "hoverinfo": "skip",
+                "marker": {"symbol": "x", "size": style.marker_size + 8, "color": colour},
+            }
+        )
+    idx = frame_epochs(h.epochs_run)
+    path = line(
+        rounded(h.w[idx]),
+        rounded(h.b[idx]),
+        colour,
+        lw,
+        name=label,
+        mode="lines+markers",
+        marker={"size": 4},
+        legendgroup=label,
+        showlegend=False,
+    )
+    return [on(LOSS, t) for t in traces] + [on(LANDSCAPE, path)]
+
+
+def race_figure(
+    histories: tuple[History, ...], run: Run, *, style: ChartStyle = ChartStyle()
+) -> dict:
+    """Loss curves of several learning rates (log scale) and their paths on the landscape.
+
+    The current learning rate is drawn in the playground's gradient-descent
+    colour; a diverged run ends in a cross at the epoch where it blew up.
+    """
+    levels = level_lines(run.stats, run.grid)
+    data: list[dict] = [on(LANDSCAPE, levels)] if levels is not None else []
+    others = iter(RACE_COLOURS)
+    for h in histories:
+        current = h.lr == run.settings.lr
+        colour = PALETTE["gd"] if current else next(others)
+        label = f"lr = {h.lr:g}" + (" (current)" if current else "")
+        if h.diverged_at is not None:
+            label += f": diverged at epoch {h.diverged_at}"
+        data += _runner(h, colour, label, style)
+    ls = run.least_squares
+    optimum = point(
+        ls.w, ls.b, "least-squares optimum", "star", PALETTE["ls"], style.marker_size + 9
+    )
+    data.append(on(LANDSCAPE, optimum))
+    layout = grid_layout(1, 2, TITLES, hgap=0.1, vgap=0.0)
+    grid = run.grid
+    layout["xaxis"].update(title={"text": "epoch"})
+    layout["yaxis"].update(type="log", title={"text": "loss"})
+    layout["xaxis2"].update(range=[float(grid.w[0]), float(grid.w[-1])], title={"text": "w"})
+    layout["yaxis2"].update(range=[float(grid.b[0]), float(grid.b[-1])], title={"text": "b"})
+    style_layout(layout, style, legend_y=-0.22)
+    layout.update(
+        height=int(style.height * 0.7),
+        margin={"l": 60, "r": 20, "t": 40, "b": 40},
+        images=[landscape_image(grid, ls.loss, LANDSCAPE)],
+    )
+    return {"data": data, "layout": layout}

@@ -1,0 +1,67 @@
+"""Small helpers that make trace dicts: lines, marked points, compact arrays."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+
+__all__ = ["f32", "line", "on", "padded", "point", "rounded"]
+
+
+def f32(values) -> dict[str, str]:
+    """An array as Plotly's typed-array JSON: float32, base64 (5.3 bytes a number).
+
+    Plotly's own encoder writes NumPy arrays as long decimal lists when a
+    figure is a dict, so large arrays are encoded here.
+    """
+    array = np.ascontiguousarray(values, dtype="<f4")
+    return {"dtype": "f4", "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
+
+
+def rounded(values: np.ndarray, digits: int = 5) -> list[float]:
+    """Plain floats to ``digits`` significant digits: compact JSON for small arrays."""
+    return [float(f"{v:.{digits}g}") for v in np.asarray(values, dtype=float).tolist()]
+
+
+def padded(lo: float, hi: float, pad: float = 0.08, minimum: float = 1e-9) -> list[float]:
+    """``[lo, hi]`` widened by ``pad`` of its span (at least ``minimum``) on each side."""
+    span = max(hi - lo, minimum)
+    return [lo - pad * span, hi + pad * span]
+
+
+def on(axes: tuple[str, str], trace: dict) -> dict:
+    """Put a trace on the panel with these axis ids, e.g. ``("x2", "y2")``."""
+    return trace | {"xaxis": axes[0], "yaxis": axes[1]}
+
+
+def line(x, y, colour: str, width: float, dash: str = "solid", **extra) -> dict:
+    """A line trace."""
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "x": x,
+        "y": y,
+        "line": {"color": colour, "width": width, "dash": dash},
+    } | extra
+
+
+def point(
+    x: float, y: float, name: str, symbol: str, colour: str, size: float, outline: str = "white"
+) -> dict:
+    """A marked point on the landscape, outlined so it shows on dark and light levels."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "x": [x],
+        "y": [y],
+        "name": name,
+        "showlegend": False,
+        "marker": {
+            "symbol": symbol,
+            "size": size,
+            "color": colour,
+            "line": {"width": 1.5, "color": outline},
+        },
+        "hovertemplate": f"{name}<br>w=%{{x:.3f}}, b=%{{y:.3f}}<extra></extra>",
+    }
