@@ -45,7 +45,8 @@ sys.path.insert(0, str(ROOT))
 
 from app.charts import playground_figure  # noqa: E402
 from app.compute import run  # noqa: E402
-from app.params import PARAMS, Settings  # noqa: E402
+from app.params import PARAMS  # noqa: E402
+from app.settings import Settings  # noqa: E402
 
 APP = ROOT / "app" / "streamlit_app.py"
 RUN_TIMEOUT_S = 60
