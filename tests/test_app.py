@@ -1,46 +1,44 @@
 """The playground through Streamlit's AppTest: renders, reacts to each control, shows the core."""
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
 from app.compute import run
-from app.params import PARAMS, Settings
-from tests.test_charts import by_name, decode
-
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
-
-
-def start(state: dict | None = None, **query) -> AppTest:
-    """Run the app as opened from a link with ``query``, with session ``state`` set first."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({k: str(v) for k, v in query.items()})
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    return at.run()
-
-
-def chart(at: AppTest) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
+from app.params import PARAMS
+from app.settings import Settings
+from tests.helpers import (
+    APP,
+    WIDGET_KINDS,
+    by_name,
+    chart_payloads,
+    decode,
+    figures,
+    start,
+    status,
+)
+from tests.notebook_reference import PRINTED_PROGRESS, notebook_data, notebook_training
 
 
-def status(at: AppTest) -> str:
-    return " ".join(
-        e.value for kind in ("success", "info", "warning", "error") for e in getattr(at, kind)
-    )
-
-
-def test_default_page_renders_the_notebook_run():
+def test_default_page_shows_the_notebooks_numbers():
     at = start()
     assert not at.exception
     assert "Still converging" in status(at)
-    assert [m.value for m in at.metric] == ["1.4206", "1.7024", "1.89"]
+    # What the notebook prints after its last epoch: w = 1.4206, b = 1.7024.
+    last = PRINTED_PROGRESS.splitlines()[-1]
+    assert last.endswith("w = 1.4206, b = 1.7024")
+    w_metric, b_metric, loss_metric = (m.value for m in at.metric)
+    assert (w_metric, b_metric) == ("1.4206", "1.7024")
+    # The loss metric is the loss AT the final (w, b), one update after the notebook's last
+    # printed loss (1.8930, taken before that update): computed here with the notebook's code.
+    x, y = notebook_data()
+    losses, ws, bs = notebook_training(x, y, 0.01)
+    final_loss = np.mean((y - (ws[-1] * x + bs[-1])) ** 2)
+    assert final_loss < losses[-1] == pytest.approx(1.8930, abs=5e-5)
+    assert loss_metric == f"{final_loss:.4g}"
     assert any("Stable below lr ≈ 0.113" in c.value for c in at.sidebar.caption)
-    assert len(at.get("plotly_chart")) == 1  # the race is closed, so its chart is not drawn
+    assert len(chart_payloads(at)) == 1  # the race is closed, so its chart is not drawn
     assert not at.latex  # nor is the step inspector
     keys = " ".join(c.value for c in at.caption)
     assert all(k in keys for k in ("Alt+P", "Alt+,", "Alt+.", "Alt+D"))
@@ -48,22 +46,22 @@ def test_default_page_renders_the_notebook_run():
 
 def test_every_control_has_its_widget_and_help():
     at = start()
-    keys = {
-        w.key
-        for kind in ("slider", "select_slider", "number_input", "toggle", "radio")
-        for w in getattr(at.sidebar, kind)
-    }
-    assert keys == set(PARAMS)
-    for w in at.sidebar.slider:
-        assert w.help
+    widgets = [w for kind in WIDGET_KINDS for w in getattr(at.sidebar, kind)]
+    assert {w.key for w in widgets} == set(PARAMS)
+    assert all(w.help for w in widgets)
 
 
-def test_chart_data_equals_the_core():
+def test_the_chart_carries_the_run_its_name_and_its_description():
     at = start()
-    fig = chart(at)
-    expected = run(Settings())
-    assert_allclose(decode(by_name(fig, "w")["y"]), expected.history.w, rtol=1e-6, atol=1e-7)
-    assert_allclose(decode(by_name(fig, "loss")["y"]), expected.history.loss, rtol=1e-6)
+    (payload,) = chart_payloads(at)
+    assert payload["config"]["toImageButtonOptions"]["filename"] == (
+        "gradient-descent_lr0.01_epochs100_seed42"
+    )
+    assert "Final w = 1.4206, b = 1.7024" in payload["alt"]
+    assert payload["fit_viewport"] is False
+    fig = figures(at)[0]
+    _, ws, _ = notebook_training(*notebook_data(), 0.01)
+    assert_allclose(decode(by_name(fig, "w")["y"])[1:], ws, rtol=1e-6)
     assert len(fig["frames"]) == 101
 
 
@@ -89,7 +87,16 @@ def test_more_samples_reach_the_chart():
     at = start()
     at.select_slider(key="n_samples").set_value(1000).run()
     assert not at.exception
-    assert len(decode(by_name(chart(at), "data")["x"])) == 1000
+    assert len(decode(by_name(figures(at)[0], "data")["x"])) == 1000
+
+
+def test_x_range_controls_move_the_data():
+    at = start()
+    at.slider(key="x_center").set_value(20.0).run()
+    at.slider(key="x_spread").set_value(2.0).run()
+    assert not at.exception
+    x = decode(by_name(figures(at)[0], "data")["x"])
+    assert x.min() >= 18.0 and x.max() <= 22.0 and x.max() - x.min() > 3.0
 
 
 def test_new_data_button_changes_the_seed():
@@ -103,12 +110,14 @@ def test_starting_point_moves_the_path():
     at = start()
     at.slider(key="w0").set_value(-5.0).run()
     at.slider(key="b0").set_value(8.0).run()
-    start_marker = by_name(chart(at), "start")
+    fig = figures(at)[0]
+    start_marker = by_name(fig, "start")
     assert (start_marker["x"], start_marker["y"]) == ([-5.0], [8.0])
+    assert fig["frames"][0]["data"][-1]["x"] == [-5.0]  # the path starts there
 
 
 def test_url_values_are_used_and_bad_ones_reported():
-    at = start(lr="0.1", epochs="abc", noise="1e309", n_samples="7")
+    at = start({"lr": "0.1", "epochs": "abc", "noise": "1e309", "n_samples": "7"})
     assert not at.exception
     assert at.select_slider(key="lr").value == 0.1
     assert at.slider(key="epochs").value == 100
@@ -117,25 +126,30 @@ def test_url_values_are_used_and_bad_ones_reported():
     assert at.select_slider(key="n_samples").value == 5
 
 
-def test_step_inspector_shows_the_cores_step():
-    at = start({"inspect_open": True})
+def test_step_inspector_shows_the_notebooks_step():
+    at = start(state={"inspect_open": True})
     at.slider(key="inspect_epoch").set_value(10).run()
-    h = run(Settings()).history
+    losses, ws, bs = notebook_training(*notebook_data(), 0.01)
     latex = " ".join(e.body for e in at.latex)
-    assert f"{h.loss[10]:.4f}" in latex
-    assert f"{h.w[11]:.4f}" in latex and f"{h.b[11]:.4f}" in latex
+    # Epoch 10 (0-based): the loss before the 11th update, and w, b after it.
+    assert f"{losses[10]:.4f}" in latex
+    assert f"{ws[10]:.4f}" in latex and f"{bs[10]:.4f}" in latex
     at.button(key="inspect_next").click().run()
     assert at.slider(key="inspect_epoch").value == 11
 
 
 def test_race_includes_current_rate_and_marks_divergence():
-    at = start({"race_open": True})
-    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    race = figs[1]
+    at = start(state={"race_open": True})
+    payloads = chart_payloads(at)
+    assert len(payloads) == 2
+    assert payloads[1]["config"]["toImageButtonOptions"]["filename"] == "learning-rate-race"
+    race = figures(at)[1]
     names = [t.get("name", "") for t in race["data"]]
     assert "lr = 0.01 (current)" in names
     assert any(n.startswith("lr = 0.5: diverged") for n in names)
-    assert np.isfinite(decode(race["data"][1]["y"])).all()
+    curves = [t for t in race["data"] if t.get("xaxis") == "x" and t.get("mode") == "lines"]
+    assert len(curves) == 3
+    assert all(np.isfinite(decode(t["y"])).all() for t in curves)
 
 
 def test_epoch_table_is_a_text_alternative_to_the_chart():
@@ -145,5 +159,5 @@ def test_epoch_table_is_a_text_alternative_to_the_chart():
     h = run(Settings()).history
     (table,) = [d for d in at.dataframe if "loss" in d.value.columns]
     assert table.value["epoch"].iloc[-1] == h.epochs_run
-    assert_allclose(table.value["w"].iloc[-1], h.w[-1])
+    assert_allclose(table.value["w"].iloc[-1], 1.4206, atol=5e-5)  # the notebook's final w
     assert len(table.value) <= 50
