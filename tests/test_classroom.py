@@ -4,6 +4,7 @@ import csv
 import io
 import subprocess
 import sys
+from dataclasses import asdict
 
 import numpy as np
 import pytest
@@ -14,11 +15,12 @@ from numpy.testing import assert_allclose
 from app.charts import ChartStyle, playground_figure
 from app.compute import run
 from app.export import data_csv, history_csv, reproduce_script
-from app.params import PARAMS, Settings, defaults, settings_from, share_query
+from app.links import parse_query, share_query
+from app.params import PARAMS, defaults
 from app.presets import PRESETS
-from app.query import parse_query
+from app.settings import Settings, View, split
 from linreg_core import RunState
-from tests.test_app import start
+from tests.helpers import by_name, chart_payloads, figures, start
 
 # --- Links ----------------------------------------------------------------------------------
 
@@ -50,6 +52,28 @@ def test_share_link_round_trips(values):
 
 def test_default_run_has_an_empty_link():
     assert share_query(defaults()) == {}
+    assert share_query(asdict(Settings()) | asdict(View())) == {}
+
+
+def test_a_link_carries_only_what_changed():
+    # The seed's widget holds a float: 42.0 is still the default and stays out of the link.
+    assert share_query(defaults() | {"lr": 0.03}) == {"lr": "0.03"}
+    assert share_query(defaults() | {"seed": 42.0, "lr": 0.03}) == {"lr": "0.03"}
+    assert share_query(asdict(Settings(lr=0.03)) | asdict(View())) == {"lr": "0.03"}
+
+
+def test_a_link_writes_whole_numbers_without_a_decimal_point():
+    query = share_query(defaults() | {"seed": 7.0, "true_w": 2.0, "x_center": -3.0, "noise": 0.5})
+    assert query == {"seed": "7", "true_w": "2", "x_center": "-3", "noise": "0.5"}
+    assert share_query(defaults() | {"lecture": True}) == {"lecture": "true"}
+
+
+def test_the_apps_share_link_after_moving_only_the_learning_rate():
+    at = start(state={"share_open": True})
+    at.select_slider(key="lr").set_value(0.03).run()
+    assert not at.exception
+    (link,) = [c.value for c in at.code]
+    assert link.endswith("?lr=0.03"), link
 
 
 def test_link_flags():
@@ -87,7 +111,8 @@ def test_bad_link_flags_are_reported(query, fragment):
 
 
 def preset_run(name):
-    return run(settings_from(defaults() | PRESETS[name].values))
+    settings, _ = split(defaults() | PRESETS[name].values)
+    return run(settings)
 
 
 def test_presets_do_what_they_promise():
@@ -99,7 +124,7 @@ def test_presets_do_what_they_promise():
     assert no_noise.diagnosis.state is RunState.CONVERGED
     assert_allclose([no_noise.history.w[-1], no_noise.history.b[-1]], [1.5, 2.0], atol=1e-3)
     many = preset_run("many-samples")
-    assert abs(many.fit.w - 1.5) < 0.02 and abs(many.fit.b - 2.0) < 0.05
+    assert abs(many.least_squares.w - 1.5) < 0.02 and abs(many.least_squares.b - 2.0) < 0.05
     far = preset_run("far-start")
     assert far.diagnosis.state is RunState.CONVERGED and far.history.w[0] == -8.0
 
@@ -111,7 +136,7 @@ def test_presets_are_within_the_controls_ranges():
 
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_each_preset_link_loads_in_the_app(name):
-    at = start(preset=name)
+    at = start({"preset": name})
     assert not at.exception
     expected = preset_run(name)
     assert at.metric[0].value == f"{expected.history.w[-1]:.4f}"
@@ -128,17 +153,20 @@ def test_picking_a_preset_and_reset():
 
 
 def test_hidden_controls_are_not_drawn_but_still_apply():
-    at = start(hide="noise", lr_hide="true", lr="0.5")
+    at = start({"hide": "noise", "lr_hide": "true", "lr": "0.5"})
     keys = {w.key for kind in ("slider", "select_slider") for w in getattr(at.sidebar, kind)}
     assert "noise" not in keys and "lr" not in keys and "epochs" in keys
     assert len(at.error) == 1  # lr 0.5 from the link still diverges
 
 
 def test_lecture_mode_from_the_link():
-    at = start(mode="lecture")
+    at = start({"mode": "lecture"})
     assert at.toggle(key="lecture").value is True
-    spec = at.get("plotly_chart")[0].proto.spec
-    assert '"size":20' in spec.replace(" ", "")
+    (payload,) = chart_payloads(at)
+    assert payload["fit_viewport"] is True  # the chart and its player fit the projector
+    assert payload["font_size"] >= 20  # the player's text
+    layout = figures(at)[0]["layout"]
+    assert layout["font"]["size"] >= 20 and layout["height"] == 720
 
 
 # --- Exports ---------------------------------------------------------------------------------
@@ -159,7 +187,14 @@ def test_data_csv_equals_the_data():
 
 
 @pytest.mark.parametrize(
-    "s", [Settings(), Settings(lr=0.5), Settings(noise=0.0, seed=7, w0=-3.0, epochs=250)]
+    "s",
+    [
+        Settings(),
+        Settings(lr=0.5),
+        Settings(noise=0.0, seed=7, w0=-3.0, epochs=250),
+        Settings(x_center=20.0, x_spread=2.5, lr=0.001, epochs=300),
+    ],
+    ids=["default", "diverges", "no-noise", "x-range"],
 )
 def test_exported_script_prints_the_apps_final_parameters(tmp_path, s):
     path = tmp_path / "run.py"
@@ -175,7 +210,23 @@ def test_exported_script_prints_the_apps_final_parameters(tmp_path, s):
 
 
 def test_lecture_style_is_large():
+    normal = playground_figure(run(Settings()))
     fig = playground_figure(run(Settings()), style=ChartStyle.lecture())
     layout = fig["layout"]
     assert layout["font"]["size"] >= 20
-    assert all(layout[a]["tickfont"]["size"] >= 20 for a in layout if a.startswith("xaxis"))
+    axes = [a for a in layout if a.startswith(("xaxis", "yaxis"))]
+    assert all(layout[a]["tickfont"]["size"] >= 20 for a in axes)
+    assert all(a["font"]["size"] >= 20 for a in layout["annotations"])  # the panel titles
+    # Lines never thinner than on a laptop (the faint level lines stay as they are) ...
+    for big, small in zip(fig["data"], normal["data"], strict=True):
+        if "width" in small.get("line", {}):
+            assert big["line"]["width"] >= small["line"]["width"], small.get("name")
+    # ... and the run itself drawn thicker and bigger.
+    assert (
+        by_name(fig, "gradient descent")["line"]["width"]
+        > by_name(normal, "gradient descent")["line"]["width"]
+    )
+    assert (
+        by_name(fig, "loss now")["marker"]["size"] > by_name(normal, "loss now")["marker"]["size"]
+    )
+    assert layout["height"] == 720 > normal["layout"]["height"] == 640
