@@ -1,7 +1,5 @@
 """The lesson page: its numbers against the core and the notebook, and a full walk-through."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -9,19 +7,21 @@ from streamlit.testing.v1 import AppTest
 
 from app.compute import run
 from app.lesson_content import (
-    RACE_LRS,
     STEPS,
     TAKEAWAYS,
-    facts,
+    Reveal,
     gap_shares,
     grade_number,
+    lesson_facts,
     progress_line,
     progress_rows,
     race_verdict,
     settle_epoch,
     uphill_losses,
 )
-from app.params import Settings
+from app.params import RACE_LRS
+from app.settings import Settings
+from app.views import lesson as lesson_page
 from linreg_core import (
     LrRegime,
     classify_lr,
@@ -31,12 +31,12 @@ from linreg_core import (
     train_many,
     train_step,
 )
+from tests.helpers import APP, ROOT, chart_payloads
 from tests.notebook_reference import PRINTED_PROGRESS, notebook_data, notebook_training
 
-ROOT = Path(__file__).resolve().parents[1]
 RUN = run(Settings())
 RACE = train_many(RUN.stats, RACE_LRS, RUN.settings.epochs)
-FACTS = facts(RUN, RACE)
+FACTS = lesson_facts(RUN, RACE)
 
 # --- Pure content -----------------------------------------------------------------------------
 
@@ -76,7 +76,9 @@ def test_gap_shares_split_the_gap():
     assert gap_shares(2.0, 2.0, 2.0) == (0.0, 0.0)
     noise, unfinished = FACTS["noise_share"], FACTS["unfinished_share"]
     assert_allclose(noise + unfinished, 1.0)  # least squares lies between truth and GD here
-    assert_allclose(unfinished, (RUN.fit.b - RUN.history.b[-1]) / (2.0 - RUN.history.b[-1]))
+    assert_allclose(
+        unfinished, (RUN.least_squares.b - RUN.history.b[-1]) / (2.0 - RUN.history.b[-1])
+    )
     assert unfinished > 0.9  # the lesson's claim: most of b's gap is unfinished training
 
 
@@ -86,14 +88,14 @@ def test_settle_epoch():
     assert settle_epoch(values, 10.0, share=0.99) is None
     assert settle_epoch(values, 0.0) == 0
     w_settle = FACTS["w_settle"]
-    assert RUN.history.w[w_settle] >= 0.9 * RUN.fit.w > RUN.history.w[w_settle - 1]
+    assert RUN.history.w[w_settle] >= 0.9 * RUN.least_squares.w > RUN.history.w[w_settle - 1]
 
 
 def test_race_verdict_agrees_with_the_stability_limit():
     diverge, slow = race_verdict(RACE)
-    assert classify_lr(RUN.stab, diverge) is LrRegime.DIVERGING
+    assert classify_lr(RUN.stability, diverge) is LrRegime.DIVERGING
     assert (diverge, slow) == (0.5, 0.001)
-    assert all(classify_lr(RUN.stab, lr) is not LrRegime.DIVERGING for lr in (0.001, 0.01))
+    assert all(classify_lr(RUN.stability, lr) is not LrRegime.DIVERGING for lr in (0.001, 0.01))
     assert race_verdict(RACE[:1]) == (None, None)  # one stable run: nothing to call slow
 
 
@@ -103,18 +105,57 @@ def test_grade_number():
     assert grade_number(5.0, -24.15) == "Opposite sign"
 
 
+QUESTIONS = {q.key: q for step in STEPS for q in step.questions}
+
+
+def _right_choice(key: str) -> str:
+    return QUESTIONS[key].correct(FACTS)
+
+
 def test_fixed_answers_agree_with_the_run():
     """Questions whose answer is written into the content: the run must bear them out."""
     h = RUN.history
-    answers = {q.key: q.answer for s in STEPS for q in s.questions}
-    assert answers["4"] == 1  # "w close to 1.5, but b still well short of 2"
+    assert _right_choice("2") == "ŷ = 0 for every x"
+    assert_allclose(h.w[0] * np.array([-4.0, 4.0]) + h.b[0], 0.0)
+    assert _right_choice("4") == "w close to 1.5, but b still well short of 2"
     assert abs(h.w[-1] - 1.5) < 0.1 and 2.0 - h.b[-1] > 0.2
     assert h.w.max() < 1.5 and h.b.max() < 2.0  # no overshoot
-    assert answers["5"] == 1 and FACTS["early_drop"] > 0.5  # "steep at first, then flattening"
-    assert answers["6"] == 2  # both move, w first
+    assert _right_choice("5") == "Steep at first, then flattening"
+    assert FACTS["early_drop"] > 0.5
+    assert _right_choice("6") == "Both: it rotates and shifts"
     assert FACTS["w_settle"] < 30 and FACTS["b_share"] < 0.9
-    assert answers["2"] == 0
-    assert_allclose(RUN.history.w[0] * np.array([-4.0, 4.0]) + RUN.history.b[0], 0.0)
+
+
+def test_answers_read_off_the_run_are_the_notebooks():
+    """Questions whose answer is a lesson fact: the fact exists and says what the notebook did."""
+    for q in QUESTIONS.values():
+        if isinstance(q.answer, str):
+            assert q.answer in FACTS, f"question {q.key}: no lesson fact {q.answer!r}"
+            if q.choices:  # the run's answer is one of the choices offered
+                assert q.correct(FACTS) in [c.format_map(FACTS) for c in q.choices], q.key
+        else:
+            assert 0 <= q.answer < len(q.choices), f"question {q.key}: no choice {q.answer}"
+    x, y = notebook_data()
+    final_loss = {lr: notebook_training(x, y, lr)[0][-1] for lr in RACE_LRS}
+    blown_up = [lr for lr, loss in final_loss.items() if not loss < 1e6]
+    assert [float(_right_choice("7a"))] == blown_up == [0.5]
+    slowest = max((lr for lr in RACE_LRS if lr not in blown_up), key=final_loss.get)
+    assert float(_right_choice("7b")) == slowest == 0.001
+    # The typed estimate of dL/dw at the start, as the notebook's formula gives it.
+    assert float(_right_choice("3")) == pytest.approx(np.mean(-2 * x * y), abs=5e-5)
+
+
+def test_every_steps_reveal_is_drawn():
+    assert {step.reveal for step in STEPS} == set(Reveal)
+    assert set(lesson_page._REVEALS) == set(Reveal)  # one drawing function per kind of reveal
+
+
+def test_step_one_does_not_talk_about_panels():
+    """Step 1 reveals the data chart alone: a single panel."""
+    step = STEPS[0]
+    assert step.reveal is Reveal.DATA
+    texts = [step.title, step.intro, step.why, *(q.prompt for q in step.questions)]
+    assert not [t for t in texts if "panel" in t.lower()]
 
 
 def test_every_template_fills_in():
@@ -171,7 +212,7 @@ def _answer_and_lock(at: AppTest, k: int) -> AppTest:
     lock = at.button(key=f"lesson_lock_{step.questions[0].key}")
     assert lock.disabled, "the lock must wait for an answer"
     assert at.button(key="lesson_next").disabled, "Next must wait for a locked-in prediction"
-    assert not at.get("plotly_chart") and not at.dataframe  # nothing revealed yet
+    assert not chart_payloads(at) and not at.dataframe  # nothing revealed yet
     for q in step.questions:
         if q.choices:
             at.radio(key=f"lesson_input_{q.key}").set_value(CHOICES[q.key])
@@ -193,7 +234,8 @@ def _check_reveal(at: AppTest, k: int) -> None:
             assert (":orange[**Not this time**]" in text) or RIGHT[q.key]
     data = make_dataset()
     if k in (1, 5, 6):
-        assert len(at.get("plotly_chart")) == 1
+        (chart,) = chart_payloads(at)
+        assert chart["config"]["toImageButtonOptions"]["filename"].startswith("lesson-")
     if k == 2:
         table = at.dataframe[0].value
         assert_allclose(table.iloc[:, 1], 0.0)
@@ -220,8 +262,9 @@ def _check_reveal(at: AppTest, k: int) -> None:
         assert shown == PRINTED_PROGRESS.splitlines()  # at 4 decimals, the notebook's print
         assert at.code[0].value.splitlines() == PRINTED_PROGRESS.splitlines()
     if k == 7:
-        assert len(at.get("plotly_chart")) == 1
-        assert f"{RUN.stab.lr_max:.3g}" in at.caption[0].value
+        (chart,) = chart_payloads(at)
+        assert chart["config"]["toImageButtonOptions"]["filename"] == "lesson-learning-rate-race"
+        assert f"{RUN.stability.lr_max:.3g}" in at.caption[0].value
         assert "lr 0.5: diverged at epoch" in at.caption[0].value
 
 
@@ -239,18 +282,18 @@ def test_walk_the_whole_lesson():
     assert at.button(key="lesson_next").disabled
     text = _texts(at)
     down, here, up = uphill_losses(RUN.data, 0.0, 0.0)
-    for v in (down, here, up, RUN.fit.b, RUN.history.b[-1]):
+    for v in (down, here, up, RUN.least_squares.b, RUN.history.b[-1]):
         assert f"{v:.4f}" in text
     assert f"{FACTS['unfinished_share']:.0%}" in text
     gap = at.dataframe[0].value
-    assert_allclose(gap["b"], [2.0, RUN.fit.b, RUN.history.b[-1]], rtol=1e-12)
-    assert_allclose(gap["w"], [1.5, RUN.fit.w, RUN.history.w[-1]], rtol=1e-12)
+    assert_allclose(gap["b"], [2.0, RUN.least_squares.b, RUN.history.b[-1]], rtol=1e-12)
+    assert_allclose(gap["w"], [1.5, RUN.least_squares.w, RUN.history.w[-1]], rtol=1e-12)
 
     # Back keeps earlier predictions: step 7 is still revealed with the learner's answers.
     at.button(key="lesson_back").click().run()
     assert _progress(at) == f"Step 7 of {len(STEPS)}"
     assert at.session_state["lesson_answer_7b"] == "0.01"
-    assert len(at.get("plotly_chart")) == 1 and not at.radio
+    assert len(chart_payloads(at)) == 1 and not at.radio
 
     # Start over forgets everything.
     at.button(key="lesson_restart").click().run()
@@ -262,7 +305,12 @@ def test_walk_the_whole_lesson():
 
 
 def test_the_app_registers_the_lesson():
-    at = AppTest.from_file(str(ROOT / "app/streamlit_app.py"), default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    source = (ROOT / "app/streamlit_app.py").read_text()
-    assert 'st.Page(lesson, title="Lesson"' in source and 'url_path="lesson"' in source
+    (lesson,) = [p for p in at._registered_pages.values() if p.get("url_pathname") == "lesson"]
+    assert lesson["page_name"] == "Lesson"
+    # AppTest.switch_page takes only file pages; this page is a function, so go by its hash.
+    at._page_hash = lesson["page_script_hash"]
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Lesson: gradient descent from scratch"]
