@@ -12,7 +12,6 @@ import base64
 import json
 import math
 import pickle
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,10 @@ from streamlit.testing.v1 import AppTest
 from app import cache, charts
 from app.charts import MAX_FRAMES, playground_figure
 from app.compute import run
-from app.params import N_SAMPLES_OPTIONS, PARAMS, Param, Settings, settings_from, validate, whole
+from app.links import validate, whole
+from app.params import N_SAMPLES_OPTIONS, PARAMS, SPEEDS, Param
+from app.settings import Settings, View, split
+from app.ui.chart import figure_json
 from linreg_core import (
     diagnose,
     least_squares,
@@ -35,8 +37,7 @@ from linreg_core import (
     sufficient_stats,
     train,
 )
-
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+from tests.helpers import APP, chart_payloads, control_values, start
 
 #: Values no control accepts: each must come back as the default, with a notice.
 GARBAGE = [
@@ -73,9 +74,10 @@ def assert_valid(param: Param, value: Any) -> None:
     else:
         assert isinstance(value, int | float) and not isinstance(value, bool), (param.key, value)
         assert math.isfinite(value) and param.lo <= value <= param.hi, (param.key, value)
-        # The seed's widget holds a float shown as "%d" (see app/ui/controls.py): a link's
-        # "5.5" stays in the widget, and the run uses int(5.5) = 5, as the notice says.
-        if param.integer and param.key != "seed":
+        # The seed is a whole number held by a float widget shown as "%.0f" (see
+        # Param.float_widget): a link's "5.5" stays in the widget as 5.5 and shows as 6;
+        # validate, the notice and the run all round it half up to 6 with whole().
+        if param.integer and not param.float_widget:
             assert isinstance(value, int), (param.key, value)
 
 
@@ -113,7 +115,8 @@ def assert_sane_run(s: Settings):
         assert h.epochs_run == s.epochs
     else:
         assert 0 < h.diverged_at <= s.epochs and h.epochs_run <= h.diverged_at
-    assert np.isfinite([r.fit.w, r.fit.b, r.fit.loss]).all()
+    ls = r.least_squares
+    assert np.isfinite([ls.w, ls.b, ls.loss]).all()
     assert np.isfinite(r.grid.loss).all()
     return r
 
@@ -198,30 +201,14 @@ def test_any_query_validates_runs_and_draws_strict_json(raw):
     for key, param in PARAMS.items():
         assert_valid(param, values[key])
     assert all(isinstance(n, str) and len(n) <= MAX_NOTICE_CHARS for n in notices)
-    s = settings_from(values)
-    hash(s)  # a cache key
+    assert all(isinstance(values[k], int) for k, p in PARAMS.items() if p.integer)
+    s, view = split(values)
+    hash(s), hash(view)  # cache keys
     r = assert_sane_run(s)
-    assert_strict_json_and_finite(
-        playground_figure(r, show_ls=values["show_ls"], log_loss=values["log_loss"])
-    )
+    assert_strict_json_and_finite(playground_figure(r, view=view))
 
 
 # --- validate() through the app: AppTest -------------------------------------------------------
-
-
-def start(query: dict[str, str | list[str]]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query)
-    return at.run()
-
-
-def control_values(at: AppTest) -> dict[str, Any]:
-    return {
-        w.key: w.value
-        for kind in ("slider", "select_slider", "number_input", "toggle", "radio")
-        for w in getattr(at, kind)
-        if w.key in PARAMS
-    }
 
 
 def notice_text(at: AppTest) -> str:
@@ -231,8 +218,8 @@ def notice_text(at: AppTest) -> str:
 def assert_renders_sanely(at: AppTest) -> dict[str, Any]:
     assert not at.exception, [e.value for e in at.exception]
     assert at.title and at.title[0].value
-    assert at.get("plotly_chart")
-    shown = control_values(at)
+    assert len(chart_payloads(at)) == 1
+    shown = control_values(at, PARAMS)
     assert set(shown) == set(PARAMS)
     for key, value in shown.items():
         assert_valid(PARAMS[key], value)
@@ -265,9 +252,9 @@ def test_app_seed_that_overflows(value):
 
 @pytest.mark.parametrize("value", ["-1", "0.5", "999999999", "-999999999", "1e308"])
 def test_app_every_control_out_of_range(value):
-    # epochs is left out: clamped to 1 it hits the one-epoch bug (xfail below).
-    query = {k: value for k, p in PARAMS.items() if (p.lo is not None or p.options)}
-    query.pop("epochs")
+    # Every numeric control at once, epochs too: clamped to 1 it makes a one-epoch run,
+    # which test_app_one_epoch_run below checks on its own.
+    query = {k: value for k, p in PARAMS.items() if p.lo is not None or p.options}
     at = start(query)
     shown = assert_renders_sanely(at)
     assert shown["n_samples"] in N_SAMPLES_OPTIONS
@@ -357,6 +344,9 @@ EDGES = {
     "one epoch": Settings(epochs=1),
     "starts on the optimum-ish": Settings(w0=1.5, b0=2.0, noise=0.0),
     "largest seed": Settings(seed=2**31 - 1),
+    "x far from 0, narrow: a ravine": Settings(x_center=50.0, x_spread=0.5, epochs=5000),
+    "x far from 0, wide, diverges": Settings(x_center=-50.0, x_spread=25.0, lr=0.01),
+    "widest x at 0": Settings(x_spread=25.0, lr=1e-4),
 }
 
 
@@ -364,7 +354,7 @@ EDGES = {
 @pytest.mark.parametrize("log_loss", [True, False])
 def test_edge_settings_build_finite_strict_figures(s, log_loss):
     r = assert_sane_run(s)
-    spec = assert_strict_json_and_finite(playground_figure(r, log_loss=log_loss))
+    spec = assert_strict_json_and_finite(playground_figure(r, view=View(log_loss=log_loss)))
     assert 1 <= len(spec["frames"]) <= MAX_FRAMES
     if s.lr == 1.0:
         assert r.history.diverged_at is not None
@@ -420,19 +410,15 @@ def test_inf_start_limit_still_cuts_an_overflowing_run():
 # --- Resource bounds ---------------------------------------------------------------------------
 
 
-def test_resource_bounds_are_stated_and_hold():
-    """The largest inputs the app accepts, and what the caches can hold at worst."""
-    assert MAX_FRAMES == 200
-    assert max(N_SAMPLES_OPTIONS) == 10_000
-    assert PARAMS["epochs"].hi == 5000
-    assert cache.MAX_RUNS == 32 and cache.MAX_FIGURES == 32
-
-    worst = run(Settings(epochs=5000, n_samples=10_000))
-    fig = playground_figure(worst, seconds=20.0)  # the slowest speed has the most frames
-    assert len(fig["frames"]) == MAX_FRAMES
-    # st.cache_data stores pickles: the bytes a full cache holds at worst.
+def test_resource_bounds_hold_for_the_largest_run():
+    """The largest inputs the controls accept, and what the caches can hold at worst."""
+    worst = run(Settings(epochs=int(PARAMS["epochs"].hi), n_samples=max(N_SAMPLES_OPTIONS)))
+    slowest = View(speed=max(SPEEDS, key=SPEEDS.get))  # the slowest speed has the most frames
+    fig = playground_figure(worst, view=slowest)
+    assert len(fig["frames"]) <= MAX_FRAMES
+    # st.cache_resource keeps the objects themselves: a run (its pickle is about the size
+    # of its arrays) and a figure as its JSON text, which is also one websocket message.
     run_bytes = len(pickle.dumps(worst))
-    fig_bytes = len(pickle.dumps(fig))
-    assert run_bytes < 1_000_000 and fig_bytes < 2_000_000
+    fig_bytes = len(figure_json(fig))
+    assert run_bytes < 1_000_000 and fig_bytes < 1_000_000
     assert cache.MAX_RUNS * run_bytes + cache.MAX_FIGURES * fig_bytes < 64_000_000
-    assert len(pio.to_json(fig, validate=False)) < 1_000_000  # one websocket message
