@@ -1,6 +1,7 @@
 """Chart builders as pure functions: schema-valid, synchronised, small, true to the core."""
 
 import base64
+import doctest
 import itertools
 import json
 import math
@@ -15,6 +16,7 @@ from numpy.testing import assert_allclose
 from app.charts import (
     MAX_FRAMES,
     ChartStyle,
+    animation,
     animation_plan,
     data_figure,
     frame_epochs,
@@ -339,3 +341,9 @@ def test_race_marks_divergence_and_the_current_rate():
     assert any(n.startswith("lr = 0.5: diverged at epoch") for n in names)
     assert any(n == "lr = 0.01 (current)" for n in names)
     assert sum(1 for t in fig["data"] if t.get("marker", {}).get("symbol") == "x") == 1
+
+
+def test_the_animation_modules_examples_run():
+    """Its docstring examples (doctest collection covers ``tests`` and ``linreg_core`` only)."""
+    result = doctest.testmod(animation)
+    assert result.attempted > 0 and result.failed == 0
