@@ -71,9 +71,10 @@ def diagnose(history: History, stats: SufficientStats, tol: float = CONVERGED_TO
     optimum = np.array([stats.w_ls, stats.b_ls])
     e_start = np.array([history.w[0], history.b[0]]) - optimum
     e_end = np.array([history.w[-1], history.b[-1]]) - optimum
-    g0, g = float(np.hypot(*e_start)), float(np.hypot(*e_end))
-    scale = max(float(np.hypot(*optimum)), g0, 1e-12)
-    distance, gap_left = g / scale, (g / g0 if g0 > 0 else 0.0)
+    dist_start, dist_end = float(np.hypot(*e_start)), float(np.hypot(*e_end))
+    scale = max(float(np.hypot(*optimum)), dist_start, 1e-12)
+    distance = dist_end / scale
+    gap_left = dist_end / dist_start if dist_start > 0 else 0.0
     needed = _epochs_needed(stats, history.lr, e_end, tol * scale)
 
     if history.diverged_at is not None:

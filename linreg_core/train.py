@@ -144,9 +144,7 @@ def train(
     with np.errstate(over="ignore", invalid="ignore"):
         e = ((1.0 - lr * lam) ** k * (vecs.T @ e0)) @ vecs.T  # (epochs + 1, 2)
         e_w, e_b = e[:, 0], e[:, 1]
-        # The loss from the offsets: exact near the optimum, where it matters.
-        var_x = 0.0 if stats.x_is_constant else stats.var_x
-        loss = var_x * e_w * e_w + stats.resid_var + (e_w * stats.x_mean + e_b) ** 2
+        loss = stats.loss_at_offset(e_w, e_b)  # exact near the optimum, where it matters
         w, b = stats.w_ls + e_w, stats.b_ls + e_b
     w[0], b[0] = w0, b0  # exactly the start, not the start through rounding
     return _history(lr, epochs, w, b, loss)
