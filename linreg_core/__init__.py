@@ -4,13 +4,13 @@ Pure NumPy: nothing here imports a UI library.
 """
 
 from .data import Dataset, make_dataset
-from .diagnosis import CONVERGED_TOL, Diagnosis, RunState, diagnose
+from .diagnosis import CONVERGED_TOL, MAX_HORIZON, Diagnosis, RunState, diagnose
 from .landscape import LeastSquares, least_squares, loss_grid
 from .minibatch import MAX_STEPS, PATH_POINTS, StepPath
 from .model import StepResult, gradients, mse_loss, predict, train_step
 from .optimizers import DEFAULT_BETA, DEFAULT_BETA2, EPS, GD, KINDS, Optimizer
 from .scaling import Scaling, scaling
-from .stability import LrRegime, Stability, classify_lr, stability
+from .stability import LrRegime, Stability, classify_lr, spectral_radius, stability
 from .stats import SufficientStats, sufficient_stats
 from .train import DIVERGENCE_FACTOR, History, train, train_by_steps, train_many
 
@@ -22,6 +22,7 @@ __all__ = [
     "EPS",
     "GD",
     "KINDS",
+    "MAX_HORIZON",
     "MAX_STEPS",
     "PATH_POINTS",
     "Dataset",
@@ -45,6 +46,7 @@ __all__ = [
     "mse_loss",
     "predict",
     "scaling",
+    "spectral_radius",
     "stability",
     "sufficient_stats",
     "train",
