@@ -191,7 +191,8 @@ def companion(opt: Optimizer, lr: float, lam: np.ndarray) -> np.ndarray:
     if opt.is_adaptive:
         raise ValueError(f"{opt.kind} is not a linear recurrence: it has no companion matrix")
     lam = np.asarray(lam, dtype=float)
-    shrink = 1.0 - lr * lam  # (d,)
+    with np.errstate(over="ignore"):  # lr * lam beyond float range: -inf, a divergent run
+        shrink = 1.0 - lr * lam  # (d,)
     beta = opt.beta if opt.kind != "gd" else 0.0
     if opt.kind == "nesterov":
         a, c = (1.0 + beta) * shrink, beta * shrink

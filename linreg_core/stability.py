@@ -143,8 +143,11 @@ def stability(stats: SufficientStats) -> Stability:
 def spectral_radius(matrices: np.ndarray) -> np.ndarray:
     """Largest root magnitude of each ``[[a, -c], [1, 0]]`` (roots of ``r² - a r + c``), (d,)."""
     a, c = matrices[:, 0, 0], -matrices[:, 0, 1]  # (d,), (d,)
-    disc = a * a - 4.0 * c
-    real = (np.abs(a) + np.sqrt(np.maximum(disc, 0.0))) / 2.0
+    with np.errstate(
+        over="ignore", invalid="ignore"
+    ):  # a huge lr: inf, which is >= 1 as it should be
+        disc = a * a - 4.0 * c
+        real = (np.abs(a) + np.sqrt(np.maximum(disc, 0.0))) / 2.0
     return np.where(disc >= 0.0, real, np.sqrt(np.abs(c)))
 
 
@@ -171,6 +174,8 @@ def classify_lr(
     if np.any(spectral_radius(matrices) >= 1.0):
         return LrRegime.DIVERGING
     a, c = matrices[:, 0, 0], -matrices[:, 0, 1]
-    if np.any((a * a < 4.0 * c) | (a < 0.0) | (c < 0.0)):  # complex, or a negative root
+    with np.errstate(over="ignore"):
+        complex_root = a * a < 4.0 * c
+    if np.any(complex_root | (a < 0.0) | (c < 0.0)):  # complex, or a negative root
         return LrRegime.OSCILLATING
     return LrRegime.MONOTONE
