@@ -8,11 +8,12 @@ from enum import StrEnum
 
 import numpy as np
 
-from .stability import LrRegime, classify_lr, stability
+from .scaling import scaling
+from .stability import LrRegime, Stability, classify_lr, stability
 from .stats import SufficientStats
-from .train import History
+from .train import History, train
 
-__all__ = ["CONVERGED_TOL", "Diagnosis", "RunState", "diagnose"]
+__all__ = ["CONVERGED_TOL", "MAX_HORIZON", "Diagnosis", "RunState", "diagnose"]
 
 #: A run has converged when its distance to the least-squares optimum is at most
 #: this fraction of the problem's scale (the larger of |optimum| and |start - optimum|).
@@ -26,6 +27,11 @@ class RunState(StrEnum):
     DIVERGED = "diverged"
 
 
+#: Longest run :func:`diagnose` simulates to count the epochs a momentum or standardized run
+#: still needs (a few milliseconds); beyond it, theory's estimate is given.
+MAX_HORIZON = 200_000
+
+
 @dataclass(frozen=True)
 class Diagnosis:
     """A run's state and the numbers behind it.
@@ -34,17 +40,30 @@ class Diagnosis:
     ----------
     state : RunState
     regime : LrRegime
-        What the learning rate does on this data, whatever the run's length.
+        What the learning rate does on this data, whatever the run's length:
+        from theory for full-batch gradient descent, momentum and Nesterov; from
+        what the run shows for RMSProp, Adam and mini-batches.
     distance : float
         Final distance to the least-squares optimum over the problem's scale.
     gap_left : float
         Final distance to the optimum over the starting distance (0 when the
         run started on the optimum).
     epochs_needed : float
-        Fewest further epochs at this rate after which ``distance <= tol``
-        (0 when already there, ``math.inf`` when it never gets there).
+        Fewest further epochs after which ``distance <= tol`` for good (0 when
+        already there, ``math.inf`` when it never gets there). Exact for the
+        linear methods on full batch; for RMSProp, Adam and mini-batches, the
+        trend of the run's second half, extrapolated.
     diverged_at : int or None
         Epoch at which the loss blew up, as in :class:`History`.
+    rate : float or None
+        Per-epoch contraction theory predicts (see :meth:`Stability.contraction`);
+        ``None`` where there is no linear theory (RMSProp, Adam, mini-batches).
+    predicted_epochs : float or None
+        Epochs theory predicts from the start to within ``tol``: along each
+        eigen-direction, ``log(target / start amplitude) / log(rate)``, the
+        slowest of the two. ``None`` with ``rate``; ``math.inf`` if it never converges.
+    converged_at : int or None
+        What happened: the epoch from which the run stayed within ``tol`` to its end.
     """
 
     state: RunState
@@ -53,10 +72,13 @@ class Diagnosis:
     gap_left: float
     epochs_needed: float
     diverged_at: int | None
+    rate: float | None = None
+    predicted_epochs: float | None = None
+    converged_at: int | None = None
 
 
 def diagnose(history: History, stats: SufficientStats, tol: float = CONVERGED_TOL) -> Diagnosis:
-    """Classify a run as converged, converging, oscillating or diverged.
+    """Classify a run as converged, converging, oscillating or diverged, and compare it with theory.
 
     Examples
     --------
@@ -65,19 +87,34 @@ def diagnose(history: History, stats: SufficientStats, tol: float = CONVERGED_TO
     >>> d = diagnose(train(data, 0.01, 100), sufficient_stats(data))
     >>> d.state.value, round(d.gap_left, 2), d.epochs_needed
     ('converging', 0.11, 122.0)
+    >>> longer = diagnose(train(data, 0.01, 300), sufficient_stats(data))
+    >>> round(d.rate, 4), d.predicted_epochs, longer.converged_at  # theory, then the run
+    (0.9802, 222.0, 222)
     """
-    stab = stability(stats)
-    regime = classify_lr(stab, history.lr)
     optimum = np.array([stats.w_ls, stats.b_ls])
-    e_start = np.array([history.w[0], history.b[0]]) - optimum
-    e_end = np.array([history.w[-1], history.b[-1]]) - optimum
-    g0, g = float(np.hypot(*e_start)), float(np.hypot(*e_end))
-    scale = max(float(np.hypot(*optimum)), g0, 1e-12)
-    distance, gap_left = g / scale, (g / g0 if g0 > 0 else 0.0)
-    needed = _epochs_needed(stats, history.lr, e_end, tol * scale)
+    dists = np.hypot(history.w - stats.w_ls, history.b - stats.b_ls)  # (epochs_run + 1,)
+    dist_start, dist_end = float(dists[0]), float(dists[-1])
+    scale = max(float(np.hypot(*optimum)), dist_start, 1e-12)
+    target = tol * scale
+    distance = dist_end / scale
+    gap_left = dist_end / dist_start if dist_start > 0 else 0.0
+    linear = not history.optimizer.is_adaptive and history.batch_size is None
+    rate = predicted = None
+    if linear:
+        theory, amps = _theory(history, stats)
+        regime = classify_lr(theory, history.lr, history.optimizer)
+        rates = theory.rates(history.lr, history.optimizer)
+        rate, predicted = float(rates.max()), _predicted_epochs(rates, amps, target)
+        if history.optimizer.kind == "gd" and not history.standardized:
+            e_end = np.array([history.w[-1], history.b[-1]]) - optimum
+            needed = _epochs_needed(stats, history.lr, e_end, target)
+        else:
+            needed = _needed_by_running(history, stats, target, predicted)
+    else:
+        regime, needed = _regime_shown(history), _needed_from_trend(dists, target)
 
     if history.diverged_at is not None:
-        state = RunState.DIVERGED
+        state, needed = RunState.DIVERGED, math.inf
     elif distance <= tol:
         state, needed = RunState.CONVERGED, 0.0
     elif regime is LrRegime.DIVERGING:
@@ -93,7 +130,97 @@ def diagnose(history: History, stats: SufficientStats, tol: float = CONVERGED_TO
         gap_left=gap_left,
         epochs_needed=needed,
         diverged_at=history.diverged_at,
+        rate=rate,
+        predicted_epochs=predicted,
+        converged_at=_settled_at(dists, target),
     )
+
+
+def _theory(history: History, stats: SufficientStats) -> tuple[Stability, np.ndarray]:
+    """The curvature the run trained on, and its start's amplitude along each eigenvector, (2,).
+
+    For a standardized run that is the standardized problem's; the amplitudes
+    are measured in the original units, where the distances are.
+    """
+    w0, b0 = float(history.w[0]), float(history.b[0])
+    if not history.standardized:
+        _, vecs = np.linalg.eigh(stats.hessian)
+        return stability(stats), np.abs(vecs.T @ [w0 - stats.w_ls, b0 - stats.b_ls])
+    scale = scaling(stats)
+    z_stats = scale.standardize(stats)
+    _, vecs = np.linalg.eigh(z_stats.hessian)
+    w_z, b_z = scale.to_z(w0, b0)
+    along = vecs.T @ [w_z - z_stats.w_ls, b_z - z_stats.b_ls]  # (2,) in z units
+    to_original = np.array([[1.0 / scale.std, 0.0], [-scale.mean / scale.std, 1.0]])
+    return stability(z_stats), np.abs(along) * np.linalg.norm(to_original @ vecs, axis=0)
+
+
+def _predicted_epochs(rates: np.ndarray, amps: np.ndarray, target: float) -> float:
+    """Slowest direction's epochs until ``amp * rate**k <= target``."""
+    needed = 0.0
+    for rate, amp in zip(rates.tolist(), amps.tolist(), strict=True):
+        if amp <= target:
+            continue
+        if rate >= 1.0:
+            return math.inf
+        k = 1.0 if rate == 0.0 else math.ceil(math.log(target / amp) / math.log(rate))
+        needed = max(needed, float(k))
+    return needed
+
+
+def _settled_at(dists: np.ndarray, target: float) -> int | None:
+    """First epoch from which every distance is within ``target``; None if the last is not."""
+    outside = np.flatnonzero(~(dists <= target))
+    if outside.size == 0:
+        return 0
+    last = int(outside[-1])
+    return None if last == len(dists) - 1 else last + 1
+
+
+def _needed_by_running(
+    history: History, stats: SufficientStats, target: float, predicted: float
+) -> float:
+    """Further epochs until the run settles within ``target``: the same run, continued.
+
+    A momentum run's state includes its velocity, which the History does not
+    hold; the closed form is cheap, so the run is simply repeated for longer.
+    """
+    if math.isinf(predicted):
+        return math.inf
+    done = history.epochs_run
+    horizon = min(MAX_HORIZON, max(2 * done, done + 2 * int(predicted) + 100))
+    longer = train(
+        stats,
+        history.lr,
+        horizon,
+        float(history.w[0]),
+        float(history.b[0]),
+        history.optimizer,
+        standardize=history.standardized,
+    )
+    settled = _settled_at(np.hypot(longer.w - stats.w_ls, longer.b - stats.b_ls), target)
+    if settled is None:  # not within the horizon: theory's estimate, at least the horizon
+        return float(max(predicted, horizon) - done)
+    return float(max(settled - done, 0))
+
+
+def _regime_shown(history: History) -> LrRegime:
+    """No linear theory (RMSProp, Adam, mini-batches): what the run's loss did."""
+    if history.diverged_at is not None:
+        return LrRegime.DIVERGING
+    rises = np.diff(history.loss) > 1e-12 * max(float(history.loss[0]), 1.0)
+    return LrRegime.OSCILLATING if rises.any() else LrRegime.MONOTONE
+
+
+def _needed_from_trend(dists: np.ndarray, target: float) -> float:
+    """Further epochs to ``target`` if the distance keeps shrinking as in the run's second half."""
+    if dists[-1] <= target:
+        return 0.0
+    last, mid = len(dists) - 1, (len(dists) - 1) // 2
+    if last < 2 or not 0.0 < dists[-1] < dists[mid]:
+        return math.inf
+    rate = (dists[-1] / dists[mid]) ** (1.0 / (last - mid))
+    return float(math.ceil(math.log(target / dists[-1]) / math.log(rate)))
 
 
 def _epochs_needed(stats: SufficientStats, lr: float, e: np.ndarray, target: float) -> float:

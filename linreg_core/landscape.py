@@ -54,7 +54,4 @@ def loss_grid(stats: SufficientStats, w_values: np.ndarray, b_values: np.ndarray
     """
     w = np.asarray(w_values, dtype=float)[None, :]  # (1, n_w)
     b = np.asarray(b_values, dtype=float)[:, None]  # (n_b, 1)
-    var_x = 0.0 if stats.x_is_constant else stats.var_x
-    e_w = w - stats.w_ls
-    c = stats.y_mean - w * stats.x_mean - b  # (n_b, n_w) mean residual
-    return var_x * e_w * e_w + stats.resid_var + c * c
+    return stats.loss_at_offset(w - stats.w_ls, b - stats.b_ls)  # (n_b, n_w)

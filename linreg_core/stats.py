@@ -60,6 +60,11 @@ class SufficientStats:
         return self.var_x <= _DEGENERATE_RATIO * self.x_sq_mean
 
     @property
+    def var_x_used(self) -> float:
+        """``var_x`` as the loss uses it: 0 when ``x`` is constant (its value is then rounding)."""
+        return 0.0 if self.x_is_constant else self.var_x
+
+    @property
     def w_ls(self) -> float:
         """Least-squares slope (the minimum-norm one when ``x`` is constant)."""
         if self.x_is_constant:
@@ -84,16 +89,32 @@ class SufficientStats:
 
         The loss is quadratic, so this is the same at every ``(w, b)``.
         """
-        var_x = 0.0 if self.x_is_constant else self.var_x
         m = self.x_mean
-        return 2.0 * np.array([[var_x + m * m, m], [m, 1.0]])
+        return 2.0 * np.array([[self.var_x_used + m * m, m], [m, 1.0]])
 
     def loss(self, w: float, b: float) -> float:
         """MSE of the line ``(w, b)`` on the data, in O(1)."""
-        var_x = 0.0 if self.x_is_constant else self.var_x
-        dw = w - self.w_ls
-        c = self.y_mean - w * self.x_mean - b
-        return var_x * dw * dw + self.resid_var + c * c
+        return float(self.loss_at_offset(w - self.w_ls, b - self.b_ls))
+
+    def loss_at_offset(self, e_w, e_b):
+        """MSE at ``(w_ls + e_w, b_ls + e_b)``: the one home of the loss formula.
+
+        Parameters
+        ----------
+        e_w, e_b : float or ndarray (broadcastable)
+            Offsets from the least-squares optimum.
+
+        Returns
+        -------
+        float or ndarray of the broadcast shape
+
+        Notes
+        -----
+        The mean residual is ``c = -(e_w * x_mean + e_b)``, so the loss is
+        ``var_x * e_w**2 + resid_var + c**2``: a sum of non-negative terms, exact
+        near the optimum, where the loss is a small number.
+        """
+        return self.var_x_used * e_w * e_w + self.resid_var + (e_w * self.x_mean + e_b) ** 2
 
     def gradient(self, w: float, b: float) -> tuple[float, float]:
         """``(dL/dw, dL/db)`` at ``(w, b)``, in O(1).
@@ -102,9 +123,8 @@ class SufficientStats:
         with ``c`` the mean residual, ``mean(x * residual) = x_mean * c +
         var_x * (w_ls - w)``.
         """
-        var_x = 0.0 if self.x_is_constant else self.var_x
         c = self.y_mean - w * self.x_mean - b
-        return -2.0 * (self.x_mean * c + var_x * (self.w_ls - w)), -2.0 * c
+        return -2.0 * (self.x_mean * c + self.var_x_used * (self.w_ls - w)), -2.0 * c
 
 
 def sufficient_stats(data: Dataset) -> SufficientStats:
