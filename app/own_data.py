@@ -263,12 +263,15 @@ def _split_line(line: str, delimiter: str) -> list[str]:
         return [cell.strip('"') for cell in line.split()]
     try:
         return next(csv.reader([line], delimiter=delimiter), [])
-    except csv.Error:
-        return []
+    except csv.Error:  # a cell over the csv module's size limit: count cells roughly
+        return line.split(delimiter)
 
 
 def _choose_delimiter(text: str) -> str | None:
-    """The first delimiter that splits the first lines evenly into two or more columns."""
+    """The first delimiter that splits the first lines evenly into two or more columns.
+
+    Failing that, the first that splits most of them into two or more (ragged rows).
+    """
     sample = list(itertools.islice((s for s in _lines(text) if s.strip()), _SAMPLE_LINES))
     fallback = None
     for delimiter in _DELIMITERS:
@@ -277,7 +280,8 @@ def _choose_delimiter(text: str) -> str | None:
             continue
         if sum(c == counts[0] for c in counts) >= 0.8 * len(counts):
             return delimiter
-        fallback = fallback or delimiter
+        if sum(c >= 2 for c in counts) >= 0.8 * len(counts):
+            fallback = fallback or delimiter
     return fallback
 
 
@@ -500,21 +504,20 @@ def to_csv(columns: Mapping[str, Sequence[float | str] | np.ndarray]) -> str:
     """A comma-separated CSV of equally long columns, safe to open in a spreadsheet.
 
     Numbers are written with ``repr``, the shortest text that reads back as the same
-    float; text cells and names go through ``safe_csv_cell``. Raises ``ValueError`` when
-    the columns differ in length (a programming error, not a user's).
+    float; text cells and names go through ``safe_csv_cell``. Lines end in CRLF (RFC
+    4180), so a cell holding a lone CR or LF is quoted. Raises ``ValueError`` when the
+    columns differ in length (a programming error, not a user's).
 
     Examples
     --------
-    >>> print(to_csv({"x": [0.1, -2.0], "=y": ["@a", 3]}), end="")
-    x,'=y
-    0.1,'@a
-    -2.0,3.0
+    >>> to_csv({"x": [0.1, -2.0], "=y": ["@a", 3]}).splitlines()
+    ["x,'=y", "0.1,'@a", '-2.0,3.0']
     """
     lengths = {len(v) for v in columns.values()}
     if len(lengths) > 1:
         raise ValueError(f"columns of different lengths: {sorted(lengths)}")
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_csv_cell(str(name)) for name in columns])
     cells = [v.tolist() if isinstance(v, np.ndarray) else list(v) for v in columns.values()]
     for row in zip(*cells, strict=True):
