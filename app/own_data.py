@@ -60,6 +60,7 @@ __all__ = [
     "MIN_POINTS",
     "POINT_LIMIT",
     "Bundled",
+    "Cell",
     "Points",
     "Refusal",
     "Table",
