@@ -1,0 +1,707 @@
+"""The learner's own data: an uploaded CSV, points placed by clicking, classic data sets.
+
+Pure functions (NumPy and the standard library). Every byte of an upload and every
+character of a link is hostile: nothing here raises on bad input. A file that cannot
+be used becomes a ``Refusal`` whose reason says why and what to do; anything that was
+changed or dropped on the way becomes a plain-language notice. Values from the input
+appear in notices only through ``_show`` (a Markdown code span), so a hostile cell or
+column name never renders as a link or HTML.
+
+Decisions, stated once:
+
+* A file over ``MAX_UPLOAD_BYTES`` or with more than ``MAX_ROWS`` data rows or
+  ``MAX_COLUMNS`` columns is refused, not truncated: keeping the first rows of a sorted
+  file would silently show a different data set.
+* Encodings: UTF-8 (with or without BOM), UTF-16 with BOM, and Windows-1252 (which
+  reads every printable Latin-1 file) when the bytes are not UTF-8. UTF-32, UTF-16
+  without BOM and anything with NUL bytes or control characters are refused.
+* Delimiters: tab, semicolon, comma, then runs of spaces, chosen by which one splits
+  the first lines into the same number (at least two) of columns, in that order of
+  preference: a semicolon or tab is rarely part of a value, a comma may be a decimal
+  comma.
+* Decimal commas (``1,5``) are read as 1.5 when the delimiter is not a comma, with a
+  notice. Thousands separators are not read (``1,234.5`` is text).
+* Numbers are plain ASCII decimals (``-1.5``, ``+2``, ``.5``, ``3e-4``). Everything else
+  is text and is never evaluated; a cell that starts like a spreadsheet formula
+  (``=``, ``+``, ``-``, ``@``, tab, carriage return) and is not a number is counted as
+  a formula in a notice. ``NaN``/``inf`` cells and numbers beyond ``MAX_ABS_VALUE``
+  are not usable; empty cells and ``NA``-style markers are missing values.
+* The header row is optional: a first row of numbers only is data, and the columns are
+  named "column 1", "column 2", ….
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import csv
+import functools
+import io
+import itertools
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+
+import numpy as np
+
+from .params import N_SAMPLES_OPTIONS, _show
+
+__all__ = [
+    "BUNDLED",
+    "MAX_ABS_VALUE",
+    "MAX_COLUMNS",
+    "MAX_POINTS",
+    "MAX_ROWS",
+    "MAX_UPLOAD_BYTES",
+    "MIN_POINTS",
+    "POINT_LIMIT",
+    "Bundled",
+    "Cell",
+    "Points",
+    "Refusal",
+    "Table",
+    "choose_columns",
+    "decode_points",
+    "encode_points",
+    "load_bundled",
+    "parse_csv",
+    "safe_csv_cell",
+    "to_csv",
+]
+
+# --- limits: the one place where each is written down ---
+#: Largest upload read at all, in bytes (1 MB).
+MAX_UPLOAD_BYTES = 1_000_000
+#: Most data rows in an upload: the app's largest sample.
+MAX_ROWS = max(N_SAMPLES_OPTIONS)
+#: Most columns in an upload.
+MAX_COLUMNS = 100
+#: A line needs two points.
+MIN_POINTS = 2
+#: Larger magnitudes are not usable: the loss landscape's squares stay far from overflow.
+MAX_ABS_VALUE = 1e9
+#: Most points placed by clicking that a link carries.
+MAX_POINTS = 100
+#: A link's points have ``|x|, |y| <= POINT_LIMIT``, in steps of 0.01.
+POINT_LIMIT = 50.0
+
+_NAME_CHARS = 60  # a column name longer than this is cut, with "…"
+_SAMPLE_LINES = 50  # lines read to choose the delimiter
+_DELIMITERS = {"\t": "tabs", ";": "semicolons", ",": "commas", " ": "spaces"}
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
+_MISSING_WORDS = {"", "na", "n/a", "null", "none", "-", "?", "."}
+_NOT_FINITE_WORDS = {f"{s}{w}" for s in ("", "+", "-") for w in ("nan", "inf", "infinity")}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: C0 and C1 control characters other than tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_MAGIC = {
+    b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip archive",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
+    b"%PDF": "a PDF document",
+}
+_SAVE_AS_CSV = "Save it from your spreadsheet as “CSV UTF-8” and upload that."
+
+
+class Cell(IntEnum):
+    """What a cell holds; every value but ``NUMBER`` drops its row when chosen."""
+
+    NUMBER = 0
+    MISSING = 1
+    NOT_FINITE = 2
+    TOO_LARGE = 3
+    FORMULA = 4
+    TEXT = 5
+
+
+#: How a notice counts dropped rows: "3 with ...".
+_CELL_WORDS = {
+    Cell.MISSING: "an empty or missing value",
+    Cell.NOT_FINITE: "NaN or infinity",
+    Cell.TOO_LARGE: f"a number beyond ±{MAX_ABS_VALUE:,.0f}",
+    Cell.FORMULA: "a spreadsheet formula (never run)",
+    Cell.TEXT: "text that is not a number",
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An upload that cannot be used; ``reason`` is a notice for the page."""
+
+    reason: str
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """A parsed CSV: the column names, and every cell as a number or a reason why not.
+
+    Attributes
+    ----------
+    columns : tuple of str
+        Unique, printable column names, at most ``_NAME_CHARS`` long. They come from
+        the file: show them as plain text, or in notices through ``_show``.
+    values : ndarray of shape (n_rows, n_columns)
+        The numbers; NaN wherever ``kinds`` is not ``Cell.NUMBER``. Read-only.
+    kinds : ndarray of shape (n_rows, n_columns)
+        A ``Cell`` code per cell. Read-only.
+    rows : ndarray of shape (n_rows,)
+        Each data row's row number as a spreadsheet shows it (the header is row 1).
+    delimiter : str
+        The delimiter that was detected: tab, ``;``, ``,`` or space.
+    notices : tuple of str
+        What was read in a way the learner may not expect.
+    """
+
+    columns: tuple[str, ...]
+    values: np.ndarray
+    kinds: np.ndarray
+    rows: np.ndarray
+    delimiter: str
+    notices: tuple[str, ...]
+
+    @property
+    def numeric_columns(self) -> tuple[str, ...]:
+        """Columns with at least ``MIN_POINTS`` usable numbers: the choices for x and y."""
+        counts = (self.kinds == Cell.NUMBER).sum(axis=0)  # (n_columns,)
+        return tuple(c for c, k in zip(self.columns, counts, strict=True) if k >= MIN_POINTS)
+
+
+@dataclass(frozen=True, eq=False)
+class Points:
+    """Data points ``x``, ``y`` (read-only, shape (n,)) and notices about how they were read."""
+
+    x: np.ndarray
+    y: np.ndarray
+    notices: tuple[str, ...]
+
+
+# --- reading an upload ---
+
+
+def parse_csv(raw: bytes) -> Table | Refusal:
+    """Read an uploaded CSV file's bytes into a ``Table``, or say why not.
+
+    Examples
+    --------
+    >>> table = parse_csv(b"height;weight\\n1,5;60\\n1,8;75\\n")
+    >>> table.columns, table.values[:, 0].tolist()
+    (('height', 'weight'), [1.5, 1.8])
+    >>> parse_csv(b"").reason
+    'The file is empty.'
+    """
+    if len(raw) == 0:
+        return Refusal("The file is empty.")
+    if len(raw) > MAX_UPLOAD_BYTES:
+        return Refusal(
+            f"The file has {len(raw):,} bytes; the limit is {MAX_UPLOAD_BYTES:,} (1 MB). "
+            f"Upload at most {MAX_ROWS:,} rows with just the columns you need."
+        )
+    decoded = _decode(bytes(raw))
+    if isinstance(decoded, Refusal):
+        return decoded
+    text, notices = decoded
+    if not text.strip():
+        return Refusal("The file is empty.")
+    control = _CONTROL.search(text)
+    if control:
+        return Refusal(
+            f"The file holds a control character ({_show(control.group())}), so it is not a "
+            f"text file. {_SAVE_AS_CSV}"
+        )
+    delimiter = _choose_delimiter(text)
+    if delimiter is None:
+        return Refusal(
+            "The file has only one column; x and y need two. Separate the columns "
+            "with commas, semicolons or tabs."
+        )
+    records = _records(text, delimiter)
+    if isinstance(records, Refusal):
+        return records
+    return _table(records, delimiter, notices)
+
+
+def _decode(raw: bytes) -> tuple[str, list[str]] | Refusal:
+    """The text of the file and a notice about its encoding, or why it cannot be read."""
+    for magic, what in _MAGIC.items():
+        if raw.startswith(magic):
+            return Refusal(f"This looks like {what}, not a CSV file. {_SAVE_AS_CSV}")
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return Refusal(f"The file is UTF-32 text, which the app does not read. {_SAVE_AS_CSV}")
+    if raw.startswith(codecs.BOM_UTF8):
+        encoding, name = "utf-8-sig", None
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, name = "utf-16", "UTF-16"
+    elif b"\x00" in raw:
+        return Refusal(
+            "The file holds NUL bytes: it is binary, or UTF-16 text without a byte-order "
+            f"mark. {_SAVE_AS_CSV}"
+        )
+    else:
+        try:
+            return raw.decode("utf-8"), []
+        except UnicodeDecodeError:
+            encoding, name = "cp1252", "Windows-1252 (Latin-1)"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return Refusal(
+            "The file is not text in an encoding the app reads (UTF-8, UTF-16 with a "
+            f"byte-order mark, or Windows-1252). {_SAVE_AS_CSV}"
+        )
+    return text, ([f"Read the file as {name} text."] if name else [])
+
+
+def _lines(text: str) -> list[str]:
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def _split_line(line: str, delimiter: str) -> list[str]:
+    if delimiter == " ":
+        return [cell.strip('"') for cell in line.split()]
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # a cell over the csv module's size limit: count cells roughly
+        return line.split(delimiter)
+
+
+def _choose_delimiter(text: str) -> str | None:
+    """The first delimiter that splits the first lines evenly into two or more columns.
+
+    Failing that, the first that splits most of them into two or more (ragged rows).
+    """
+    sample = list(itertools.islice((s for s in _lines(text) if s.strip()), _SAMPLE_LINES))
+    fallback = None
+    for delimiter in _DELIMITERS:
+        counts = [len(_split_line(line, delimiter)) for line in sample]
+        if counts[0] < 2:
+            continue
+        if sum(c == counts[0] for c in counts) >= 0.8 * len(counts):
+            return delimiter
+        if sum(c >= 2 for c in counts) >= 0.8 * len(counts):
+            fallback = fallback or delimiter
+    return fallback
+
+
+def _records(text: str, delimiter: str) -> list[list[str]] | Refusal:
+    """Every line of the file split into cells, blank lines as ``[]``."""
+    if delimiter == " ":
+        return [_split_line(line, " ") for line in _lines(text)]
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:  # e.g. one cell longer than the csv module's limit of 131,072 characters
+        return Refusal(f"The file could not be read as CSV. {_SAVE_AS_CSV}")
+
+
+def _table(records: list[list[str]], delimiter: str, notices: list[str]) -> Table | Refusal:
+    numbered = [(i + 1, r) for i, r in enumerate(records) if any(c.strip() for c in r)]
+    if not numbered:  # e.g. only delimiters and quotes
+        return Refusal("The file holds no values.")
+    decimal_comma = delimiter != ","
+    first = [_read_cell(c, decimal_comma)[0] for c in numbered[0][1]]
+    has_header = any(k in (Cell.TEXT, Cell.FORMULA) for k in first)
+    n_columns = len(numbered[0][1])
+    if n_columns > MAX_COLUMNS:
+        return Refusal(
+            f"The file has {n_columns:,} columns; the limit is {MAX_COLUMNS}. "
+            "Upload just the columns you need."
+        )
+    if n_columns < 2:
+        return Refusal("The file has only one column; x and y need two.")
+    if has_header:
+        columns = _names(numbered[0][1], notices)
+        numbered = numbered[1:]
+    else:
+        columns = tuple(f"column {j + 1}" for j in range(n_columns))
+        notices.append("The first row holds numbers, so it is data; the columns are numbered.")
+    if len(numbered) > MAX_ROWS:
+        return Refusal(
+            f"The file has {len(numbered):,} rows of data; the limit is {MAX_ROWS:,}, the "
+            f"app's largest sample. Upload a sample of at most {MAX_ROWS:,} rows."
+        )
+    if len(numbered) < MIN_POINTS:
+        found = "no rows" if not numbered else "only one row"
+        return Refusal(f"The file has {found} of data; a line needs at least two points.")
+
+    too_long = [
+        n for n, r in numbered if len(r) > n_columns and any(c.strip() for c in r[n_columns:])
+    ]
+    if too_long:
+        notices.append(
+            f"Skipped {_rows(len(too_long))} with more cells than the header has columns "
+            f"(the first is row {too_long[0]})."
+        )
+        skip = set(too_long)
+        numbered = [(n, r) for n, r in numbered if n not in skip]
+        if len(numbered) < MIN_POINTS:
+            return Refusal("Fewer than two rows have as many cells as the header has columns.")
+
+    n = len(numbered)
+    values = np.full((n, n_columns), np.nan)
+    kinds = np.zeros((n, n_columns), dtype=np.int8)
+    commas = 0
+    formula = None
+    for i, (row, cells) in enumerate(numbered):
+        for j in range(n_columns):
+            cell = cells[j] if j < len(cells) else ""  # a short row's missing cells are empty
+            kind, value = _read_cell(cell, decimal_comma)
+            kinds[i, j] = kind
+            if kind == Cell.NUMBER:
+                values[i, j] = value
+                commas += "," in cell
+            elif kind == Cell.FORMULA and formula is None:
+                formula = (row, cell)
+    if commas:
+        notices.append(f"Read {commas:,} numbers with a decimal comma, such as 1,5 as 1.5.")
+    if formula is not None:
+        count = int((kinds == Cell.FORMULA).sum())
+        notices.append(
+            f"{count:,} {'cells look' if count > 1 else 'cell looks'} like a spreadsheet "
+            f"formula, such as {_show(formula[1])} in row {formula[0]}. Formulas are never "
+            "run: they count as text."
+        )
+    counts = (kinds == Cell.NUMBER).sum(axis=0)  # (n_columns,)
+    usable = [c for c, k in zip(columns, counts, strict=True) if k >= MIN_POINTS]
+    others = [c for c in columns if c not in usable]
+    if len(usable) < 2:
+        found = f"only {_show(usable[0])}" if usable else "none"
+        return Refusal(
+            f"x and y need two columns of numbers, each with at least two numbers; found {found}."
+        )
+    if others:
+        notices.append(
+            "These columns have fewer than two numbers, so they cannot be x or y: "
+            + ", ".join(_show(c) for c in others[:10])
+            + (" …" if len(others) > 10 else "")
+            + "."
+        )
+    return Table(
+        columns=columns,
+        values=_read_only(values),
+        kinds=_read_only(kinds),
+        rows=_read_only(np.array([r for r, _ in numbered])),
+        delimiter=delimiter,
+        notices=tuple(notices),
+    )
+
+
+def _read_cell(cell: str, decimal_comma: bool) -> tuple[Cell, float]:
+    """Classify one cell; only ``Cell.NUMBER`` comes with a value."""
+    text = cell.strip()
+    if _NUMBER.fullmatch(text) or (decimal_comma and _DECIMAL_COMMA.fullmatch(text)):
+        value = float(text.replace(",", "."))
+        if not math.isfinite(value):  # e.g. 1e999
+            return Cell.NOT_FINITE, math.nan
+        if abs(value) > MAX_ABS_VALUE:
+            return Cell.TOO_LARGE, math.nan
+        return Cell.NUMBER, value
+    lower = text.lower()
+    if lower in _MISSING_WORDS:
+        return Cell.MISSING, math.nan
+    if lower in _NOT_FINITE_WORDS:
+        return Cell.NOT_FINITE, math.nan
+    if cell.startswith(_FORMULA_START) or text.startswith(_FORMULA_START):
+        return Cell.FORMULA, math.nan
+    return Cell.TEXT, math.nan
+
+
+def _names(cells: list[str], notices: list[str]) -> tuple[str, ...]:
+    """Printable, unique, short column names; an empty name becomes "column j"."""
+    names: list[str] = []
+    for j, cell in enumerate(cells):
+        name = " ".join("".join(ch for ch in cell if ch.isprintable()).split())
+        if len(name) > _NAME_CHARS:
+            name = name[: _NAME_CHARS - 1] + "…"
+        base = name or f"column {j + 1}"
+        name, k = base, 1
+        while name in names:
+            k += 1
+            name = f"{base} ({k})"
+        names.append(name)
+    renamed = [n for n, c in zip(names, cells, strict=True) if n != c.strip()]
+    if renamed:
+        notices.append(
+            "Renamed columns whose names were empty, repeated, too long or held "
+            "unprintable characters: " + ", ".join(_show(n) for n in renamed[:10]) + "."
+        )
+    return tuple(names)
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row{'s' if count != 1 else ''}"
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
+
+
+def choose_columns(table: Table, x_name: str, y_name: str) -> Points | Refusal:
+    """The points ``(x, y)`` from two columns, without rows that lack a number in either.
+
+    Examples
+    --------
+    >>> table = parse_csv(b"a,b\\n1,2\\n2,oops\\n3,6\\n")
+    >>> points = choose_columns(table, "a", "b")
+    >>> points.x.tolist(), points.y.tolist()
+    ([1.0, 3.0], [2.0, 6.0])
+    >>> points.notices[0]
+    'Dropped 1 of 3 rows: 1 with text that is not a number (the first is row 3).'
+    """
+    for name in (x_name, y_name):
+        if name not in table.columns:
+            return Refusal(f"The file has no column named {_show(name)}.")
+    i, j = table.columns.index(x_name), table.columns.index(y_name)
+    kinds = np.maximum(table.kinds[:, i], table.kinds[:, j])  # (n_rows,) the worse of the two
+    keep = kinds == Cell.NUMBER
+    notices = []
+    if not keep.all():
+        counts = [(int((kinds == k).sum()), words) for k, words in _CELL_WORDS.items()]
+        notices.append(
+            f"Dropped {int((~keep).sum()):,} of {_rows(len(keep))}: "
+            + ", ".join(f"{c:,} with {words}" for c, words in counts if c)
+            + f" (the first is row {int(table.rows[~keep][0])})."
+        )
+    if keep.sum() < MIN_POINTS:
+        return Refusal(
+            f"Only {int(keep.sum())} row{'s' if keep.sum() != 1 else ''} "
+            f"{'have' if keep.sum() != 1 else 'has'} a number in both {_show(x_name)} and "
+            f"{_show(y_name)}; a line needs at least two points."
+        )
+    x = table.values[keep, i].copy()  # (n,)
+    y = table.values[keep, j].copy()  # (n,)
+    if i == j:
+        notices.append("x and y are the same column, so every point lies on the line y = x.")
+    if np.all(x == x[0]):
+        notices.append(
+            f"Every x is {x[0]:g}, so the slope cannot be learned from this data: every line "
+            f"through the mean of y at x = {x[0]:g} fits equally well."
+        )
+    return Points(_read_only(x), _read_only(y), tuple(notices))
+
+
+# --- writing a CSV ---
+
+
+def safe_csv_cell(text: str) -> str:
+    """Text for a CSV cell that no spreadsheet runs as a formula (OWASP: prefix a quote).
+
+    A number such as ``-1.5`` is left as it is.
+
+    Examples
+    --------
+    >>> safe_csv_cell("=HYPERLINK(1)"), safe_csv_cell("-1.5"), safe_csv_cell("mass")
+    ("'=HYPERLINK(1)", '-1.5', 'mass')
+    """
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def to_csv(columns: Mapping[str, Sequence[float | str] | np.ndarray]) -> str:
+    """A comma-separated CSV of equally long columns, safe to open in a spreadsheet.
+
+    Numbers are written with ``repr``, the shortest text that reads back as the same
+    float; text cells and names go through ``safe_csv_cell``. Lines end in CRLF (RFC
+    4180), so a cell holding a lone CR or LF is quoted. Raises ``ValueError`` when the
+    columns differ in length (a programming error, not a user's).
+
+    Examples
+    --------
+    >>> to_csv({"x": [0.1, -2.0], "=y": ["@a", 3]}).splitlines()
+    ["x,'=y", "0.1,'@a", '-2.0,3.0']
+    """
+    lengths = {len(v) for v in columns.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_csv_cell(str(name)) for name in columns])
+    cells = [v.tolist() if isinstance(v, np.ndarray) else list(v) for v in columns.values()]
+    for row in zip(*cells, strict=True):
+        writer.writerow([_cell_text(v) for v in row])
+    return out.getvalue()
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(float(value))
+    return safe_csv_cell(str(value))
+
+
+# --- points in a link ---
+
+
+def encode_points(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> str:
+    """The link value for up to ``MAX_POINTS`` points with ``|x|, |y| <= POINT_LIMIT``.
+
+    Each coordinate is rounded to hundredths and stored as a big-endian 16-bit integer
+    (x then y, point by point); the bytes are written in URL-safe base64 without ``=``
+    padding: 16 characters for 3 points, 534 for 100. Raises ``ValueError`` for points
+    the app should never have placed (too many, not finite, out of range).
+
+    Examples
+    --------
+    >>> encode_points([1.5, -2.25], [0.0, 50.0])
+    'AJYAAP8fE4g'
+    """
+    xy = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])  # (n, 2)
+    if len(xy) > MAX_POINTS:
+        raise ValueError(f"at most {MAX_POINTS} points travel in a link, got {len(xy)}")
+    if not (np.isfinite(xy).all() and (np.abs(xy) <= POINT_LIMIT).all()):
+        raise ValueError(f"points must be finite and within ±{POINT_LIMIT}")
+    hundredths = np.rint(xy * 100).astype(">i2")  # (n, 2)
+    return base64.urlsafe_b64encode(hundredths.tobytes()).rstrip(b"=").decode("ascii")
+
+
+_LINK_CHARS = math.ceil(MAX_POINTS * 4 * 8 / 6)  # base64 characters of MAX_POINTS points
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+_NO_POINTS = np.zeros(0)
+_NO_POINTS.setflags(write=False)
+
+
+def decode_points(text: object) -> Points:
+    """Points from a link value written by ``encode_points``; never raises.
+
+    Garbage gives no points; too many points keep the first ``MAX_POINTS``; points
+    outside ``±POINT_LIMIT`` are dropped; each with a notice. Repeated points are kept:
+    a point placed twice counts twice in least squares, as in any data.
+
+    Examples
+    --------
+    >>> points = decode_points("AJYAAP8fE4g")
+    >>> points.x.tolist(), points.y.tolist(), points.notices
+    ([1.5, -2.25], [0.0, 50.0], ())
+    """
+    value = str(text).strip()
+    notices = []
+    if len(value) > _LINK_CHARS:
+        notices.append(f"The link has more than {MAX_POINTS} points; kept the first {MAX_POINTS}.")
+        value = value[:_LINK_CHARS]
+    try:
+        if not _BASE64URL.fullmatch(value):
+            raise ValueError
+        data = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (ValueError, binascii.Error):
+        return Points(
+            _NO_POINTS,
+            _NO_POINTS,
+            (f"The link's points {_show(text)} are not in the app's format; none were placed.",),
+        )
+    whole = len(data) // 4 * 4
+    if whole < len(data):
+        notices.append("The link's points end with an incomplete point, which was left out.")
+    xy = np.frombuffer(data[:whole], dtype=">i2").reshape(-1, 2).astype(float) / 100  # (n, 2)
+    inside = (np.abs(xy) <= POINT_LIMIT).all(axis=1)
+    if not inside.all():
+        notices.append(
+            f"Left out {int((~inside).sum())} of the link's points outside "
+            f"±{POINT_LIMIT:g}, the range of the data panel."
+        )
+    xy = xy[inside]
+    return Points(_read_only(xy[:, 0].copy()), _read_only(xy[:, 1].copy()), tuple(notices))
+
+
+# --- classic data sets ---
+
+
+@dataclass(frozen=True)
+class Bundled:
+    """A classic data set shipped in ``app/datasets/`` (sources in its README.md).
+
+    ``ravine`` says that x far from 0 compared with its spread makes the loss a long,
+    narrow valley, where gradient descent crawls and feature scaling helps.
+    ``read`` returns the file's bytes; each path is written out in full because app
+    code reads only files whose path is fixed in the source.
+    """
+
+    title: str
+    x_label: str
+    y_label: str
+    source: str
+    licence: str
+    note: str
+    ravine: bool
+    read: Callable[[], bytes]
+
+
+_ANSCOMBE_SOURCE = (
+    "F. J. Anscombe (1973), Graphs in Statistical Analysis, The American Statistician "
+    "27(1): 17–21; values from the seaborn-data repository"
+)
+_ANSCOMBE_LICENCE = "Published facts with no licence terms; the paper is cited"
+
+
+def _anscombe(number: int, note: str, read: Callable[[], bytes]) -> Bundled:
+    return Bundled(
+        title=f"Anscombe's quartet, set {number}",
+        x_label="x",
+        y_label="y",
+        source=_ANSCOMBE_SOURCE,
+        licence=_ANSCOMBE_LICENCE,
+        note=note,
+        ravine=True,
+        read=read,
+    )
+
+
+#: The classic data sets, by the name a link uses (``?dataset=anscombe-1``).
+BUNDLED: dict[str, Bundled] = {
+    "anscombe-1": _anscombe(
+        1,
+        "A noisy straight line: the case least squares is made for.",
+        lambda: Path(__file__).parent.joinpath("datasets", "anscombe-1.csv").read_bytes(),
+    ),
+    "anscombe-2": _anscombe(
+        2,
+        "A smooth curve: the same best line as set 1, but a line is the wrong model.",
+        lambda: Path(__file__).parent.joinpath("datasets", "anscombe-2.csv").read_bytes(),
+    ),
+    "anscombe-3": _anscombe(
+        3,
+        "A perfect line but for one outlier, which tilts the fitted line.",
+        lambda: Path(__file__).parent.joinpath("datasets", "anscombe-3.csv").read_bytes(),
+    ),
+    "anscombe-4": _anscombe(
+        4,
+        "Every x is 8 but one: that single point decides the slope.",
+        lambda: Path(__file__).parent.joinpath("datasets", "anscombe-4.csv").read_bytes(),
+    ),
+    "penguins": Bundled(
+        title="Palmer penguins: flipper length and body mass",
+        x_label="Flipper length (mm)",
+        y_label="Body mass (g)",
+        source=(
+            "K. B. Gorman, T. D. Williams, W. R. Fraser (2014), PLoS ONE 9(3): e90081, "
+            "Palmer Station Antarctica LTER; via the palmerpenguins R package"
+        ),
+        licence="CC0 1.0 (public domain dedication)",
+        note="342 real penguins: longer flippers, heavier birds, close to a straight line.",
+        ravine=True,
+        read=lambda: Path(__file__).parent.joinpath("datasets", "penguins.csv").read_bytes(),
+    ),
+}
+
+
+@functools.cache
+def load_bundled(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, y)``, read-only arrays of shape (n,), of the data set ``BUNDLED[name]``.
+
+    The file goes through ``parse_csv`` like an upload; x is its first column and y its
+    second. Raises ``KeyError`` for a name not in ``BUNDLED`` (check links against it).
+
+    Examples
+    --------
+    >>> x, y = load_bundled("anscombe-4")
+    >>> x.shape, float(x.max()), float(y.max())
+    ((11,), 19.0, 12.5)
+    """
+    table = parse_csv(BUNDLED[name].read())
+    if isinstance(table, Table) and not table.notices:
+        points = choose_columns(table, *table.columns[:2])
+        if isinstance(points, Points) and not points.notices:
+            return points.x, points.y
+    raise RuntimeError(f"the bundled data set {name!r} no longer reads cleanly")
