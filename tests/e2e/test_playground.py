@@ -1,46 +1,96 @@
-"""The playground in a real Chromium: four panels, Play animates, keyboard updates the status."""
+"""The playground in a real Chromium: four panels, the player animates, the keyboard updates."""
 
-import time
+import re
 
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
-
-GRAPH = ".js-plotly-plot"
-ACTIVE_FRAME = f"() => document.querySelector('{GRAPH}')._fullLayout.sliders[0].active"
+from tests.e2e.player import (
+    CHART,
+    GRAPH,
+    LABEL,
+    PLAY,
+    SCRUBBER,
+    frame,
+    last_frame,
+    playing,
+    wait_for_frame,
+    wait_for_player,
+)
 
 
 def test_four_panels_render_without_exception(page, app_server):
     open_app(page, app_server)
-    page.wait_for_selector(GRAPH)
-    graph = page.locator(GRAPH).first
+    wait_for_player(page)
+    graph = page.locator(GRAPH)
     expect(graph.locator(".cartesianlayer .subplot")).to_have_count(4)
-    expect(graph.locator(".scatterlayer .trace .fills path")).not_to_have_count(0)
+    # The landscape is one PNG image under the fourth panel.
+    images = graph.locator("image").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert len(images) == 1 and images[0].startswith("data:image/png;base64,")
     titles = graph.locator(".annotation-text").evaluate_all("els => els.map(e => e.textContent)")
     assert "Loss landscape over (w, b)" in titles
+    chart = page.locator(CHART)
+    assert chart.get_attribute("role") == "figure"
+    assert chart.get_attribute("aria-label").startswith("Four linked charts of gradient descent")
     assert_no_exception(page)
     page.screenshot(path="test-artifacts/playground-default.png", full_page=True)
 
 
-def test_play_advances_the_frames(page, app_server):
+def test_the_chart_opens_on_the_last_epoch(page, app_server):
     open_app(page, app_server)
-    page.wait_for_selector(f"{GRAPH} .updatemenu-button")
-    assert page.evaluate(ACTIVE_FRAME) == 0
-    page.locator(f"{GRAPH} .updatemenu-button").first.click(force=True)
-    deadline = time.monotonic() + 10
-    while page.evaluate(ACTIVE_FRAME) < 3 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert page.evaluate(ACTIVE_FRAME) >= 3
+    wait_for_player(page)
+    assert frame(page) == last_frame(page) == 100
+    label = page.locator(LABEL).inner_text()
+    assert label.startswith("epoch 100 · w = 1.421 · b = 1.702")  # the notebook's 1.4206, 1.7024
+    assert page.locator(SCRUBBER).get_attribute("aria-valuetext") == label
+    assert page.locator(SCRUBBER).get_attribute("aria-label") == "Epoch"
+    expect(page.locator(PLAY)).to_have_text("▶ Play")
 
 
-def test_learning_rate_by_keyboard_updates_the_status(page, app_server):
+def test_play_replays_from_the_start_and_pause_stops(page, app_server):
     open_app(page, app_server)
+    wait_for_player(page)
+    page.locator(PLAY).click()
+    wait_for_frame(page, "i >= 3 && i < 90")  # from the end, Play starts again at epoch 0
+    assert playing(page)
+    expect(page.locator(PLAY)).to_have_text("❚❚ Pause")
+    page.locator(PLAY).click()
+    expect(page.locator(PLAY)).to_have_text("▶ Play")
+    assert not playing(page)
+    paused_at = frame(page)
+    page.wait_for_timeout(500)  # not a timing assertion: the frame must stay put while paused
+    assert frame(page) == paused_at
+    assert page.locator(LABEL).inner_text().startswith(f"epoch {paused_at} ·")
+
+
+def test_dragging_the_scrubber_shows_that_epoch(page, app_server):
+    open_app(page, app_server)
+    wait_for_player(page)
+    page.locator(SCRUBBER).fill("10")  # sets the value and fires "input"
+    wait_for_frame(page, "i === 10")
+    # The notebook prints, after epoch 10: w = 1.1755, b = 0.3233 (w, b after 10 updates).
+    expect(page.locator(LABEL)).to_have_text(re.compile(r"^epoch 10 · w = 1\.176 · b = 0\.323 · "))
+
+
+def test_learning_rate_by_keyboard_updates_the_chart_in_place(page, app_server):
+    open_app(page, app_server)
+    wait_for_player(page)
     expect(page.get_by_text("Still converging")).to_be_visible()
+    renders = int(page.locator(CHART).get_attribute("data-renders"))
+    page.evaluate(f"() => (window.__graph = document.querySelector('{GRAPH}'))")
     thumb = page.locator("[data-testid=stSidebar] [role=group][aria-label='Learning rate']")
     thumb.locator("input[type=range]").first.focus()
-    for _ in range(10):  # 0.01 -> 0.15 -> ... -> 0.5: ten steps up the log grid
+    for _ in range(10):  # 0.01 -> 0.015 -> ... -> 0.5: ten steps up the log grid
         page.keyboard.press("ArrowRight")
     wait_for_rerun(page)
     expect(page.get_by_text("Diverged at epoch").first).to_be_visible(timeout=15_000)
+    page.wait_for_function(
+        "([s, n]) => Number(document.querySelector(s).dataset.renders) > n",
+        arg=[CHART, renders],
+        timeout=15_000,
+    )
+    # The same graph div, redrawn: the chart was updated in place, not re-created.
+    assert page.evaluate(f"() => window.__graph === document.querySelector('{GRAPH}')")
+    wait_for_frame(page, "i === 7")  # a diverged run stops at epoch 7: it opens there
     assert_no_exception(page)
     page.screenshot(path="test-artifacts/playground-diverged.png", full_page=True)
