@@ -31,7 +31,8 @@ def test_copied_link_reproduces_the_run(page, app_server, browser):
     page.locator("summary", has_text="Share & export").click()
     wait_for_rerun(page)
     link = page.locator("[data-testid=stCode] code").first.inner_text().strip()
-    assert "noise=1" in link and "epochs=5000" in link
+    # Only what differs from the defaults, whole numbers without ".0" (no "seed=42.0").
+    assert link.endswith("?noise=1&epochs=5000"), link
 
     fresh = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
     try:
@@ -55,8 +56,18 @@ def test_lecture_mode_is_legible_from_the_back(page, app_server):
     ticks = page.evaluate("""() => Array.from(document.querySelectorAll(
         '.js-plotly-plot .xtick text, .js-plotly-plot .ytick text'))
         .map(e => parseFloat(e.style.fontSize || getComputedStyle(e).fontSize))""")
+    player = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.live-chart-play, .live-chart-label'))
+        .map(e => parseFloat(getComputedStyle(e).fontSize))""")
     assert body and min(body) >= 20, body
     assert ticks and min(ticks) >= 20, ticks
+    assert len(player) == 2 and min(player) >= 20, player
+    # The chart and its player fit the projector's screen below what is above them.
+    bottom = page.evaluate(
+        "() => document.querySelector('.live-chart-player').getBoundingClientRect().bottom"
+        " - document.querySelector('.live-chart').getBoundingClientRect().top"
+    )
+    assert bottom <= 720, bottom
     page.screenshot(path="test-artifacts/lecture-mode.png")
 
 
