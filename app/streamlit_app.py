@@ -12,7 +12,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.views.lesson import lesson
 from app.views.playground import playground
 
-st.set_page_config(page_title="Gradient descent playground", page_icon="📉", layout="wide")
+# A lecture link opens with the sidebar closed: at a projector the chart needs the width.
+lecture_link = st.query_params.get("mode") == "lecture"
+st.set_page_config(
+    page_title="Gradient descent playground",
+    page_icon="📉",
+    layout="wide",
+    initial_sidebar_state="collapsed" if lecture_link else "auto",
+)
 pages = [
     st.Page(
         playground, title="Playground", icon=":material/tune:", url_path="playground", default=True

@@ -1,48 +1,49 @@
 """Benchmark: how fast the playground answers a slider key press, in a real Chromium.
 
-One run starts the Streamlit servers and drives them with Playwright:
+One run starts these Streamlit servers, all from the project's folder and so under
+the project's ``.streamlit/config.toml`` (the trivial app gets the same settings):
 
 * ``a``  a trivial app: one slider and one line of text (the cost of any rerun);
-* ``b``  a bare app that only re-sends the playground's own figure, built in advance
-  for lr 0.01 and 0.015, through ``app.ui.chart.show_figure`` (the floor for drawing
-  that figure with the chart mechanism the app uses);
+* ``b``  bare apps that only show the playground's own figure, built in advance for
+  lr 0.01 and 0.015, through each chart path: ``live`` (the app's in-place chart,
+  ``app.ui.chart.show_figure``) and ``plotly_chart`` (Streamlit's ``st.plotly_chart``,
+  the path the app used before, with Plotly's own slider and buttons for the frames);
 * ``c``  the app itself (``app/streamlit_app.py``), at default settings and at the
   maximum (``?n_samples=10000&epochs=5000``).
 
 For each it focuses the ``Learning rate`` slider, presses ArrowRight/ArrowLeft in
-turn, and times keydown -> the last DOM mutation before 300 ms of quiet with the
-script state ``notRunning``. It also records the websocket bytes received per
-rerun, the animation's smoothness (requestAnimationFrame callbacks and Plotly frame
-advances per second while Play runs, and its measured vs promised duration) and
-the cold start (server process start -> first complete render).
+turn, and times keydown -> the page settled (its last DOM change before 400 ms of
+quiet, with the script state ``notRunning``). It counts the chart's redraws per
+update (``plotly_afterplot`` events on any graph div, old or new), records the
+websocket bytes per rerun, and plays the app's animation once (frames per second,
+duration against the promise, and whether the landscape image stays drawn).
 
-``b`` and ``c`` run once per chart backend (``GD_CHART_BACKEND``). Timing lives
-here only; the tests assert behaviour, never time.
+Timing lives here only; the tests assert behaviour, never time.
 
-Run: ``.venv/bin/python benchmarks/bench_interaction.py [--presses 20] [--mode both]``
+Run: ``.venv/bin/python benchmarks/bench_interaction.py [--presses 20]``
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import textwrap
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from deploy.streamlit_server import start, stop  # noqa: E402
+
 APP = ROOT / "app/streamlit_app.py"
 LABEL = "Learning rate"
 MAX_QUERY = "n_samples=10000&epochs=5000"
-QUIET_MS = 300
+QUIET_MS = 400
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -56,40 +57,65 @@ v = st.slider({LABEL!r}, 0, 100, 10)
 st.write(f"value = {{v}}")
 """
 
-# The floor: the app's own figure for two learning rates, built once at startup,
-# shown with the app's show_figure (so the same backend as the app).
+# The app's own figure for two learning rates, built once at startup and shown through
+# one chart path. For st.plotly_chart the player is Plotly's own slider and buttons (the
+# HTML player exists only in the live chart).
 FIGURE_APP = textwrap.dedent(f"""
     import sys
     sys.path.insert(0, {str(ROOT)!r})
+    import plotly.graph_objects as go
     import streamlit as st
     from app.charts import ChartStyle, playground_figure
     from app.compute import run
-    from app.params import SPEEDS, defaults, settings_from
-    from app.ui.chart import show_figure
+    from app.settings import Settings, View
+    from app.ui.chart import figure_json, show_figure
 
     LRS = (0.01, 0.015)
+    PATH = sys.argv[1] if len(sys.argv) > 1 else "live"
+
+    class Prebuilt(go.Figure):  # st.plotly_chart without re-validating the dict
+        def __init__(self, spec):
+            super().__init__()
+            self._spec = spec
+        def to_dict(self):
+            return self._spec
+
+    def plotly_player(spec):
+        steps = [{{"label": f["name"], "method": "animate",
+                  "args": [[f["name"]], {{"mode": "immediate", "frame": {{"duration": 0}}}}]}}
+                 for f in spec["frames"]]
+        play = {{"frame": {{"duration": spec["animation"]["frame_ms"], "redraw": False}},
+                "fromcurrent": True, "mode": "immediate"}}
+        layout = dict(spec["layout"], sliders=[{{"steps": steps, "active": len(steps) - 1}}],
+                      updatemenus=[{{"type": "buttons", "buttons": [
+                          {{"label": "Play", "method": "animate", "args": [None, play]}}]}}])
+        return {{"data": spec["data"], "layout": layout, "frames": spec["frames"]}}
 
     @st.cache_resource
     def figures(n_samples, epochs):
         out = {{}}
         for lr in LRS:
-            v = defaults() | {{"lr": lr, "n_samples": n_samples, "epochs": epochs}}
-            out[lr] = playground_figure(
-                run(settings_from(v)), style=ChartStyle(), show_ls=v["show_ls"],
-                log_loss=v["log_loss"], seconds=SPEEDS[v["speed"]])
+            spec = playground_figure(run(Settings(lr=lr, n_samples=n_samples, epochs=epochs)),
+                                     style=ChartStyle(), view=View())
+            out[lr] = figure_json(spec) if PATH == "live" else plotly_player(spec)
         return out
 
     q = st.query_params
     figs = figures(int(q.get("n_samples", 100)), int(q.get("epochs", 100)))
     lr = st.select_slider({LABEL!r}, LRS, format_func=lambda v: f"{{v:g}}")
-    show_figure(figs[lr], alt="Gradient descent", filename="bench", key="playground_chart")
+    if PATH == "live":
+        show_figure(figs[lr], alt="Gradient descent", filename="bench", key="chart")
+    else:
+        st.plotly_chart(Prebuilt(figs[lr]), theme=None, key="chart")
 """)
 
-# Installed before the page's own scripts: the time of the key press, of the last
-# DOM mutation and of the last websocket message, and the number of messages.
+# Installed before the page's own scripts: the time of the key press, of the last DOM
+# mutation and of the last websocket message, the number of messages, and the number of
+# plotly_afterplot events (chart draws) on every graph div that appears.
 TRACKER_JS = """
 (() => {
-  const s = (window.__b = {t0: null, mutation: null, message: null, msgs: 0, msgsAtT0: 0});
+  const s = (window.__b = {t0: null, mutation: null, message: null, msgs: 0, msgsAtT0: 0,
+                           draws: 0, drawsAtT0: 0});
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(...args) {
@@ -97,124 +123,78 @@ TRACKER_JS = """
       this.addEventListener("message", () => { s.msgs += 1; s.message = performance.now(); });
     }
   };
-  new MutationObserver(() => (s.mutation = performance.now())).observe(document, {
+  const hooked = new WeakSet();
+  const hook = () => document.querySelectorAll(".js-plotly-plot").forEach((gd) => {
+    if (!hooked.has(gd) && gd.on) { hooked.add(gd); gd.on("plotly_afterplot", () => s.draws++); }
+  });
+  new MutationObserver(() => { s.mutation = performance.now(); hook(); }).observe(document, {
     subtree: true, childList: true, attributes: true, characterData: true,
   });
   addEventListener("keydown", (e) => {
     if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
-      Object.assign(s, {t0: performance.now(), mutation: null, message: null, msgsAtT0: s.msgs});
+      Object.assign(s, {t0: performance.now(), mutation: null, message: null,
+                        msgsAtT0: s.msgs, drawsAtT0: s.draws});
     }
   }, true);
 })();
 """
-# Done: a rerun happened (messages arrived), the script is idle, and neither the DOM
-# nor the websocket has changed for QUIET_MS.
 QUIET_JS = """(quiet) => {
   const s = window.__b, now = performance.now();
   const state = document.querySelector("[data-testid=stApp]")?.dataset.testScriptState;
   return s.t0 !== null && s.msgs > s.msgsAtT0 && s.mutation !== null && state === "notRunning"
     && now - Math.max(s.mutation, s.message ?? 0) >= quiet;
 }"""
-GRAPH = ".js-plotly-plot"
 IDLE = "document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
 READY_TEXT = f"() => {IDLE} && !!document.querySelector('[data-testid=stMarkdown]')"
 READY_CHART = (
-    f"() => {IDLE} && document.querySelectorAll('{GRAPH} .cartesianlayer .subplot').length >= 4"
+    f"() => {IDLE} && document.querySelectorAll('.js-plotly-plot .cartesianlayer .subplot')"
+    ".length >= 4"
 )
 
-# While Play runs: requestAnimationFrame callbacks, Plotly frame events, and whether
-# the landscape's filled levels stay drawn. Resolves when the last frame is shown.
-ANIMATION_JS = """async ([sel, timeoutMs]) => {
-  const gd = document.querySelector(sel);
-  const nFrames = gd._transitionData._frames.length;
-  const frameMs = gd.layout.updatemenus[0].buttons[0].args[1].frame.duration;
-  // the landscape's filled level sets: scatter fills in the fourth panel
-  const fills = () => gd.querySelectorAll(".cartesianlayer .fills path").length;
-  const fillsBefore = fills();
-  let raf = 0, minFills = fillsBefore, running = true;
+# Play once: requestAnimationFrame callbacks, frame events, and whether the landscape image
+# stays drawn. Resolves when the last frame is shown.
+ANIMATION_JS = """async (timeoutMs) => {
+  const root = document.querySelector(".live-chart"), gd = root.querySelector(".js-plotly-plot");
+  const range = root.querySelector(".live-chart-scrub input");
+  const nFrames = gd._transitionData._frames.length, last = nFrames - 1;
+  const images = () => gd.querySelectorAll("image").length;
+  let raf = 0, minImages = images(), running = true;
   const times = [];
   const tick = () => { raf += 1; if (running) requestAnimationFrame(tick); };
-  gd.on("plotly_animatingframe", () => {
-    times.push(performance.now());
-    minFills = Math.min(minFills, fills());
-  });
+  gd.on("plotly_animatingframe", () => { times.push(performance.now()); minImages = Math.min(minImages, images()); });
   const t0 = performance.now();
   requestAnimationFrame(tick);
-  gd.querySelector(".updatemenu-button").dispatchEvent(new MouseEvent("click", {bubbles: true}));
-  while (gd._fullLayout.sliders[0].active < nFrames - 1 && performance.now() - t0 < timeoutMs) {
+  root.querySelector(".live-chart-play").click();
+  await new Promise((r) => setTimeout(r, 200));
+  while ((Number(range.value) < last || root.dataset.playing === "true") && performance.now() - t0 < timeoutMs) {
     await new Promise((r) => setTimeout(r, 50));
   }
-  await new Promise((r) => setTimeout(r, 100));
   running = false;
-  const first = times[0], last = times[times.length - 1];
-  const seconds = (last - first) / 1000;
-  const rafDuring = raf;  // over the whole play, click to end
-  const tickMs = 1000 / 60;  // Plotly shows a frame at the next display frame
-  return {nFrames, frameMs, promised: Math.ceil(frameMs / tickMs) * tickMs * (nFrames - 1) / 1000,
-          measured: seconds,
-          fromClick: (last - t0) / 1000, frameEvents: times.length,
-          fps: rafDuring / ((performance.now() - t0) / 1000),
-          framesPerSecond: (times.length - 1) / seconds,
-          reachedEnd: gd._fullLayout.sliders[0].active === nFrames - 1,
-          fillsBefore, minFills};
+  const seconds = (times[times.length - 1] - times[0]) / 1000;
+  return {nFrames, measured: seconds, frameEvents: times.length,
+          fps: raf / ((performance.now() - t0) / 1000), reachedEnd: Number(range.value) === last,
+          imagesBefore: images(), minImages};
 }"""
 
 
 @dataclass
 class Target:
-    """One page to measure: a server (app + backend) opened at a query string."""
+    """One page to measure."""
 
     name: str
-    backend: str
     url: str
     ready: str
     page: object = None
     key: str = "ArrowRight"
     wire: list = field(default_factory=lambda: [0])  # websocket bytes since the last reset
-    samples: list = field(default_factory=list)  # (total ms, script ms, bytes)
-    cold_s: float | None = None
-    new_bytes: int = 0  # websocket bytes of the first press (a figure the page has not seen)
-
-
-def load1() -> float:
-    return float(Path("/proc/loadavg").read_text().split()[0])
+    samples: list = field(default_factory=list)  # (total ms, draws, bytes)
 
 
 def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def wait_for_low_load(limit: float, max_wait_s: float) -> None:
-    """Wait (bounded) until the 1-minute load average drops below ``limit``."""
-    deadline = time.monotonic() + max_wait_s
-    while load1() >= limit and time.monotonic() < deadline:
-        print(f"  load {loadavg()} >= {limit}: waiting…", flush=True)
-        time.sleep(30)
-
-
-def start_server(script: Path, port: int, backend: str) -> tuple[subprocess.Popen, float]:
-    """Start ``streamlit run`` (repo config) and return the process and its start time."""
-    cmd = [PYTHON, "-m", "streamlit", "run", str(script), "--server.headless", "true"]
-    cmd += ["--server.port", str(port), "--server.fileWatcherType", "none"]
-    env = os.environ | {"GD_CHART_BACKEND": backend}
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as r:
-                if r.status == 200:
-                    return proc, t0
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError(f"server for {script} did not start")
-
-
-def open_target(browser, target: Target) -> float:
-    """Open the page, wait for the first complete render; return seconds taken."""
+def open_target(browser, target: Target) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.add_init_script(TRACKER_JS)
     page.on(
@@ -223,29 +203,24 @@ def open_target(browser, target: Target) -> float:
             "framereceived", lambda p: target.wire.__setitem__(0, target.wire[0] + len(p))
         ),
     )
-    t = time.perf_counter()
     page.goto(target.url)
     page.wait_for_function(target.ready, polling=50, timeout=120_000)
+    page.wait_for_timeout(1500)
     target.page = page
-    focus_slider(page)
-    return time.perf_counter() - t
-
-
-def focus_slider(page) -> None:
     page.locator(f"[role=group][aria-label='{LABEL}'] input[type=range]").first.focus()
 
 
-def press(target: Target) -> tuple[float, float, int]:
-    """One key press; returns (ms to the last DOM change, ms to the last message, bytes)."""
+def press(target: Target) -> tuple[float, int, int]:
+    """One key press; returns (ms to the page settled, chart draws, websocket bytes)."""
     page = target.page
     if not page.evaluate("() => document.activeElement?.type === 'range'"):
-        focus_slider(page)
+        page.locator(f"[role=group][aria-label='{LABEL}'] input[type=range]").first.focus()
     target.wire[0] = 0
     page.keyboard.press(target.key)
     target.key = "ArrowLeft" if target.key == "ArrowRight" else "ArrowRight"
     page.wait_for_function(QUIET_JS, arg=QUIET_MS, polling=20, timeout=120_000)
-    total, script = page.evaluate("() => [__b.mutation - __b.t0, __b.message - __b.t0]")
-    return total, script, target.wire[0]
+    total, draws = page.evaluate("() => [__b.mutation - __b.t0, __b.draws - __b.drawsAtT0]")
+    return total, draws, target.wire[0]
 
 
 def measure(targets: list[Target], presses: int, warmup: int) -> None:
@@ -254,64 +229,24 @@ def measure(targets: list[Target], presses: int, warmup: int) -> None:
         k = i % len(targets)
         for target in targets[k:] + targets[:k]:
             sample = press(target)
-            if i == 0:
-                target.new_bytes = sample[2]
             if i >= warmup:
                 target.samples.append(sample)
 
 
-def animate(browser, target: Target) -> dict:
-    """Play once on a fresh page; rAF rate, frame rate and duration vs the promise."""
-    fresh = Target(target.name, target.backend, target.url, target.ready)
-    open_target(browser, fresh)
-    fresh.page.wait_for_timeout(500)
-    result = fresh.page.evaluate(ANIMATION_JS, [GRAPH, 60_000])
-    fresh.page.close()
-    return result
-
-
-def pct(values, q: float) -> float:
-    return float(np.percentile(values, q))
-
-
-def print_latency(targets: list[Target], presses: int) -> dict:
-    print(f"\nkey press -> page updated, {presses} presses each   (load {loadavg()})")
-    print("KB new: websocket bytes of a rerun showing a figure the page has not had yet;")
-    print("KB seen: median over the timed presses (Streamlit re-sends cached elements by hash)")
+def report(targets: list[Target]) -> None:
+    print(f"\nkey press -> page settled, {len(targets[0].samples)} presses each (load {loadavg()})")
     print(
-        f"{'case':<16}{'backend':<14}{'p50 ms':>8}{'p95 ms':>8}{'mean':>7}"
-        f"{'script p50':>11}{'KB new':>8}{'KB seen':>8}{'cold s':>8}"
+        f"{'case':<28}{'p50 ms':>8}{'p95 ms':>8}{'draws/update':>14}{'KB/rerun':>10}{'x trivial':>11}"
     )
-    stats = {}
+    trivial = float(np.percentile(targets[0].samples and [s[0] for s in targets[0].samples], 50))
     for t in targets:
         total = [s[0] for s in t.samples]
-        script = [s[1] for s in t.samples]
-        kb = np.median([s[2] for s in t.samples]) / 1024
-        stats[t.name, t.backend] = (pct(total, 50), pct(total, 95))
-        cold = f"{t.cold_s:8.1f}" if t.cold_s is not None else f"{'':8}"
+        p50 = float(np.percentile(total, 50))
         print(
-            f"{t.name:<16}{t.backend:<14}{pct(total, 50):8.0f}{pct(total, 95):8.0f}"
-            f"{np.mean(total):7.0f}{pct(script, 50):11.0f}{t.new_bytes / 1024:8.1f}{kb:8.1f}{cold}"
+            f"{t.name:<28}{p50:8.0f}{np.percentile(total, 95):8.0f}"
+            f"{np.median([s[1] for s in t.samples]):14.1f}"
+            f"{np.median([s[2] for s in t.samples]) / 1024:10.1f}{p50 / trivial:11.2f}"
         )
-    return stats
-
-
-def print_ratios(stats: dict, backends: list[str]) -> None:
-    a50, a95 = stats["a trivial", "-"]
-    print(f"\nratios (p50 / p95)   (load {loadavg()})")
-    for backend in backends:
-        for which in ("default", "max"):
-            c50, c95 = stats[f"c app {which}", backend]
-            b50, b95 = stats[f"b figure {which}", backend]
-            print(
-                f"  {backend:<13} {which:<8} c/a {c50 / a50:5.2f} / {c95 / a95:5.2f}"
-                f"   c/b {c50 / b50:5.2f} / {c95 / b95:5.2f}"
-                f"{'' if c50 / b50 <= 1.3 else '   (over the c/b <= 1.3 budget)'}"
-            )
-    if len(backends) == 2:
-        for which in ("default", "max"):
-            ca = [stats[f"c app {which}", b][0] / a50 for b in backends]
-            print(f"  c/a {which}: {backends[0]} / {backends[1]} = {ca[0] / ca[1]:.2f}x")
 
 
 def main() -> None:
@@ -320,76 +255,47 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--mode", choices=["plotly_chart", "live", "both"], default="both")
-    parser.add_argument("--port", type=int, default=8711)
-    parser.add_argument("--max-load", type=float, default=2.0, help="wait for a lower load")
-    parser.add_argument("--load-wait", type=float, default=600, help="seconds to wait at most")
     args = parser.parse_args()
-    backends = ["plotly_chart", "live"] if args.mode == "both" else [args.mode]
 
-    print(f"load at start {loadavg()}")
-    wait_for_low_load(args.max_load, args.load_wait)
     tmp = Path(tempfile.mkdtemp(prefix="bench_interaction_"))
     (tmp / "trivial.py").write_text(TRIVIAL_APP)
     (tmp / "figure.py").write_text(FIGURE_APP)
-    servers = [("a trivial", tmp / "trivial.py", "-")]
-    for backend in backends:
-        servers += [("b figure", tmp / "figure.py", backend), ("c app", APP, backend)]
-
+    servers = [
+        ("a trivial", tmp / "trivial.py", [], [""]),
+        ("b figure, live", tmp / "figure.py", ["live"], ["", MAX_QUERY]),
+        ("b figure, plotly_chart", tmp / "figure.py", ["plotly_chart"], ["", MAX_QUERY]),
+        ("c app", APP, [], ["", MAX_QUERY]),
+    ]
+    print(f"load at start {loadavg()}")
     procs, targets = [], []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for i, (name, script, backend) in enumerate(servers):
-                port = args.port + i
-                base = f"http://127.0.0.1:{port}/"
-                ready = READY_TEXT if name.startswith("a") else READY_CHART
-                proc, t0 = start_server(script, port, "plotly_chart" if backend == "-" else backend)
-                procs.append(proc)
-                if name.startswith("a"):
-                    target = Target(name, backend, base, ready)
+            for name, script, script_args, queries in servers:
+                server = start(script, extra=script_args)
+                procs.append(server)
+                for query in queries:
+                    which = " max" if query else (" default" if len(queries) > 1 else "")
+                    ready = READY_TEXT if name.startswith("a") else READY_CHART
+                    target = Target(name + which, server.url + "/?" + query, ready)
                     open_target(browser, target)
-                    target.cold_s = time.perf_counter() - t0
                     targets.append(target)
-                    continue
-                for which, query in (("default", ""), ("max", MAX_QUERY)):
-                    target = Target(
-                        f"{name} {which}", backend, base + "?" * bool(query) + query, ready
-                    )
-                    open_target(browser, target)
-                    if which == "default":
-                        target.cold_s = time.perf_counter() - t0
-                    targets.append(target)
-            print(f"servers up, measuring (load {loadavg()})", flush=True)
             measure(targets, args.presses, args.warmup)
-            stats = print_latency(targets, args.presses)
-            print_ratios(stats, backends)
-
-            print(f"\nanimation (Play, normal speed)   (load {loadavg()})")
+            report(targets)
+            app = next(t for t in targets if t.name == "c app default")
+            r = app.page.evaluate(ANIMATION_JS, 60_000)
             print(
-                f"{'case':<16}{'backend':<14}{'rAF fps':>8}{'frames/s':>9}{'frames':>7}"
-                f"{'measured s':>11}{'promised s':>11}{'landscape':>14}"
+                f"\nPlay at normal speed (app, default): {r['nFrames']} frames, "
+                f"{r['measured']:.2f} s first to last frame (promised 8 s), "
+                f"{r['fps']:.0f} requestAnimationFrame callbacks/s, reached the end: "
+                f"{r['reachedEnd']}, landscape images before/min during: "
+                f"{r['imagesBefore']}/{r['minImages']}"
             )
-            for t in targets:
-                if not t.name.startswith("c"):
-                    continue
-                r = animate(browser, t)
-                fill = f"{r['fillsBefore']}->{r['minFills']}"
-                print(
-                    f"{t.name:<16}{t.backend:<14}{r['fps']:8.1f}{r['framesPerSecond']:9.1f}"
-                    f"{r['nFrames']:7d}{r['measured']:11.2f}{r['promised']:11.2f}{fill:>14}"
-                    f"{'' if r['reachedEnd'] else '  (did not reach the end)'}"
-                )
             browser.close()
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-    print(f"\nload at end {loadavg()}")
+        for server in procs:
+            stop(server)
+    print(f"load at end {loadavg()}")
 
 
 if __name__ == "__main__":

@@ -31,8 +31,8 @@ PANEL_TITLES = (
 DATA, LOSS, PARAMS, LANDSCAPE = (axis_ids(p) for p in range(4))
 #: How many points of the path so far each frame carries at most (plus "now").
 MAX_PATH_POINTS = 20
-#: Height of one panel in the one-column layout for phones, in pixels.
-NARROW_PANEL_PX = 300
+#: Height of one panel's plotting area in the one-column layout for phones, in pixels.
+NARROW_PANEL_PX = 240
 
 
 @dataclass
@@ -265,23 +265,39 @@ def _epoch_label(run: Run, k: int) -> str:
 
 
 def _layout(panels: list[_Panel], style: ChartStyle, rows: int, cols: int) -> dict:
-    """The figure's layout for a grid of ``rows`` x ``cols`` panels."""
+    """The figure's layout for a grid of ``rows`` x ``cols`` panels.
+
+    Spacing is worked out in pixels from the font size (a panel's title above it,
+    its tick labels and axis title below it, the legend's rows), so nothing
+    overlaps at any text size or height.
+    """
     wide = cols > 1
+    font = style.font_size
+    title_px, axis_px = font + 22, 2 * font + 34
+    legend_px = (5 if wide else 8) * font + 16 if style.legend else 0
+    gap_px = title_px + axis_px
+    height = style.height if wide else rows * NARROW_PANEL_PX + (rows - 1) * gap_px
+    if not wide:
+        height += title_px + axis_px + legend_px
+    plot_px = height - title_px - axis_px - legend_px
     layout = grid_layout(
-        rows, cols, PANEL_TITLES, hgap=0.09 if wide else 0.0, vgap=0.2 if wide else 0.075
+        rows, cols, PANEL_TITLES, hgap=0.09 if wide else 0.0, vgap=gap_px / plot_px
     )
     for panel in panels:
         for name, axis in panel.axes.items():
             layout[name].update(axis)
-    style_layout(layout, style, legend_y=-0.13 if wide else -0.035)
-    height = style.height if wide else rows * NARROW_PANEL_PX + 200
-    layout.update(height=height, margin={"l": 60, "r": 20, "t": 40, "b": 110 if wide else 130})
+    style_layout(layout, style, legend_y=-(axis_px + 4) / plot_px)
+    layout.update(
+        height=height,
+        showlegend=style.legend,
+        margin={"l": 60, "r": 20, "t": title_px, "b": axis_px + legend_px},
+    )
     return layout
 
 
 def _narrow(layout: dict) -> dict:
     """What a phone's one-column layout changes: domains, titles, legend, height, margins."""
-    keep = ("annotations", "legend", "height", "margin")
+    keep = ("annotations", "legend", "height", "margin", "showlegend")
     out = {k: layout[k] for k in keep}
     out |= {
         k: {"domain": v["domain"]} for k, v in layout.items() if k.startswith(("xaxis", "yaxis"))

@@ -29,6 +29,7 @@ class ChartStyle:
     line_width: float = 2.5
     marker_size: int = 7
     height: int = 640
+    legend: bool = True
 
     @property
     def ink(self) -> str:
@@ -40,8 +41,14 @@ class ChartStyle:
 
     @classmethod
     def lecture(cls, dark: bool = False) -> ChartStyle:
-        """Legible from the back of a lecture hall on a 1280 x 720 projector."""
-        return cls(dark=dark, font_size=20, line_width=4.5, marker_size=11, height=720)
+        """Legible from the back of a lecture hall on a 1280 x 720 projector.
+
+        No legend: the panel titles and the player's label carry the meaning, and the
+        chart, its player and the status line fit the projector's screen together.
+        """
+        return cls(
+            dark=dark, font_size=20, line_width=4.5, marker_size=11, height=465, legend=False
+        )
 
 
 def log_ticks(lo: float, hi: float) -> dict:

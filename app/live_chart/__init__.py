@@ -59,7 +59,6 @@ def live_plotly_chart(
     alt: str,
     config: dict[str, Any] | None = None,
     font_size: int = 14,
-    fit_viewport: bool = False,
 ) -> None:
     """Show a figure in a persistent Plotly chart, updated in place on reruns.
 
@@ -79,8 +78,6 @@ def live_plotly_chart(
         Plotly config, e.g. ``{"toImageButtonOptions": {"filename": "gd"}}``.
     font_size : int
         Text size of the player under the chart, in pixels.
-    fit_viewport : bool
-        Shrink the chart so that it and its player fit the screen (lecture mode).
     """
     _mount(
         key=key,
@@ -89,7 +86,6 @@ def live_plotly_chart(
             "config": config or {},
             "alt": alt,
             "font_size": int(font_size),
-            "fit_viewport": bool(fit_viewport),
             "plotly_src": _plotly_js_url(),
         },
         height="content",

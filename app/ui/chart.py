@@ -25,7 +25,6 @@ def show_figure(
     filename: str,
     key: str,
     style: ChartStyle | None = None,
-    fit_viewport: bool = False,
 ) -> None:
     """Draw a figure (dict or its JSON) full width, with a PNG download named ``filename``."""
     config = {"toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
@@ -35,7 +34,6 @@ def show_figure(
         alt=alt,
         config=config,
         font_size=(style or ChartStyle()).font_size + 1,
-        fit_viewport=fit_viewport,
     )
 
 
@@ -54,6 +52,7 @@ _LECTURE_CSS = """<style>
 .stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] p,
 .stApp [data-testid="stMetricValue"] div { font-size: 44px !important; }
 .stApp h1 { font-size: 48px !important; }
+.stApp [data-testid="stMainBlockContainer"] { padding-top: 3.6rem !important; padding-bottom: 1rem !important; }
 .stApp h2, .stApp h3 { font-size: 32px !important; }
 </style>"""
 

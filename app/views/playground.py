@@ -28,12 +28,13 @@ def playground() -> None:
     link = init_state()
     settings, view = sidebar(link)
     if view.lecture:
-        apply_lecture_css()
-    st.title("Gradient descent, step by step")
-    st.caption(
-        "Fit a line y = w·x + b to noisy points by gradient descent. Change anything in "
-        "the sidebar; press ▶ Play under the chart to watch every epoch."
-    )
+        apply_lecture_css()  # and no title: at a projector the chart needs the screen
+    else:
+        st.title("Gradient descent, step by step")
+        st.caption(
+            "Fit a line y = w·x + b to noisy points by gradient descent. Change anything in "
+            "the sidebar; press ▶ Play under the chart to watch every epoch."
+        )
     if link.notices:
         st.warning(
             "Some parts of the link could not be used as they were:\n\n"
@@ -46,7 +47,8 @@ def playground() -> None:
 
     kind, message = status_message(run)
     _STATUS[kind](message)
-    _metrics(run)
+    if not view.lecture:  # at a projector the player's label under the chart has the numbers
+        _metrics(run)
 
     style = chart_style(view.lecture)
     show_figure(
@@ -55,7 +57,6 @@ def playground() -> None:
         filename=_filename(settings),
         key="playground_chart",
         style=style,
-        fit_viewport=view.lecture,
     )
     keys = " · ".join(f"**{k}** {what}" for k, what in SHORTCUTS.items())
     st.caption(

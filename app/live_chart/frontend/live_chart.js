@@ -48,10 +48,10 @@ const CSS = `
   outline:2px solid var(--st-primary-color, #0072B2);outline-offset:2px}
 .live-chart-scrub{flex:1 1 14em;min-width:10em;position:relative;padding-bottom:1.3em}
 .live-chart-scrub input{width:100%;min-height:28px;margin:0;accent-color:var(--st-primary-color, #0072B2)}
-.live-chart-ticks{position:absolute;left:8px;right:8px;bottom:0;height:1.2em;font-size:.85em;opacity:.85}
+.live-chart-ticks{position:absolute;left:8px;right:8px;bottom:0;height:1.2em;font-size:.95em;opacity:.85}
 .live-chart-ticks span{position:absolute;transform:translateX(-50%);white-space:nowrap}
 .live-chart-ticks span:first-child{transform:none}.live-chart-ticks span:last-child{transform:translateX(-100%)}
-.live-chart-label{flex:1 1 100%;font-variant-numeric:tabular-nums}
+.live-chart-label{flex:0 1 auto;font-variant-numeric:tabular-nums}
 `;
 
 function injectCss() {
@@ -169,19 +169,12 @@ function narrowLayout(layout, narrow) {
   return out;
 }
 
-function layoutFor(state, fig, payload) {
+function layoutFor(state, fig) {
   const width = state.root.getBoundingClientRect().width || window.innerWidth;
   state.narrow = Boolean(fig.narrow) && width < NARROW_PX;
   const layout = state.narrow ? narrowLayout(fig.layout || {}, fig.narrow) : { ...(fig.layout || {}) };
-  let height = layout.height || 450;
-  if (payload.fit_viewport && !state.narrow) {
-    // Lecture mode: the chart and its player fit the screen below what is above them.
-    const top = state.root.getBoundingClientRect().top;
-    const below = state.anim ? state.player.getBoundingClientRect().height || 80 : 0;
-    height = Math.max(360, Math.min(height, window.innerHeight - Math.max(top, 0) - below - 16));
-  }
   delete layout.width; // the width follows the container
-  return { ...layout, height, autosize: true };
+  return { ...layout, height: layout.height || 450, autosize: true };
 }
 
 function setupPlayer(state, fig, payload) {
@@ -214,7 +207,7 @@ async function render(state, payload, seq) {
   // Passing `frames` (even []) makes Plotly.react drop the old frames and add the new.
   await Plotly.react(state.gd, {
     data: fig.data || [],
-    layout: layoutFor(state, fig, payload),
+    layout: layoutFor(state, fig),
     frames: fig.frames || [],
     config: { displaylogo: false, responsive: false, modeBarButtonsToRemove: ["sendChartToCloud"], ...(payload.config || {}) },
   });
@@ -238,7 +231,7 @@ function onResize(state) {
   if (narrow !== state.narrow) {
     // The other layout: same data and frames, so the run and its frame stay where they were.
     const at = state.current;
-    window.Plotly.relayout(state.gd, layoutFor(state, state.fig, state.payload)).then(() => {
+    window.Plotly.relayout(state.gd, layoutFor(state, state.fig)).then(() => {
       if (state.anim && at !== undefined) goTo(state, at);
     });
   } else {
