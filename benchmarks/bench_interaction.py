@@ -29,7 +29,6 @@ import argparse
 import sys
 import tempfile
 import textwrap
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,12 +160,16 @@ ANIMATION_JS = """async (timeoutMs) => {
   let raf = 0, minImages = images(), running = true;
   const times = [];
   const tick = () => { raf += 1; if (running) requestAnimationFrame(tick); };
-  gd.on("plotly_animatingframe", () => { times.push(performance.now()); minImages = Math.min(minImages, images()); });
+  gd.on("plotly_animatingframe", () => {
+    times.push(performance.now());
+    minImages = Math.min(minImages, images());
+  });
   const t0 = performance.now();
   requestAnimationFrame(tick);
   root.querySelector(".live-chart-play").click();
   await new Promise((r) => setTimeout(r, 200));
-  while ((Number(range.value) < last || root.dataset.playing === "true") && performance.now() - t0 < timeoutMs) {
+  const busy = () => Number(range.value) < last || root.dataset.playing === "true";
+  while (busy() && performance.now() - t0 < timeoutMs) {
     await new Promise((r) => setTimeout(r, 50));
   }
   running = false;
@@ -235,17 +238,16 @@ def measure(targets: list[Target], presses: int, warmup: int) -> None:
 
 def report(targets: list[Target]) -> None:
     print(f"\nkey press -> page settled, {len(targets[0].samples)} presses each (load {loadavg()})")
-    print(
-        f"{'case':<28}{'p50 ms':>8}{'p95 ms':>8}{'draws/update':>14}{'KB/rerun':>10}{'x trivial':>11}"
-    )
+    head = ("case", "p50 ms", "p95 ms", "draws/update", "KB/rerun", "x trivial")
+    print(f"{head[0]:<28}" + "".join(f"{h:>{len(h) + 3}}" for h in head[1:]))
     trivial = float(np.percentile(targets[0].samples and [s[0] for s in targets[0].samples], 50))
     for t in targets:
         total = [s[0] for s in t.samples]
         p50 = float(np.percentile(total, 50))
         print(
-            f"{t.name:<28}{p50:8.0f}{np.percentile(total, 95):8.0f}"
-            f"{np.median([s[1] for s in t.samples]):14.1f}"
-            f"{np.median([s[2] for s in t.samples]) / 1024:10.1f}{p50 / trivial:11.2f}"
+            f"{t.name:<28}{p50:9.0f}{np.percentile(total, 95):9.0f}"
+            f"{np.median([s[1] for s in t.samples]):15.1f}"
+            f"{np.median([s[2] for s in t.samples]) / 1024:11.1f}{p50 / trivial:12.2f}"
         )
 
 
