@@ -58,7 +58,6 @@ def test_the_chart_carries_the_run_its_name_and_its_description():
         "gradient-descent_lr0.01_epochs100_seed42"
     )
     assert "Final w = 1.4206, b = 1.7024" in payload["alt"]
-    assert payload["fit_viewport"] is False
     fig = figures(at)[0]
     _, ws, _ = notebook_training(*notebook_data(), 0.01)
     assert_allclose(decode(by_name(fig, "w")["y"])[1:], ws, rtol=1e-6)

@@ -162,11 +162,14 @@ def test_hidden_controls_are_not_drawn_but_still_apply():
 def test_lecture_mode_from_the_link():
     at = start({"mode": "lecture"})
     assert at.toggle(key="lecture").value is True
+    # At a projector the chart has the screen: no title or metrics above it (the player's
+    # label has the numbers), the status line stays.
+    assert not at.title and not at.metric
+    assert "Still converging" in at.info[0].value
     (payload,) = chart_payloads(at)
-    assert payload["fit_viewport"] is True  # the chart and its player fit the projector
     assert payload["font_size"] >= 20  # the player's text
     layout = figures(at)[0]["layout"]
-    assert layout["font"]["size"] >= 20 and layout["height"] == 720
+    assert layout["font"]["size"] >= 20 and layout["showlegend"] is False
 
 
 # --- Exports ---------------------------------------------------------------------------------
@@ -229,4 +232,6 @@ def test_lecture_style_is_large():
     assert (
         by_name(fig, "loss now")["marker"]["size"] > by_name(normal, "loss now")["marker"]["size"]
     )
-    assert layout["height"] == 720 > normal["layout"]["height"] == 640
+    # The chart, its player and the status line share a 1280 x 720 projector's screen.
+    assert layout["height"] < 720 and layout["showlegend"] is False
+    assert normal["layout"]["showlegend"] is True

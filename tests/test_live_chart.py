@@ -28,13 +28,7 @@ spec = {
     "frames": [{"name": "0", "data": [{"y": [0, 0, 0]}]}],
 }
 figure = spec if st.session_state.get("as_dict", True) else st.session_state["text"]
-show_figure(
-    figure,
-    alt="A parabola",
-    filename="parabola",
-    key="fig",
-    fit_viewport=st.session_state.get("fit", False),
-)
+show_figure(figure, alt="A parabola", filename="parabola", key="fig")
 """
 
 
@@ -56,7 +50,6 @@ def test_the_chart_carries_figure_alt_and_png_name():
     assert figure["layout"]["height"] == 321
     assert data["alt"] == "A parabola"
     assert data["config"]["toImageButtonOptions"]["filename"] == "parabola"
-    assert data["fit_viewport"] is False
     assert data["plotly_src"].endswith("/plotly.min.js")
 
 
@@ -64,11 +57,6 @@ def test_a_figure_already_as_json_is_sent_as_it_is():
     text = '{"data":[{"type":"bar","y":[3,1,2]}],"layout":{}}'
     (data,) = chart_payloads(_run(as_dict=False, text=text))
     assert data["figure"] == text
-
-
-def test_lecture_mode_fits_the_chart_to_the_screen():
-    (data,) = chart_payloads(_run(fit=True))
-    assert data["fit_viewport"] is True
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
