@@ -31,13 +31,16 @@ import sys
 import tempfile
 import textwrap
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from deploy import streamlit_server  # noqa: E402
+
 PYTHON = sys.executable
 APP = ROOT / "app/streamlit_app.py"
 LABEL = "Learning rate"
@@ -194,23 +197,10 @@ def wait_for_low_load(limit: float, max_wait_s: float) -> None:
 
 def start_server(script: Path, port: int, backend: str) -> tuple[subprocess.Popen, float]:
     """Start ``streamlit run`` (repo config) and return the process and its start time."""
-    cmd = [PYTHON, "-m", "streamlit", "run", str(script), "--server.headless", "true"]
-    cmd += ["--server.port", str(port), "--server.fileWatcherType", "none"]
     env = os.environ | {"GD_CHART_BACKEND": backend}
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as r:
-                if r.status == 200:
-                    return proc, t0
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError(f"server for {script} did not start")
+    server = streamlit_server.start(script, port, env=env, timeout=90)
+    return server.process, t0
 
 
 def open_target(browser, target: Target) -> float:
