@@ -127,6 +127,7 @@ class Recorder:
     replicas: Counter = field(default_factory=Counter)  # route cookie's replica -> sessions
     ready: int = 0  # sessions whose first run has finished
     downloads: int = 0  # /media/... downloads served
+    download_retries: int = 0  # of those, a first GET that lost the race (see download)
     ended: int = 0  # sessions that have ended (normally or not)
 
 
@@ -213,10 +214,8 @@ async def http_get(target: Target, path: str, cookies: dict[str, str]) -> int:
     return int(head[0].split()[1])
 
 
-async def download(
-    ws, target: Target, session_id: str, file_id: str, cookies: dict[str, str]
-) -> str | None:
-    """Ask for a deferred download's URL over the websocket and GET it; an error or None."""
+async def media_url(ws, session_id: str, file_id: str) -> str:
+    """Ask for a deferred download over the websocket; its ``/media/...`` URL."""
     bm = BackMsg()
     bm.backend_operation_request.request_id = file_id
     bm.backend_operation_request.session_id = session_id
@@ -229,9 +228,33 @@ async def download(
             break
     response = fm.backend_operation_response
     if response.error_msg or not response.deferred_file.url:
-        return f"download: {response.error_msg or 'no URL'}"
-    status = await http_get(target, response.deferred_file.url, cookies)
-    return None if status == 200 else f"GET {response.deferred_file.url}: HTTP {status}"
+        raise ValueError(f"download: {response.error_msg or 'no URL'}")
+    return response.deferred_file.url
+
+
+async def download(
+    ws, target: Target, session_id: str, file_id: str, cookies: dict[str, str], rec: Recorder
+) -> str | None:
+    """A deferred download's URL, then a GET of it as the browser does; an error or None.
+
+    Streamlit 1.67 stores the generated file unreferenced by any session, so two script
+    runs of *other* sessions finishing between the URL and the GET delete it (404), a
+    race that a busy server does lose now and then. A student would click again: so
+    does this, once, and the retry is counted (``rec.download_retries``).
+    """
+    for attempt in range(2):
+        try:
+            url = await media_url(ws, session_id, file_id)
+        except ValueError as e:
+            return str(e)
+        status = await http_get(target, url, cookies)
+        if status == 200:
+            rec.downloads += 1
+            return None
+        if status == 404 and attempt == 0:
+            rec.download_retries += 1
+            continue
+    return f"GET {url}: HTTP {status}"
 
 
 @dataclass(frozen=True)
@@ -313,14 +336,12 @@ async def session(
                 if share:  # the download is served by this session's own process only
                     deferred = result.deferred.get(DOWNLOAD_KEY)
                     error = (
-                        await download(ws, target, result.session_id, deferred, cookies)
+                        await download(ws, target, result.session_id, deferred, cookies, rec)
                         if deferred
                         else f"no {DOWNLOAD_KEY} button in Share & export"
                     )
                     if error:
                         rec.errors.append(f"{where}: {error}")
-                    else:
-                        rec.downloads += 1
     except (TimeoutError, OSError, ValueError, websockets.WebSocketException) as e:
         rec.errors.append(f"{where}: {type(e).__name__}: {e}")
     finally:
@@ -596,7 +617,10 @@ def main() -> int:
             "sessions per replica (route cookie): "
             + ", ".join(f"{k} {v}" for k, v in sorted(rec.replicas.items()))
         )
-    print(f"downloads through /media/: {rec.downloads}")
+    print(
+        f"downloads through /media/: {rec.downloads} "
+        f"({rec.download_retries} needed a second click: the first GET was 404)"
+    )
     print(f"errors: {len(errors)}")
     for e in errors[:10]:
         print(f"  {e}")
