@@ -299,6 +299,7 @@ async def session(
             additional_headers=header,
             max_size=None,
             open_timeout=RUN_TIMEOUT_S,
+            ping_interval=None,  # as a browser: no protocol-level pings from the client
             proxy=None,
         ) as ws:
             await ws.send(rerun_msg({}))  # the script's first run
