@@ -27,7 +27,8 @@ Modes:
 For each step: reruns, p50/p95/max rerun time (request sent -> ``script_finished``),
 errors, the servers' CPU (``/proc/<pid>/stat`` utime+stime: % of one core, and ms of
 server CPU per rerun), their resident memory (peak), and the load generator's own CPU
-beside it, since both share the machine's cores.
+beside it, since both share the machine's cores, and the CPU of everything else on the
+machine (from ``/proc/stat``): if that is not near 0, another program skewed the step.
 
 Targets: by default a server of its own on a free loopback port; ``--replicas K``
 starts K replicas behind nginx (``deploy/run_replicas.py``); ``--url`` drives a running
@@ -101,6 +102,14 @@ def cpu_seconds(pid: int | str = "self") -> float:
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "; comm may hold spaces
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def machine_busy_seconds() -> float:
+    """CPU time all processes of the machine have used so far (from /proc/stat), in seconds."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / CLK_TCK
 
 
 @dataclass(frozen=True)
@@ -363,6 +372,7 @@ class Step:
     errors: list[str]
     server_cpu: list[float]  # seconds of CPU per server process during the step
     loadgen_cpu: float  # seconds of this process's CPU during the step
+    other_cpu: float  # seconds of CPU of everything else on the machine during the step
     rss_peak: float  # MB, all servers together
 
     @property
@@ -424,8 +434,10 @@ async def ramp(
             peak, stop_rss = [0.0], asyncio.Event()
             sampler = asyncio.create_task(sample_rss(target.pids, peak, stop_rss))
             cpu0, own0, t0 = server_cpu(target.pids), time.process_time(), time.monotonic()
+            all0 = machine_busy_seconds()
             await asyncio.sleep(seconds)
             cpu1, own1, t1 = server_cpu(target.pids), time.process_time(), time.monotonic()
+            all1 = machine_busy_seconds()
             stop_rss.set()
             await sampler
             step = Step(
@@ -436,6 +448,7 @@ async def ramp(
                 errors=rec.errors[first_error:],
                 server_cpu=[b - a for a, b in zip(cpu0, cpu1, strict=True)],
                 loadgen_cpu=own1 - own0,
+                other_cpu=(all1 - all0) - sum(cpu1) + sum(cpu0) - (own1 - own0),
                 rss_peak=peak[0],
             )
             results.append(step)
@@ -453,7 +466,7 @@ async def ramp(
 HEADER = (
     f"{'sessions':>8} {'live':>5} {'reruns':>7} {'/s':>6} {'p50 ms':>7} {'p95 ms':>7} "
     f"{'max ms':>7} {'errors':>6} {'server CPU %':>13} {'ms CPU/rerun':>12} "
-    f"{'RSS MB':>7} {'loadgen CPU %':>13}"
+    f"{'RSS MB':>7} {'loadgen CPU %':>13} {'other CPU %':>11}"
 )
 
 
@@ -467,7 +480,7 @@ def row(s: Step, pids_known: bool = True) -> str:
         f"{1e3 * (lat[-1] if lat else 0):7.0f} {len(s.errors):6d} {cpu:>13} "
         f"{(f'{per:.0f}' if per is not None else '-'):>12} "
         f"{(f'{s.rss_peak:.0f}' if pids_known else '-'):>7} "
-        f"{100 * s.loadgen_cpu / s.seconds:13.0f}"
+        f"{100 * s.loadgen_cpu / s.seconds:13.0f} {100 * s.other_cpu / s.seconds:11.0f}"
     )
 
 
