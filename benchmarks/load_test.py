@@ -1,19 +1,44 @@
-"""Load test: N browser-like sessions moving sliders against one Streamlit server.
+"""Load test: browser-like sessions moving sliders against the app, with a student's pauses.
 
-Starts its own server on a free loopback port, opens ``--sessions`` websocket sessions
-that speak Streamlit's protocol (as the browser does: a ``rerun_script`` BackMsg with the
-widget states, then ForwardMsgs until ``script_finished``), and has each one change the
-learning rate and the noise in a loop for ``--seconds``. It reports:
+Each session behaves like a browser: it GETs ``/`` (through nginx this sets the route
+cookie; Streamlit sets its XSRF cookie), opens the websocket with those cookies and
+speaks Streamlit's protocol (a ``rerun_script`` BackMsg with the widget states, then
+ForwardMsgs until ``script_finished``). Between moves it thinks for ``--think`` seconds
+(jittered uniformly by ±``--jitter``), then changes the learning rate and the noise
+(new data on every rerun), or with ``--cache-hit`` alternates between two settings that
+every session shares (so the app's caches hit). Every few moves it also makes the plain
+HTTP requests of a browser with the same cookies: ``/_stcore/host-config`` and a data
+download (a deferred download button: a ``backend_operation_request`` over the
+websocket, then a GET of the ``/media/...`` URL it returns, which only the session's own
+process can serve).
 
-* errors (must be 0): an exception element in the deltas, a run that does not finish
-  successfully, a timeout or a dropped connection;
-* the response time of a rerun (request sent -> ``script_finished``), p50 / p95 / max;
-* the server's resident memory (VmRSS) before, at its peak during, and after the
-  sessions close (``--settle`` seconds later);
-* before the load: build times of the edge settings and the traced memory of one
-  session's computation at the largest settings.
+Errors (must be 0): an exception element in the deltas, a run that does not finish
+successfully, a timeout, a dropped connection, an HTTP status other than 200.
 
-    .venv/bin/python benchmarks/load_test.py --sessions 30 --seconds 60
+Modes:
+
+* ``--sessions N`` (default 30): one step of N sessions for ``--seconds``; when the test
+  starts its own server it first prints the in-process build times at the edge settings
+  and one session's traced memory.
+* ``--ramp``: steps through ``--steps`` (25, 50, 100, 150, 200) concurrent sessions.
+  Sessions are added gradually (over ``--ramp-in`` seconds) and stay; each step is
+  measured for ``--seconds`` once its new sessions have had their first run.
+
+For each step: reruns, p50/p95/max rerun time (request sent -> ``script_finished``),
+errors, the servers' CPU (``/proc/<pid>/stat`` utime+stime: % of one core, and ms of
+server CPU per rerun), their resident memory (peak), and the load generator's own CPU
+beside it, since both share the machine's cores, and the CPU of everything else on the
+machine (from ``/proc/stat``): if that is not near 0, another program skewed the step.
+
+Targets: by default a server of its own on a free loopback port; ``--replicas K``
+starts K replicas behind nginx (``deploy/run_replicas.py``); ``--url`` drives a running
+server or nginx front (``--pids`` names the server processes whose CPU to read).
+
+    .venv/bin/python benchmarks/load_test.py --ramp --seconds 30
+    .venv/bin/python benchmarks/load_test.py --ramp --seconds 30 --replicas 2
+    .venv/bin/python benchmarks/load_test.py --ramp --cache-hit --steps 25,50
+    .venv/bin/python benchmarks/load_test.py --ramp --server-args "--runner.postScriptGC false"
+    .venv/bin/python benchmarks/load_test.py --url http://127.0.0.1:8080 --pids 123,456
 
 Exits 1 if there was any error. Needs ``websockets`` (installed with Streamlit).
 """
@@ -22,16 +47,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import pickle
 import random
-import socket
+import shlex
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
-import urllib.request
+import urllib.parse
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,19 +73,22 @@ from app.charts import playground_figure  # noqa: E402
 from app.compute import run  # noqa: E402
 from app.params import PARAMS  # noqa: E402
 from app.settings import Settings  # noqa: E402
+from deploy import run_replicas, streamlit_server  # noqa: E402
 
-APP = ROOT / "app" / "streamlit_app.py"
 RUN_TIMEOUT_S = 60
+HTTP_TIMEOUT_S = 30
 LRS = [f"{v:g}" for v in PARAMS["lr"].options]  # the select_slider's labels
+NOISES = [round(0.1 * k, 1) for k in range(51)]  # 0.0 .. 5.0, the slider's steps
+CACHE_HIT_MOVES = (("0.01", 1.5), ("0.015", 1.5))  # two settings every session shares
+HTTP_EVERY = 4  # every so many moves, a plain HTTP request of a browser
+DOWNLOAD_EVERY = 8  # every so many moves, open "Share & export" and download the data
+SHARE_KEY = "share_open"  # the expander of "Share & export" (drawn only while open)
+DOWNLOAD_KEY = "dl_data"  # its data-set download button (a deferred download)
+DOWNLOAD_TRIES = 3  # clicks on a download before a 404 is an error (see download)
+CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-# --- the server ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# --- the server's processes ---------------------------------------------------------------------
 
 
 def rss_mb(pid: int) -> float:
@@ -70,42 +99,47 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
-def start_server(port: int, session_ttl: int, log) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
-        "--server.address=127.0.0.1",
-        f"--server.port={port}",
-        "--server.headless=true",
-        "--browser.gatherUsageStats=false",
-        "--server.fileWatcherType=none",
-        f"--server.disconnectedSessionTTL={session_ttl}",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited with code {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("the server was not healthy after 60 s")
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User + system CPU time of a process so far (fields 14 and 15 of /proc/<pid>/stat)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "; comm may hold spaces
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def machine_busy_seconds() -> float:
+    """CPU time all processes of the machine have used so far (from /proc/stat), in seconds."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / CLK_TCK
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the sessions go: a base URL, and the server processes to watch (may be none)."""
+
+    base: str  # http://127.0.0.1:8501
+    pids: tuple[int, ...] = ()
+
+    @property
+    def ws_url(self) -> str:
+        return self.base.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
 
 
 # --- one session --------------------------------------------------------------------------------
 
 
 @dataclass
-class Stats:
-    latencies: list[float] = field(default_factory=list)
+class Recorder:
+    """What all sessions report: (time finished, seconds) per rerun, and errors."""
+
+    reruns: list[tuple[float, float]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    reruns: int = 0
+    replicas: Counter = field(default_factory=Counter)  # route cookie's replica -> sessions
+    ready: int = 0  # sessions whose first run has finished
+    downloads: int = 0  # /media/... downloads served
+    download_retries: int = 0  # GETs of /media/ that lost Streamlit's race (see download)
+    ended: int = 0  # sessions that have ended (normally or not)
 
 
 def rerun_msg(widgets: dict[str, tuple[str, object]], query_string: str = "") -> bytes:
@@ -119,83 +153,337 @@ def rerun_msg(widgets: dict[str, tuple[str, object]], query_string: str = "") ->
         w.id = wid
         if kind == "double":
             w.double_array_value.data.append(value)
+        elif kind == "bool":
+            w.bool_value = value
         else:
             w.string_array_value.data.append(value)
     return bm.SerializeToString()
 
 
-async def read_run(ws) -> tuple[dict[str, str], list[str], str]:
-    """Read ForwardMsgs until the run ends: (widget key -> id, exception messages, status)."""
-    ids, exceptions = {}, []
+@dataclass
+class RunResult:
+    ids: dict[str, str]  # widget (or keyed expander) key -> widget id
+    deferred: dict[str, str]  # download button key -> deferred file id
+    exceptions: list[str]
+    status: str
+    session_id: str = ""  # from new_session (sent with every run)
+
+
+async def read_run(ws) -> RunResult:
+    """Read ForwardMsgs until the run ends."""
+    result = RunResult({}, {}, [], "")
     while True:
         fm = ForwardMsg()
         fm.ParseFromString(await asyncio.wait_for(ws.recv(), RUN_TIMEOUT_S))
         kind = fm.WhichOneof("type")
-        if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+        delta = fm.delta.WhichOneof("type") if kind == "delta" else None
+        if delta == "add_block" and fm.delta.add_block.WhichOneof("type") == "expandable":
+            wid = fm.delta.add_block.expandable.id
+            if "-" in wid:
+                result.ids[wid.rsplit("-", 1)[-1]] = wid
+        elif delta == "new_element":
             element = fm.delta.new_element
             which = element.WhichOneof("type")
             if which == "exception":
-                exceptions.append(element.exception.message[:200])
-            elif which in ("slider", "select_slider") or hasattr(
-                getattr(element, which, None), "id"
-            ):
-                proto = getattr(element, which)
-                wid = getattr(proto, "id", "")
-                if wid and "-" in wid:
-                    ids[wid.rsplit("-", 1)[-1]] = wid
+                result.exceptions.append(element.exception.message[:200])
+                continue
+            wid = getattr(getattr(element, which, None), "id", "")
+            if isinstance(wid, str) and "-" in wid:
+                key = wid.rsplit("-", 1)[-1]  # widget ids end in "-<key>"
+                result.ids[key] = wid
+                if which == "download_button" and element.download_button.deferred_file_id:
+                    result.deferred[key] = element.download_button.deferred_file_id
+        elif kind == "new_session":
+            result.session_id = fm.new_session.initialize.session_id
         elif kind == "script_finished":
-            return ids, exceptions, ForwardMsg.ScriptFinishedStatus.Name(fm.script_finished)
+            result.status = ForwardMsg.ScriptFinishedStatus.Name(fm.script_finished)
+            return result
 
 
-async def session(k: int, url: str, until: float, stats: Stats) -> None:
-    rnd = random.Random(k)
+async def http_get(target: Target, path: str, cookies: dict[str, str]) -> int:
+    """GET ``path`` as a browser would (with its cookies); store the cookies set; the status."""
+    url = urllib.parse.urlsplit(target.base)
+    reader, writer = await asyncio.wait_for(
+        asyncio.open_connection(url.hostname, url.port), HTTP_TIMEOUT_S
+    )
     try:
+        cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        request = f"GET {path} HTTP/1.1\r\nHost: {url.netloc}\r\nConnection: close\r\n"
+        request += f"Cookie: {cookie}\r\n" if cookie else ""
+        writer.write((request + "\r\n").encode())
+        response = await asyncio.wait_for(reader.read(), HTTP_TIMEOUT_S)  # until close
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+    head = response.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    for line in head[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "set-cookie":
+            key, _, val = value.strip().split(";", 1)[0].partition("=")
+            cookies[key] = val
+    return int(head[0].split()[1])
+
+
+async def media_url(ws, session_id: str, file_id: str) -> str:
+    """Ask for a deferred download over the websocket; its ``/media/...`` URL."""
+    bm = BackMsg()
+    bm.backend_operation_request.request_id = file_id
+    bm.backend_operation_request.session_id = session_id
+    bm.backend_operation_request.deferred_file.file_id = file_id
+    await ws.send(bm.SerializeToString())
+    while True:
+        fm = ForwardMsg()
+        fm.ParseFromString(await asyncio.wait_for(ws.recv(), RUN_TIMEOUT_S))
+        if fm.WhichOneof("type") == "backend_operation_response":
+            break
+    response = fm.backend_operation_response
+    if response.error_msg or not response.deferred_file.url:
+        raise ValueError(f"download: {response.error_msg or 'no URL'}")
+    return response.deferred_file.url
+
+
+async def download(
+    ws, target: Target, session_id: str, file_id: str, cookies: dict[str, str], rec: Recorder
+) -> str | None:
+    """A deferred download's URL, then a GET of it as the browser does; an error or None.
+
+    Streamlit 1.67 stores the generated file unreferenced by any session, so two script
+    runs of *other* sessions finishing between the URL and the GET delete it (404), a
+    race that a busy server does lose now and then. A student would click again: so
+    does this, up to twice, and every retry is counted (``rec.download_retries``).
+    """
+    for attempt in range(DOWNLOAD_TRIES):
+        try:
+            url = await media_url(ws, session_id, file_id)
+        except ValueError as e:
+            return str(e)
+        status = await http_get(target, url, cookies)
+        if status == 200:
+            rec.downloads += 1
+            return None
+        if status == 404 and attempt < DOWNLOAD_TRIES - 1:
+            rec.download_retries += 1
+            continue
+    return f"GET {url}: HTTP {status}"
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """How a student moves: the mean pause between moves and its jitter, which settings."""
+
+    think: float = 3.0
+    jitter: float = 0.5  # the pause is think * uniform(1 - jitter, 1 + jitter)
+    cache_hit: bool = False
+
+
+def moves(rnd: random.Random, cache_hit: bool):
+    """The settings a session moves to: new data each time, or two shared settings in turn."""
+    lr, noise = None, None
+    for i in range(10**9):
+        if cache_hit:
+            yield CACHE_HIT_MOVES[i % 2]
+            continue
+        lr = rnd.choice([v for v in LRS if v != lr])
+        noise = rnd.choice([v for v in NOISES if v != noise])  # new data on every rerun
+        yield lr, noise
+
+
+async def session(
+    k: int, target: Target, how: Behaviour, stop: asyncio.Event, rec: Recorder
+) -> None:
+    rnd = random.Random(k)
+    cookies: dict[str, str] = {}
+    where = f"session {k}"
+    try:
+        status = await http_get(target, "/", cookies)  # the page load
+        if status != 200:
+            rec.errors.append(f"{where}: GET /: HTTP {status}")
+            return
+        replica = cookies.get("route", "").split(".")[0] or "-"
+        rec.replicas[replica] += 1
+        where += f" ({replica})" if replica != "-" else ""
+        header = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
         async with websockets.connect(
-            url, subprotocols=["streamlit"], max_size=None, open_timeout=RUN_TIMEOUT_S
+            target.ws_url,
+            subprotocols=["streamlit"],
+            additional_headers=header,
+            max_size=None,
+            open_timeout=RUN_TIMEOUT_S,
+            ping_interval=None,  # as a browser: no protocol-level pings from the client
+            proxy=None,
         ) as ws:
-            await ws.send(rerun_msg({}))  # the page load
-            ids, exceptions, status = await read_run(ws)
-            stats.errors += [f"session {k} first run: {e}" for e in exceptions]
-            if status != "FINISHED_SUCCESSFULLY":
-                stats.errors.append(f"session {k} first run: {status}")
-            lr_id, noise_id = ids.get("lr"), ids.get("noise")
+            await ws.send(rerun_msg({}))  # the script's first run
+            first = await read_run(ws)
+            rec.errors += [f"{where} first run: {e}" for e in first.exceptions]
+            if first.status != "FINISHED_SUCCESSFULLY":
+                rec.errors.append(f"{where} first run: {first.status}")
+            lr_id, noise_id = first.ids.get("lr"), first.ids.get("noise")
             if not (lr_id and noise_id):
-                stats.errors.append(f"session {k}: lr/noise widgets not found in {sorted(ids)}")
+                rec.errors.append(f"{where}: lr/noise widgets not found in {sorted(first.ids)}")
                 return
-            while time.monotonic() < until:  # bounded by the clock
-                lr, noise = rnd.choice(LRS), round(rnd.randrange(0, 51) * 0.1, 1)
+            rec.ready += 1
+            share_id = first.ids.get(SHARE_KEY)
+            for n, (lr, noise) in enumerate(moves(rnd, how.cache_hit), start=1):
+                pause = how.think * rnd.uniform(1 - how.jitter, 1 + how.jitter)
+                with contextlib.suppress(TimeoutError):  # TimeoutError: the pause is over
+                    await asyncio.wait_for(stop.wait(), pause)
+                if stop.is_set():
+                    break
+                widgets = {lr_id: ("string", lr), noise_id: ("double", noise)}
+                share = bool(share_id) and n % DOWNLOAD_EVERY == 0  # open it for this move
+                if share_id:
+                    widgets[share_id] = ("bool", share)
                 t0 = time.perf_counter()
-                await ws.send(
-                    rerun_msg(
-                        {lr_id: ("string", lr), noise_id: ("double", noise)},
-                        query_string=f"lr={lr}&noise={noise:g}",
+                await ws.send(rerun_msg(widgets, query_string=f"lr={lr}&noise={noise:g}"))
+                result = await read_run(ws)
+                rec.reruns.append((time.monotonic(), time.perf_counter() - t0))
+                rec.errors += [f"{where} lr={lr} noise={noise}: {e}" for e in result.exceptions]
+                if result.status != "FINISHED_SUCCESSFULLY":
+                    rec.errors.append(f"{where} lr={lr} noise={noise}: {result.status}")
+                if n % HTTP_EVERY == 0:  # a browser's plain request, with the same cookies
+                    status = await http_get(target, "/_stcore/host-config", cookies)
+                    if status != 200:
+                        rec.errors.append(f"{where}: GET /_stcore/host-config: HTTP {status}")
+                if share:  # the download is served by this session's own process only
+                    deferred = result.deferred.get(DOWNLOAD_KEY)
+                    error = (
+                        await download(ws, target, result.session_id, deferred, cookies, rec)
+                        if deferred
+                        else f"no {DOWNLOAD_KEY} button in Share & export"
                     )
-                )
-                _, exceptions, status = await read_run(ws)
-                stats.latencies.append(time.perf_counter() - t0)
-                stats.reruns += 1
-                stats.errors += [f"session {k} lr={lr} noise={noise}: {e}" for e in exceptions]
-                if status != "FINISHED_SUCCESSFULLY":
-                    stats.errors.append(f"session {k} lr={lr} noise={noise}: {status}")
-                await asyncio.sleep(rnd.uniform(0.0, 0.2))  # a user's pause between moves
-    except (TimeoutError, OSError, websockets.WebSocketException) as e:
-        stats.errors.append(f"session {k}: {type(e).__name__}: {e}")
+                    if error:
+                        rec.errors.append(f"{where}: {error}")
+    except (TimeoutError, OSError, ValueError, websockets.WebSocketException) as e:
+        rec.errors.append(f"{where}: {type(e).__name__}: {e}")
+    finally:
+        rec.ended += 1
 
 
-async def sample_rss(pid: int, stop: asyncio.Event, peak: list[float]) -> None:
+# --- steps --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    """One step's figures."""
+
+    sessions: int  # opened so far
+    live: int  # of those still running at the end of the step
+    seconds: float
+    latencies: list[float]
+    errors: list[str]
+    server_cpu: list[float]  # seconds of CPU per server process during the step
+    loadgen_cpu: float  # seconds of this process's CPU during the step
+    other_cpu: float  # seconds of CPU of everything else on the machine during the step
+    rss_peak: float  # MB, all servers together
+
+    @property
+    def reruns(self) -> int:
+        return len(self.latencies)
+
+    def server_ms_per_rerun(self) -> float | None:
+        return 1e3 * sum(self.server_cpu) / self.reruns if self.server_cpu and self.reruns else None
+
+
+def percentile(values: list[float], q: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+async def sample_rss(pids: tuple[int, ...], peak: list[float], stop: asyncio.Event) -> None:
     while not stop.is_set():
-        peak[0] = max(peak[0], rss_mb(pid))
-        await asyncio.sleep(0.25)
+        with contextlib.suppress(OSError, RuntimeError):  # a server may have gone
+            peak[0] = max(peak[0], sum(rss_mb(p) for p in pids))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 0.25)
 
 
-async def load(pid: int, url: str, n: int, seconds: float) -> tuple[Stats, float]:
-    stats, peak, stop = Stats(), [rss_mb(pid)], asyncio.Event()
-    sampler = asyncio.create_task(sample_rss(pid, stop, peak))
-    until = time.monotonic() + seconds
-    await asyncio.gather(*(session(k, url, until, stats) for k in range(n)))
-    stop.set()
-    await sampler
-    return stats, peak[0]
+def server_cpu(pids: tuple[int, ...]) -> list[float]:
+    out = []
+    for pid in pids:
+        try:
+            out.append(cpu_seconds(pid))
+        except OSError:
+            out.append(float("nan"))
+    return out
+
+
+async def ramp(
+    target: Target,
+    steps: list[int],
+    seconds: float,
+    how: Behaviour,
+    ramp_in: float = 2.0,
+    report=None,
+) -> tuple[list[Step], Recorder]:
+    """Add sessions step by step (they stay) and measure each step for ``seconds``.
+
+    ``report(step)`` is called after each step (to print as it goes).
+    """
+    rec, stop, tasks, results = Recorder(), asyncio.Event(), [], []
+    try:
+        for n in steps:
+            first_error = len(rec.errors)
+            new = n - len(tasks)
+            for _ in range(new):  # gradually, so the connection storm is not measured
+                k = len(tasks)
+                tasks.append(asyncio.create_task(session(k, target, how, stop, rec)))
+                await asyncio.sleep(ramp_in / max(new, 1))
+            deadline = time.monotonic() + RUN_TIMEOUT_S
+            while rec.ready + rec.ended < len(tasks) and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)  # every new session has had its first run
+            peak, stop_rss = [0.0], asyncio.Event()
+            sampler = asyncio.create_task(sample_rss(target.pids, peak, stop_rss))
+            cpu0, own0, t0 = server_cpu(target.pids), time.process_time(), time.monotonic()
+            all0 = machine_busy_seconds()
+            await asyncio.sleep(seconds)
+            cpu1, own1, t1 = server_cpu(target.pids), time.process_time(), time.monotonic()
+            all1 = machine_busy_seconds()
+            stop_rss.set()
+            await sampler
+            step = Step(
+                sessions=n,
+                live=sum(not t.done() for t in tasks),
+                seconds=t1 - t0,
+                latencies=[lat for end, lat in rec.reruns if t0 <= end < t1],
+                errors=rec.errors[first_error:],
+                server_cpu=[b - a for a, b in zip(cpu0, cpu1, strict=True)],
+                loadgen_cpu=own1 - own0,
+                other_cpu=(all1 - all0) - sum(cpu1) + sum(cpu0) - (own1 - own0),
+                rss_peak=peak[0],
+            )
+            results.append(step)
+            if report:
+                report(step)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)  # each ends after its run in flight (bounded by timeouts)
+    if results:  # errors while closing belong to the last step
+        seen = sum(len(s.errors) for s in results)
+        results[-1].errors += rec.errors[seen:]
+    return results, rec
+
+
+HEADER = (
+    f"{'sessions':>8} {'live':>5} {'reruns':>7} {'/s':>6} {'p50 ms':>7} {'p95 ms':>7} "
+    f"{'max ms':>7} {'errors':>6} {'server CPU %':>13} {'ms CPU/rerun':>12} "
+    f"{'RSS MB':>7} {'loadgen CPU %':>13} {'other CPU %':>11}"
+)
+
+
+def row(s: Step, pids_known: bool = True) -> str:
+    lat = sorted(s.latencies)
+    cpu = "/".join(f"{100 * c / s.seconds:.0f}" for c in s.server_cpu) or "-"
+    per = s.server_ms_per_rerun()
+    return (
+        f"{s.sessions:8d} {s.live:5d} {s.reruns:7d} {s.reruns / s.seconds:6.1f} "
+        f"{1e3 * percentile(lat, 50):7.0f} {1e3 * percentile(lat, 95):7.0f} "
+        f"{1e3 * (lat[-1] if lat else 0):7.0f} {len(s.errors):6d} {cpu:>13} "
+        f"{(f'{per:.0f}' if per is not None else '-'):>12} "
+        f"{(f'{s.rss_peak:.0f}' if pids_known else '-'):>7} "
+        f"{100 * s.loadgen_cpu / s.seconds:13.0f} {100 * s.other_cpu / s.seconds:11.0f}"
+    )
 
 
 # --- in-process figures -------------------------------------------------------------------------
@@ -252,71 +540,106 @@ def session_memory() -> None:
 # --- main ---------------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if values else 0.0
-
-
-def main() -> int:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sessions", type=int, default=30)
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--sessions", type=int, default=30, help="sessions, without --ramp")
+    parser.add_argument("--ramp", action="store_true", help="step through --steps sessions")
+    parser.add_argument("--steps", default="25,50,100,150,200", help="sessions at each step")
+    parser.add_argument("--seconds", type=float, default=60, help="measured time of a step")
+    parser.add_argument("--think", type=float, default=3.0, help="mean pause between moves (s)")
+    parser.add_argument("--jitter", type=float, default=0.5, help="± fraction of --think")
+    parser.add_argument("--ramp-in", type=float, default=2.0, help="seconds to open a step's")
+    parser.add_argument("--cache-hit", action="store_true", help="two shared settings in turn")
+    parser.add_argument("--url", help="drive a running server or nginx front instead")
+    parser.add_argument("--pids", default="", help="with --url: server pids, e.g. 123,456")
+    parser.add_argument("--replicas", type=int, default=0, help="start K replicas behind nginx")
+    parser.add_argument(
+        "--server-args",
+        default="",
+        help='extra flags for our servers: "--runner.postScriptGC false"',
+    )
     parser.add_argument("--settle", type=float, default=15, help="wait after closing (s)")
     parser.add_argument(
         "--session-ttl",
         type=int,
         default=5,
-        help="server.disconnectedSessionTTL (s); Streamlit's default is 120",
+        help="server.disconnectedSessionTTL (s) of our servers; Streamlit's default is 120",
     )
     args = parser.parse_args()
-    if not (1 <= args.sessions <= 200 and 0 < args.seconds <= 900):
-        parser.error("--sessions must be 1..200 and --seconds 0..900")
+    args.steps = [int(n) for n in args.steps.split(",")] if args.ramp else [args.sessions]
+    if not all(1 <= n <= 300 for n in args.steps) or args.steps != sorted(args.steps):
+        parser.error("sessions must be 1..300, and --steps increasing")
+    if not (0 < args.seconds <= 900 and 0 <= args.think <= 60 and 0 <= args.jitter <= 1):
+        parser.error("--seconds must be 0..900, --think 0..60 and --jitter 0..1")
+    if args.url and (args.replicas or args.server_args):
+        parser.error("--url drives a running server: no --replicas or --server-args")
+    if args.url and urllib.parse.urlsplit(args.url).hostname not in ("127.0.0.1", "localhost"):
+        parser.error("--url must be on this machine (127.0.0.1)")
+    return args
 
-    edge_timings()
-    session_memory()
 
-    port = free_port()
-    with tempfile.TemporaryFile(mode="w+") as log:
-        server = start_server(port, args.session_ttl, log)
-        try:
-            url = f"ws://127.0.0.1:{port}/_stcore/stream"
-            # One session first, so imports and the first cache entry are not the load's.
-            warm, _ = asyncio.run(load(server.pid, url, 1, 2))
-            time.sleep(1)
-            before = rss_mb(server.pid)
-            print(
-                f"\nLoad: {args.sessions} sessions x {args.seconds:g} s on 127.0.0.1:{port} "
-                f"(server pid {server.pid}, disconnectedSessionTTL {args.session_ttl} s)"
-            )
-            t0 = time.perf_counter()
-            stats, peak = asyncio.run(load(server.pid, url, args.sessions, args.seconds))
-            elapsed = time.perf_counter() - t0
-            time.sleep(args.settle)
-            after = rss_mb(server.pid)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-    errors = warm.errors + stats.errors
-    lat = sorted(stats.latencies)
-    print(f"  reruns        {stats.reruns} in {elapsed:.1f} s ({stats.reruns / elapsed:.1f}/s)")
-    print(f"  errors        {len(errors)}")
-    for e in errors[:10]:
-        print(f"    {e}")
-    if lat:
+def main() -> int:
+    args = parse_args()
+    how = Behaviour(think=args.think, jitter=args.jitter, cache_hit=args.cache_hit)
+    extra = [f"--server.disconnectedSessionTTL={args.session_ttl}"]
+    extra += shlex.split(args.server_args)
+    with contextlib.ExitStack() as stack:
+        if args.url:
+            pids = tuple(int(p) for p in args.pids.split(",") if p)
+            target, what = Target(args.url.rstrip("/"), pids), args.url
+        elif args.replicas:
+            c = stack.enter_context(run_replicas.cluster(args.replicas, extra=extra))
+            target = Target(c.url, tuple(c.pids))
+            what = f"nginx {c.url} -> {args.replicas} replicas (pids {c.pids}, logs {c.workdir})"
+        else:
+            if not args.ramp:
+                edge_timings()
+                session_memory()
+            server = stack.enter_context(streamlit_server.serve(extra=extra))
+            target, what = Target(server.url, (server.pid,)), f"{server.url} (pid {server.pid})"
         print(
-            f"  rerun -> script_finished: p50 {1e3 * percentile(lat, 50):.0f} ms, "
-            f"p95 {1e3 * percentile(lat, 95):.0f} ms, max {1e3 * lat[-1]:.0f} ms"
+            f"\nLoad on {what}: steps {args.steps}, {args.seconds:g} s each, think "
+            f"{args.think:g} s ±{100 * args.jitter:.0f} %, "
+            f"{'cache hits (two shared settings)' if args.cache_hit else 'new data every rerun'}"
+            f"{', server flags ' + args.server_args if args.server_args else ''}"
+            f"; {os.cpu_count()} cores",
+            flush=True,
         )
-    growth = peak - before
+        # One session first, so imports and the first cache entries are not the load's.
+        warm, _ = asyncio.run(ramp(target, [1], 2, Behaviour(think=0.2), ramp_in=0))
+        time.sleep(1)
+        before = sum(rss_mb(p) for p in target.pids) if target.pids else None
+        print(HEADER, flush=True)
+        steps, rec = asyncio.run(
+            ramp(
+                target,
+                args.steps,
+                args.seconds,
+                how,
+                args.ramp_in,
+                report=lambda s: print(row(s, bool(target.pids)), flush=True),
+            )
+        )
+        if target.pids and not args.ramp:
+            time.sleep(args.settle)
+            after = sum(rss_mb(p) for p in target.pids)
+            print(
+                f"server RSS before {before:.0f} MB, {args.settle:g} s after closing "
+                f"{after:.0f} MB ({after - before:+.0f} MB)"
+            )
+    errors = warm[0].errors + [e for s in steps for e in s.errors]
+    if rec.replicas and rec.replicas.keys() != {"-"}:
+        print(
+            "sessions per replica (route cookie): "
+            + ", ".join(f"{k} {v}" for k, v in sorted(rec.replicas.items()))
+        )
     print(
-        f"  server RSS    before {before:.0f} MB, peak {peak:.0f} MB (+{growth:.0f} MB, "
-        f"{growth / args.sessions:.1f} MB a session), {args.settle:g} s after closing "
-        f"{after:.0f} MB ({after - before:+.0f} MB from before)"
+        f"downloads through /media/: {rec.downloads} "
+        f"({rec.download_retries} GETs were 404 and clicked again)"
     )
+    print(f"errors: {len(errors)}")
+    for e in errors[:10]:
+        print(f"  {e}")
     return 1 if errors else 0
 
 

@@ -7,19 +7,14 @@ Every test in this folder is marked ``e2e``. Helpers for the tests:
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from deploy import streamlit_server
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_SCRIPT = REPO_ROOT / "app/streamlit_app.py"
@@ -82,69 +77,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # --- Fixtures ---------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @pytest.fixture(scope="session")
 def app_server() -> Iterator[str]:
     """Serve ``APP_SCRIPT`` with Streamlit on a free port; yields the base URL."""
     assert APP_SCRIPT.is_file(), f"the app script {APP_SCRIPT} does not exist"
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP_SCRIPT),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        # A test run must not rerun the app because someone saved a file meanwhile.
-        "--server.fileWatcherType",
-        "none",
-        # .streamlit/config.toml hides tracebacks from visitors; a failing test should show them.
-        "--client.showErrorDetails",
-        "full",
-    ]
-    # Output goes to a file, not a pipe: nothing reads a pipe while the tests run,
-    # and a full pipe would block the server.
-    with tempfile.TemporaryFile(mode="w+") as log:
-        server = subprocess.Popen(command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-            while not _healthy(f"{base_url}/_stcore/health"):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    why = (
-                        f"exited with code {server.returncode}"
-                        if server.poll() is not None
-                        else f"was not healthy after {SERVER_START_TIMEOUT_S} s"
-                    )
-                    pytest.fail(f"Streamlit server {why}. Its output:\n{log.read()}")
-                time.sleep(0.2)
-            yield base_url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    # .streamlit/config.toml hides tracebacks from visitors; a failing test should show them.
+    extra = ["--client.showErrorDetails", "full"]
+    try:
+        server = streamlit_server.start(APP_SCRIPT, extra=extra, timeout=SERVER_START_TIMEOUT_S)
+    except streamlit_server.ServerError as e:
+        pytest.fail(str(e))
+    try:
+        yield server.url
+    finally:
+        streamlit_server.stop(server)
 
 
 @pytest.fixture(scope="session")

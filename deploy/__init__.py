@@ -1,0 +1,1 @@
+"""Running the app: one Streamlit server, or several replicas behind nginx."""

@@ -1,0 +1,129 @@
+"""Two replicas behind nginx: the load test's sessions spread over both and stay put.
+
+Runs ``benchmarks/load_test.py``'s sessions (browser-like: page load, websocket,
+plain requests and ``/media`` downloads with the route cookie) through nginx against
+K = 2 replicas, then reads nginx's access log. Skipped without nginx, except in CI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import websockets
+
+from benchmarks import load_test
+from deploy import run_replicas
+
+pytestmark = pytest.mark.scale
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+REPLICAS = 2
+SESSIONS = 12
+SECONDS = 10
+# Short pauses, so that every session makes plain requests and a download in 10 s.
+BEHAVIOUR = load_test.Behaviour(think=0.5, jitter=0.5)
+LOG_LINE = re.compile(
+    r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) .*'
+    r'route_out="r\d+\.(?P<id>[0-9a-f]+)" upstream="(?P<upstream>[^"]*)"'
+)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    if not run_replicas.NGINX.exists():
+        reason = f"{run_replicas.NGINX} not found: install it with `apt-get install nginx`"
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true, so the scale test may not be skipped)")
+        pytest.skip(reason)
+    with run_replicas.cluster(REPLICAS, workdir=tmp_path_factory.mktemp("nginx")) as c:
+        yield c
+
+
+def requests_by_session(log: Path) -> dict[str, list[tuple[str, str, str]]]:
+    """Route id -> (path, status, upstream) of each request nginx logged for it."""
+    out = defaultdict(list)
+    for line in log.read_text().splitlines():
+        if m := LOG_LINE.search(line):
+            out[m["id"]].append((m["path"], m["status"], m["upstream"]))
+    return out
+
+
+def test_sessions_spread_over_replicas_and_stick(cluster):
+    target = load_test.Target(cluster.url, tuple(cluster.pids))
+    steps, rec = asyncio.run(load_test.ramp(target, [SESSIONS], SECONDS, BEHAVIOUR))
+    assert rec.errors == [], "\n".join(rec.errors[:20])
+    assert steps[0].reruns > 0
+
+    # nginx logs a websocket when it closes: wait (bounded) for all of them.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        sessions = {
+            route: reqs
+            for route, reqs in requests_by_session(cluster.access_log).items()
+            if any(path == "/_stcore/stream" for path, _, _ in reqs)
+        }
+        if len(sessions) >= SESSIONS:
+            break
+        time.sleep(0.2)
+    assert len(sessions) == SESSIONS, f"{len(sessions)} websocket sessions in the access log"
+
+    replica_of, media_404 = {}, 0
+    for route, reqs in sessions.items():
+        upstreams = {upstream for _, _, upstream in reqs}
+        assert len(upstreams) == 1, f"session {route} reached {upstreams}: {reqs}"
+        paths = [path for path, _, _ in reqs]
+        # The page, the websocket, a plain request and a download: all of them sticky.
+        assert "/" in paths and "/_stcore/host-config" in paths, paths
+        assert any(p.startswith("/media/") for p in paths), paths
+        # A /media/ 404 is Streamlit's download race, retried and counted by the load test.
+        assert all(s in ("101", "200") or p.startswith("/media/") for p, s, _ in reqs), reqs
+        media_404 += sum(p.startswith("/media/") and s == "404" for p, s, _ in reqs)
+        replica_of[route] = upstreams.pop()
+
+    assert media_404 == rec.download_retries
+
+    per_replica = {f"r{i}": 0 for i in range(REPLICAS)}
+    for upstream in replica_of.values():
+        per_replica[cluster.replica_name(upstream)] += 1
+    assert min(per_replica.values()) >= SESSIONS / 4, per_replica
+    # The load test's own count (from the route cookies) agrees with nginx's log.
+    assert dict(rec.replicas) == per_replica
+
+
+def test_a_download_is_served_by_its_session_s_replica_only(cluster):
+    """The stickiness checked above matters: a /media/ file lives in one process only."""
+    target = load_test.Target(cluster.url)
+
+    async def statuses() -> dict[str, int]:
+        cookies: dict[str, str] = {}
+        assert await load_test.http_get(target, "/", cookies) == 200
+        async with websockets.connect(
+            target.ws_url,
+            subprotocols=["streamlit"],
+            additional_headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
+            proxy=None,
+            max_size=None,
+        ) as ws:
+            await ws.send(load_test.rerun_msg({}))
+            first = await load_test.read_run(ws)
+            share = first.ids[load_test.SHARE_KEY]
+            await ws.send(load_test.rerun_msg({share: ("bool", True)}))
+            shown = await load_test.read_run(ws)
+            url = await load_test.media_url(
+                ws, shown.session_id, shown.deferred[load_test.DOWNLOAD_KEY]
+            )
+            out = {}
+            for i, replica in enumerate(cluster.replicas):  # straight to each, not via nginx
+                out[f"r{i}"] = await load_test.http_get(load_test.Target(replica.url), url, {})
+            out["own"] = cookies["route"].split(".")[0]
+            return out
+
+    result = asyncio.run(statuses())
+    own = result.pop("own")
+    assert result == {name: 200 if name == own else 404 for name in result}
