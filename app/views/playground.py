@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from functools import partial
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -155,24 +154,27 @@ def _share_and_export(run: Run, view: View, hidden: frozenset[str]) -> None:
     )
     s = run.settings
     stem = _filename(s)
-    downloads = (  # each file is made only when its button is clicked
+    # The files are made now, while this section is open, not on click: Streamlit 1.67 files
+    # a deferred download under no session, and two reruns of other sessions in between
+    # delete it, so under classroom load a click could get a 404 (seen in the load test).
+    downloads = (
         (
             "Training history (CSV)",
-            partial(history_csv, run),
+            history_csv(run),
             f"{stem}_history.csv",
             "text/csv",
             "dl_history",
         ),
         (
             "Data set (CSV)",
-            partial(data_csv, run),
+            data_csv(run),
             f"data_seed{s.seed}_n{s.n_samples}.csv",
             "text/csv",
             "dl_data",
         ),
         (
             "Python script (NumPy only)",
-            partial(reproduce_script, s),
+            reproduce_script(s),
             f"{stem}.py",
             "text/x-python",
             "dl_script",
