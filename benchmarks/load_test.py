@@ -191,8 +191,9 @@ async def read_run(ws) -> RunResult:
             if isinstance(wid, str) and "-" in wid:
                 key = wid.rsplit("-", 1)[-1]  # widget ids end in "-<key>"
                 result.ids[key] = wid
-                if which == "download_button" and element.download_button.deferred_file_id:
-                    result.deferred[key] = element.download_button.deferred_file_id
+                if which == "download_button":  # a deferred file id, or the file's own URL
+                    button = element.download_button
+                    result.deferred[key] = button.deferred_file_id or _URL + button.url
         elif kind == "new_session":
             result.session_id = fm.new_session.initialize.session_id
         elif kind == "script_finished":
@@ -225,8 +226,13 @@ async def http_get(target: Target, path: str, cookies: dict[str, str]) -> int:
     return int(head[0].split()[1])
 
 
+_URL = "url:"  # marks a download made during the run: its /media/ URL is already known
+
+
 async def media_url(ws, session_id: str, file_id: str) -> str:
     """Ask for a deferred download over the websocket; its ``/media/...`` URL."""
+    if file_id.startswith(_URL):
+        return file_id.removeprefix(_URL)
     bm = BackMsg()
     bm.backend_operation_request.request_id = file_id
     bm.backend_operation_request.session_id = session_id
