@@ -1,7 +1,7 @@
 """The lesson's script: steps, predict-first questions, explanations, and the numbers they quote.
 
 No Streamlit here. Texts are ``str.format`` templates whose fields come from
-:func:`facts`, which computes every number through the core, so what the lesson
+:func:`lesson_facts`, which computes every number through the core, so what the lesson
 says is always what the core did on this data.
 """
 
