@@ -122,13 +122,29 @@ TRACKER_JS = """
       this.addEventListener("message", () => { s.msgs += 1; s.message = performance.now(); });
     }
   };
-  const hooked = new WeakSet();
-  const hook = () => document.querySelectorAll(".js-plotly-plot").forEach((gd) => {
+  // The chart draws inside a shadow root: observe every open shadow root too.
+  const hooked = new WeakSet(), observed = new WeakSet();
+  const onMutation = () => { s.mutation = performance.now(); };
+  const observer = new MutationObserver(onMutation);
+  const watch = (root) => {
+    if (observed.has(root)) return;
+    observed.add(root);
+    observer.observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
+  };
+  const scan = () => {
+    for (const el of document.querySelectorAll("*")) {
+      if (el.shadowRoot) {
+        watch(el.shadowRoot);
+        el.shadowRoot.querySelectorAll(".js-plotly-plot").forEach(hook);
+      }
+    }
+    document.querySelectorAll(".js-plotly-plot").forEach(hook);
+  };
+  const hook = (gd) => {
     if (!hooked.has(gd) && gd.on) { hooked.add(gd); gd.on("plotly_afterplot", () => s.draws++); }
-  });
-  new MutationObserver(() => { s.mutation = performance.now(); hook(); }).observe(document, {
-    subtree: true, childList: true, attributes: true, characterData: true,
-  });
+  };
+  watch(document);
+  setInterval(scan, 50);
   addEventListener("keydown", (e) => {
     if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
       Object.assign(s, {t0: performance.now(), mutation: null, message: null,
@@ -145,17 +161,27 @@ QUIET_JS = """(quiet) => {
 }"""
 IDLE = "document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
 READY_TEXT = f"() => {IDLE} && !!document.querySelector('[data-testid=stMarkdown]')"
+# The first graph div on the page, whether in the document or in a component's shadow root.
+FIND_GD = """(() => {
+  const inDoc = document.querySelector('.js-plotly-plot');
+  if (inDoc) return inDoc;
+  for (const el of document.querySelectorAll('*')) {
+    const gd = el.shadowRoot && el.shadowRoot.querySelector('.js-plotly-plot');
+    if (gd) return gd;
+  }
+  return null;
+})()"""
 READY_CHART = (
-    f"() => {IDLE} && document.querySelectorAll('.js-plotly-plot .cartesianlayer .subplot')"
-    ".length >= 4"
+    f"() => {{ const gd = {FIND_GD}; return {IDLE} && !!gd && "
+    "gd.querySelectorAll('.cartesianlayer .subplot').length >= 4; }"
 )
 
 # Play once: requestAnimationFrame callbacks, frame events, and whether the landscape image
 # stays drawn. Resolves when the last frame is shown.
 ANIMATION_JS = """async (timeoutMs) => {
-  const root = document.querySelector(".live-chart"), gd = root.querySelector(".js-plotly-plot");
+  const gd = FIND_GD, root = gd.closest(".live-chart");
   const range = root.querySelector(".live-chart-scrub input");
-  const nFrames = gd._transitionData._frames.length, last = nFrames - 1;
+  const nFrames = Number(range.max) + 1, last = nFrames - 1;
   const images = () => gd.querySelectorAll("image").length;
   let raf = 0, minImages = images(), running = true;
   const times = [];
@@ -177,7 +203,7 @@ ANIMATION_JS = """async (timeoutMs) => {
   return {nFrames, measured: seconds, frameEvents: times.length,
           fps: raf / ((performance.now() - t0) / 1000), reachedEnd: Number(range.value) === last,
           imagesBefore: images(), minImages};
-}"""
+}""".replace("FIND_GD", FIND_GD)
 
 
 @dataclass

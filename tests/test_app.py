@@ -110,8 +110,9 @@ def test_starting_point_moves_the_path():
     at.slider(key="w0").set_value(-5.0).run()
     at.slider(key="b0").set_value(8.0).run()
     fig = figures(at)[0]
-    start_marker = by_name(fig, "start")
-    assert (start_marker["x"], start_marker["y"]) == ([-5.0], [8.0])
+    marks = by_name(fig, "landmarks")
+    start_at = marks["text"].index("start")
+    assert (marks["x"][start_at], marks["y"][start_at]) == (-5.0, 8.0)
     assert fig["frames"][0]["data"][-1]["x"] == [-5.0]  # the path starts there
 
 

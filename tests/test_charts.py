@@ -61,19 +61,31 @@ def test_four_panels_with_their_traces():
     titles = [a["text"] for a in fig["layout"]["annotations"]]
     assert titles == list(PANEL_TITLES)
     names = {t.get("name") for t in fig["data"]}
-    for expected in (
-        "data",
-        "loss",
-        "w",
-        "b",
-        "start",
-        "true (w, b)",
-        "least-squares optimum",
-        "least-squares loss",
-        "loss levels",
-        *MOVING,
-    ):
+    for expected in ("data", "loss", "w", "b", "landmarks", "loss levels", *MOVING):
         assert expected in names
+    assert by_name(fig, "landmarks")["text"] == ["start", "true (w, b)", "least-squares optimum"]
+
+
+def test_straight_lines_are_shapes_on_their_panels():
+    """True and least-squares lines, the loss floor and the reference levels of w and b."""
+    run = DEFAULT
+    shapes = playground_figure(run)["layout"]["shapes"]
+    on_panel = {}
+    for shape in shapes:
+        on_panel.setdefault((shape["xref"], shape["yref"]), []).append(shape)
+    data, loss, params = (on_panel[axes] for axes in PANEL_AXES[:3])
+    s, ls = run.settings, run.least_squares
+    slopes = sorted(round((d["y1"] - d["y0"]) / (d["x1"] - d["x0"]), 9) for d in data)
+    assert slopes == sorted([round(s.true_w, 9), round(ls.w, 9)])
+    assert [(d["y0"], d["y1"]) for d in loss] == [(ls.loss, ls.loss)]
+    levels = sorted(d["y0"] for d in params)
+    assert levels == sorted([s.true_w, ls.w, s.true_b, ls.b])
+    assert {d.get("name") for d in data} == {
+        f"true line: y = {s.true_w:g}x + {s.true_b:g}",
+        f"least squares: y = {ls.w:.3f}x + {ls.b:.3f}",
+    }
+    without = playground_figure(run, view=View(show_ls=False))["layout"]["shapes"]
+    assert len(without) == 1 + 2  # the true line and the true levels of w and b
 
 
 def test_moving_traces_are_the_last_four_one_per_panel():

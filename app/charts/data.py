@@ -6,9 +6,9 @@ import numpy as np
 
 from ..compute import Run
 from .style import PALETTE, ChartStyle, style_layout
-from .traces import f32, line, padded
+from .traces import f32, padded, segment
 
-__all__ = ["MAX_DRAWN_POINTS", "data_figure", "data_panel_range", "data_traces"]
+__all__ = ["MAX_DRAWN_POINTS", "data_figure", "data_panel_range", "data_points", "true_line"]
 
 #: Data points drawn at most; a larger sample is thinned evenly for the chart only.
 MAX_DRAWN_POINTS = 2000
@@ -35,15 +35,14 @@ def data_panel_range(run: Run) -> tuple[list[float], list[float]]:
     return x_range, padded(lo, hi, minimum=1.0)
 
 
-def data_traces(run: Run, style: ChartStyle, xs: list[float]) -> list[dict]:
-    """The data points (thinned past MAX_DRAWN_POINTS) and the true line over ``xs``."""
-    s = run.settings
+def data_points(run: Run, style: ChartStyle) -> dict:
+    """The data points (thinned past MAX_DRAWN_POINTS), as a trace."""
     px, py = drawn_points(run)
     many = len(px) > 500
     shown = (
         "" if len(px) == run.data.n_samples else f" ({len(px):,} of {run.data.n_samples:,} drawn)"
     )
-    points = {
+    return {
         "type": "scattergl" if many else "scatter",
         "mode": "markers",
         "x": f32(px),
@@ -56,22 +55,29 @@ def data_traces(run: Run, style: ChartStyle, xs: list[float]) -> list[dict]:
         },
         "hovertemplate": "x=%{x:.2f}<br>y=%{y:.2f}<extra>data</extra>",
     }
-    true_line = line(
-        xs,
-        [s.true_w * v + s.true_b for v in xs],
+
+
+def true_line(run: Run, style: ChartStyle, xs: list[float], axes: tuple[str, str]) -> dict:
+    """The true line over ``xs``, as a shape with a legend entry."""
+    w, b = run.settings.true_w, run.settings.true_b
+    return segment(
+        axes,
+        (xs[0], w * xs[0] + b),
+        (xs[1], w * xs[1] + b),
         PALETTE["true"],
         style.line_width,
         "dash",
-        name=f"true line: y = {s.true_w:g}x + {s.true_b:g}",
+        name=f"true line: y = {w:g}x + {b:g}",
     )
-    return [points, true_line]
 
 
 def data_figure(run: Run, *, style: ChartStyle = ChartStyle()) -> dict:
     """The data and the true line alone: what the learner sees before any training."""
     x_range, y_range = data_panel_range(run)
-    data = data_traces(run, style, [float(v) for v in x_range])
+    data = [data_points(run, style)]
     layout = {
+        "shapes": [true_line(run, style, [float(v) for v in x_range], ("x", "y"))],
+        "showlegend": True,
         "xaxis": {"range": x_range, "title": {"text": "x"}},
         "yaxis": {"range": y_range, "title": {"text": "y"}},
         "title": {"text": f"{run.data.n_samples} points drawn around the true line"},

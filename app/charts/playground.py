@@ -14,11 +14,11 @@ import numpy as np
 from ..compute import Run
 from ..settings import View
 from .animation import Moving, animate, animation_plan
-from .data import data_panel_range, data_traces
+from .data import data_panel_range, data_points, true_line
 from .grid import axis_ids, grid_layout
 from .landscape import landscape_image, level_lines
 from .style import PALETTE, ChartStyle, log_ticks, style_layout
-from .traces import f32, line, on, point, rounded
+from .traces import f32, landmarks, line, on, rounded, segment
 
 __all__ = ["PANEL_TITLES", "playground_figure"]
 
@@ -37,10 +37,11 @@ NARROW_PANEL_PX = 240
 
 @dataclass
 class _Panel:
-    """One panel's traces (still and moving) and its axes."""
+    """One panel's traces (still and moving), its straight lines (shapes) and its axes."""
 
     still: list[dict] = field(default_factory=list)
     moving: list[Moving] = field(default_factory=list)
+    shapes: list[dict] = field(default_factory=list)
     axes: dict = field(default_factory=dict)
 
 
@@ -59,21 +60,19 @@ def _data_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
             {"range": y_range, "title": {"text": "y"}},
         )
     )
-    panel.still += [on(DATA, t) for t in data_traces(run, style, xs)]
+    panel.still.append(on(DATA, data_points(run, style)))
+    panel.shapes.append(true_line(run, style, xs, DATA))
     if view.show_ls:
-        panel.still.append(
-            on(
-                DATA,
-                line(
-                    xs,
-                    [ls.w * v + ls.b for v in xs],
-                    PALETTE["ls"],
-                    style.line_width,
-                    "dot",
-                    name=f"least squares: y = {ls.w:.3f}x + {ls.b:.3f}",
-                ),
-            )
+        ls_line = segment(
+            DATA,
+            (xs[0], ls.w * xs[0] + ls.b),
+            (xs[1], ls.w * xs[1] + ls.b),
+            PALETTE["ls"],
+            style.line_width,
+            "dot",
+            name=f"least squares: y = {ls.w:.3f}x + {ls.b:.3f}",
         )
+        panel.shapes.append(ls_line)
     gd_line = on(
         DATA, line(xs, None, PALETTE["gd"], style.line_width * 1.6, name="gradient descent")
     )
@@ -117,18 +116,8 @@ def _loss_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
         hovertemplate="epoch %{x}<br>loss %{y:.4g}<extra></extra>",
     )
     panel.still.append(on(LOSS, curve | _CURVE))
-    if view.show_ls:
-        floor = line(
-            [0, last],
-            [ls.loss, ls.loss],
-            PALETTE["ls"],
-            lw,
-            "dot",
-            name="least-squares loss",
-            showlegend=False,
-            hovertemplate="the floor: %{y:.4g}<extra>least squares</extra>",
-        )
-        panel.still.append(on(LOSS, floor))
+    if view.show_ls:  # the floor: the least-squares loss
+        panel.shapes.append(segment(LOSS, (0, ls.loss), (last, ls.loss), PALETTE["ls"], lw, "dot"))
     marker = {
         "type": "scatter",
         "mode": "markers",
@@ -176,21 +165,11 @@ def _params_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
             on(PARAMS, curve | _CURVE | {"showlegend": True, "legendgroup": "params"})
         )
         # Reference levels: the true value (dashed) and the least-squares value (dotted).
-        levels = [("true", true, "dash", f"{true:g}")]
-        if view.show_ls:
-            levels.append(("least-squares", best, "dot", f"{best:.4f}"))
-        for kind, value, dash, shown in levels:
-            level = line(
-                [0, last],
-                [value, value],
-                PALETTE[name],
-                lw * 0.6,
-                dash,
-                name=f"{kind} {name}",
-                showlegend=False,
-                hovertemplate=f"{kind} {name} = {shown}<extra></extra>",
+        levels = [(true, "dash")] + ([(best, "dot")] if view.show_ls else [])
+        for value, dash in levels:
+            panel.shapes.append(
+                segment(PARAMS, (0, value), (last, value), PALETTE[name], lw * 0.6, dash)
             )
-            panel.still.append(on(PARAMS, level))
     now = {
         "type": "scatter",
         "mode": "markers",
@@ -217,16 +196,11 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
     levels = level_lines(run.stats, grid)
     if levels is not None:
         panel.still.append(on(LANDSCAPE, levels))
-    panel.still.append(
-        on(LANDSCAPE, point(s.w0, s.b0, "start", "circle", "white", ms + 5, "#1A1A1A"))
-    )
-    panel.still.append(
-        on(LANDSCAPE, point(s.true_w, s.true_b, "true (w, b)", "x", PALETTE["true"], ms + 9))
-    )
+    marks = [(s.w0, s.b0, "start", "circle", "white", ms + 5, "#1A1A1A")]
+    marks.append((s.true_w, s.true_b, "true (w, b)", "x", PALETTE["true"], ms + 9, "white"))
     if view.show_ls:
-        panel.still.append(
-            on(LANDSCAPE, point(ls.w, ls.b, "least-squares optimum", "star", PALETTE["ls"], ms + 9))
-        )
+        marks.append((ls.w, ls.b, "least-squares optimum", "star", PALETTE["ls"], ms + 9, "white"))
+    panel.still.append(on(LANDSCAPE, landmarks(marks)))
     # The whole route, faint: the path so far is drawn over it as Play runs.
     route = line(
         rounded(h.w[frames_at]),
@@ -340,6 +314,7 @@ def playground_figure(run: Run, *, style: ChartStyle = ChartStyle(), view: View 
     )
     layout = _layout(panels, style, 2, 2)
     layout.update(
+        shapes=[shape for panel in panels for shape in panel.shapes],
         hovermode="closest",
         uirevision="playground",
         images=[landscape_image(run.grid, run.least_squares.loss, LANDSCAPE)],

@@ -6,7 +6,7 @@ import base64
 
 import numpy as np
 
-__all__ = ["f32", "line", "on", "padded", "point", "rounded"]
+__all__ = ["f32", "landmarks", "line", "on", "padded", "point", "rounded", "segment"]
 
 
 def f32(values) -> dict[str, str]:
@@ -65,3 +65,59 @@ def point(
         },
         "hovertemplate": f"{name}<br>w=%{{x:.3f}}, b=%{{y:.3f}}<extra></extra>",
     }
+
+
+def landmarks(marks: list[tuple[float, float, str, str, str, float, str]]) -> dict:
+    """Several marked points in one trace: ``(x, y, name, symbol, colour, size, outline)`` each.
+
+    One trace instead of one per point: each trace costs the browser a pass of its own.
+    """
+    x, y, names, symbols, colours, sizes, outlines = (
+        list(column) for column in zip(*marks, strict=True)
+    )
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "x": [float(v) for v in x],
+        "y": [float(v) for v in y],
+        "name": "landmarks",
+        "text": names,
+        "showlegend": False,
+        "marker": {
+            "symbol": symbols,
+            "size": sizes,
+            "color": colours,
+            "line": {"width": 1.5, "color": outlines},
+        },
+        "hovertemplate": "%{text}<br>w=%{x:.3f}, b=%{y:.3f}<extra></extra>",
+    }
+
+
+def segment(
+    axes: tuple[str, str],
+    start: tuple[float, float],
+    end: tuple[float, float],
+    colour: str,
+    width: float,
+    dash: str = "solid",
+    name: str | None = None,
+) -> dict:
+    """A straight line as a layout shape, in a legend entry when it has a ``name``.
+
+    A shape costs the browser far less than a trace on every redraw (no data to
+    crawl, no per-point work), so lines that are only two points are shapes.
+    """
+    shape = {
+        "type": "line",
+        "xref": axes[0],
+        "yref": axes[1],
+        "x0": float(start[0]),
+        "y0": float(start[1]),
+        "x1": float(end[0]),
+        "y1": float(end[1]),
+        "line": {"color": colour, "width": width, "dash": dash},
+        "layer": "above",
+    }
+    if name is not None:
+        shape |= {"name": name, "showlegend": True}
+    return shape

@@ -34,9 +34,9 @@ SHORTCUTS = {"Alt+P": "play / pause", "Alt+,": "previous frame", "Alt+.": "next 
 _PLOTLY_DIR = str(resources.files("plotly") / "package_data")
 _JS = (Path(__file__).parent / "frontend" / "live_chart.js").read_text(encoding="utf-8")
 
-# isolate_styles=False: plotly.js injects its mode-bar CSS into document.head,
-# which would not reach a shadow root.
-_mount = components_v2.component("live_chart.live_plotly_chart", js=_JS, isolate_styles=False)
+# In a shadow root: the page's many style rules do not apply inside it, so the chart's
+# own style and layout work stays small (plotly.js's CSS is copied in by the JS).
+_mount = components_v2.component("live_chart.live_plotly_chart", js=_JS, isolate_styles=True)
 
 
 def _plotly_js_url() -> str:

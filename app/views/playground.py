@@ -11,7 +11,7 @@ from ..cache import cached_playground_figure, cached_run
 from ..charts import frame_epochs
 from ..compute import Run
 from ..export import data_csv, history_csv, reproduce_script
-from ..links import share_query
+from ..links import LinkState, share_query
 from ..live_chart import SHORTCUTS
 from ..settings import Settings, View
 from ..text import lr_limit_caption, status_message
@@ -26,29 +26,12 @@ _STATUS = {"success": st.success, "info": st.info, "warning": st.warning, "error
 def playground() -> None:
     link = init_state()
     settings, view = sidebar(link)
-    if view.lecture:
-        apply_lecture_css()  # and no title: at a projector the chart needs the screen
-    else:
-        st.title("Gradient descent, step by step")
-        st.caption(
-            "Fit a line y = w·x + b to noisy points by gradient descent. Change anything in "
-            "the sidebar; press ▶ Play under the chart to watch every epoch."
-        )
-    if link.notices:
-        st.warning(
-            "Some parts of the link could not be used as they were:\n\n"
-            + "\n".join(f"- {n}" for n in link.notices)
-        )
-
+    # The chart is sent first and the text above it after, into a container placed
+    # above it: the browser starts the chart's draw, the slowest part of an update,
+    # while the rest is still on its way.
+    above = st.container()
     run = cached_run(settings)
-    with st.sidebar:
-        st.caption(lr_limit_caption(run))
-
     kind, message = status_message(run)
-    _STATUS[kind](message)
-    if not view.lecture:  # at a projector the player's label under the chart has the numbers
-        _metrics(run)
-
     style = chart_style(view.lecture)
     show_figure(
         cached_playground_figure(settings, style, view),
@@ -57,6 +40,10 @@ def playground() -> None:
         key="playground_chart",
         style=style,
     )
+    with above:
+        _above_chart(link, view, run, kind, message)
+    with st.sidebar:
+        st.caption(lr_limit_caption(run))
     keys = " · ".join(f"**{k}** {what}" for k, what in SHORTCUTS.items())
     st.caption(
         f"Keyboard: {keys} · **Alt+D** reset · Tab moves between controls and the arrow keys "
@@ -89,6 +76,26 @@ def playground() -> None:
         if section.open:
             with section:
                 draw()
+
+
+def _above_chart(link: LinkState, view: View, run: Run, kind: str, message: str) -> None:
+    """Title, the link's notices, the status line and the numbers."""
+    if view.lecture:
+        apply_lecture_css()  # and no title: at a projector the chart needs the screen
+    else:
+        st.title("Gradient descent, step by step")
+        st.caption(
+            "Fit a line y = w·x + b to noisy points by gradient descent. Change anything in "
+            "the sidebar; press ▶ Play under the chart to watch every epoch."
+        )
+    if link.notices:
+        st.warning(
+            "Some parts of the link could not be used as they were:\n\n"
+            + "\n".join(f"- {n}" for n in link.notices)
+        )
+    _STATUS[kind](message)
+    if not view.lecture:  # at a projector the player's label under the chart has the numbers
+        _metrics(run)
 
 
 def _metrics(run: Run) -> None:

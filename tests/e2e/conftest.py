@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from deploy import streamlit_server
+from tests.e2e.player import DEEP_JS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_SCRIPT = REPO_ROOT / "app/streamlit_app.py"
@@ -113,6 +114,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh 1400x900 page; ``page.errors`` collects console errors and page errors."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.add_init_script(DEEP_JS)
     page = context.new_page()
     page.errors = []
     page.on(

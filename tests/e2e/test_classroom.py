@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
+from tests.e2e.player import DEEP_JS
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -34,7 +35,9 @@ def test_copied_link_reproduces_the_run(page, app_server, browser):
     # Only what differs from the defaults, whole numbers without ".0" (no "seed=42.0").
     assert link.endswith("?noise=1&epochs=5000"), link
 
-    fresh = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    fresh_context = browser.new_context(viewport={"width": 1400, "height": 900})
+    fresh_context.add_init_script(DEEP_JS)
+    fresh = fresh_context.new_page()
     try:
         fresh.goto(link)
         fresh.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
@@ -49,14 +52,14 @@ def test_lecture_mode_is_legible_from_the_back(page, app_server):
     page.set_viewport_size({"width": 1280, "height": 720})
     open_app(page, app_server, "mode=lecture")
     page.wait_for_selector(".js-plotly-plot .xtick text")
-    body = page.evaluate("""() => Array.from(document.querySelectorAll(
+    body = page.evaluate("""() => Array.from(deepAll(
         '.stApp [data-testid=stMarkdownContainer] p, .stApp [data-testid=stCaptionContainer]'))
         .filter(e => e.offsetParent !== null && e.textContent.trim())
         .map(e => parseFloat(getComputedStyle(e).fontSize))""")
-    ticks = page.evaluate("""() => Array.from(document.querySelectorAll(
+    ticks = page.evaluate("""() => Array.from(deepAll(
         '.js-plotly-plot .xtick text, .js-plotly-plot .ytick text'))
         .map(e => parseFloat(e.style.fontSize || getComputedStyle(e).fontSize))""")
-    player = page.evaluate("""() => Array.from(document.querySelectorAll(
+    player = page.evaluate("""() => Array.from(deepAll(
         '.live-chart-play, .live-chart-label'))
         .map(e => parseFloat(getComputedStyle(e).fontSize))""")
     assert body and min(body) >= 20, body
@@ -110,15 +113,14 @@ def test_downloads_are_made_on_click(page, app_server):
 
 def test_dark_theme_draws_light_chart_text(browser, app_server):
     context = browser.new_context(viewport={"width": 1400, "height": 900}, color_scheme="dark")
+    context.add_init_script(DEEP_JS)
     try:
         page = context.new_page()
         open_app(page, app_server)
         page.wait_for_selector(".js-plotly-plot .xtick text")
-        fill = page.evaluate(
-            "() => getComputedStyle(document.querySelector('.js-plotly-plot .xtick text')).fill"
-        )
+        fill = page.evaluate("() => getComputedStyle(deep('.js-plotly-plot .xtick text')).fill")
         background = page.evaluate(
-            "() => getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor"
+            "() => getComputedStyle(deep('[data-testid=stApp]')).backgroundColor"
         )
         assert fill == "rgb(245, 245, 245)"  # ChartStyle(dark=True).ink
         red, green, blue = (int(v) for v in background[4:-1].split(",")[:3])

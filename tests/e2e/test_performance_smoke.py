@@ -22,9 +22,7 @@ def test_alt_p_plays_and_pauses(page, app_server):
     page.keyboard.press("Alt+p")
     wait_for_frame(page, "i >= 3 && i < 90")  # replays from the start
     page.keyboard.press("Alt+p")
-    page.wait_for_function(
-        "() => document.querySelector('.live-chart').dataset.playing === 'false'", timeout=5000
-    )
+    page.wait_for_function("() => deep('.live-chart').dataset.playing === 'false'", timeout=5000)
     paused_at = frame(page)
     page.wait_for_timeout(500)  # not a timing assertion: the frame must stay put while paused
     assert frame(page) == paused_at and not playing(page)

@@ -77,7 +77,7 @@ def test_learning_rate_by_keyboard_updates_the_chart_in_place(page, app_server):
     wait_for_player(page)
     expect(page.get_by_text("Still converging")).to_be_visible()
     renders = int(page.locator(CHART).get_attribute("data-renders"))
-    page.evaluate(f"() => (window.__graph = document.querySelector('{GRAPH}'))")
+    page.evaluate(f"() => (window.__graph = deep('{GRAPH}'))")
     thumb = page.locator("[data-testid=stSidebar] [role=group][aria-label='Learning rate']")
     thumb.locator("input[type=range]").first.focus()
     for _ in range(10):  # 0.01 -> 0.015 -> ... -> 0.5: ten steps up the log grid
@@ -87,12 +87,12 @@ def test_learning_rate_by_keyboard_updates_the_chart_in_place(page, app_server):
         wait_for_rerun(page)
     expect(page.get_by_text("Diverged at epoch").first).to_be_visible(timeout=15_000)
     page.wait_for_function(
-        "([s, n]) => Number(document.querySelector(s).dataset.renders) > n",
+        "([s, n]) => Number(deep(s).dataset.renders) > n",
         arg=[CHART, renders],
         timeout=15_000,
     )
     # The same graph div, redrawn: the chart was updated in place, not re-created.
-    assert page.evaluate(f"() => window.__graph === document.querySelector('{GRAPH}')")
+    assert page.evaluate(f"() => window.__graph === deep('{GRAPH}')")
     wait_for_frame(page, "i === 7")  # a diverged run stops at epoch 7: it opens there
     assert_no_exception(page)
     page.screenshot(path="test-artifacts/playground-diverged.png", full_page=True)

@@ -54,12 +54,26 @@ const CSS = `
 .live-chart-label{flex:0 1 auto;font-variant-numeric:tabular-nums}
 `;
 
-function injectCss() {
-  if (document.getElementById("live-chart-css")) return;
+// The chart lives in a shadow root: its own CSS, and plotly.js's (which plotly.js puts
+// in document.head, out of the shadow root's reach), are copied into it.
+function injectCss(rootNode) {
+  const target = rootNode instanceof ShadowRoot ? rootNode : document.head;
+  if (!target.querySelector("style.live-chart-css")) {
+    const style = document.createElement("style");
+    style.className = "live-chart-css";
+    style.textContent = CSS;
+    target.appendChild(style);
+  }
+}
+
+function copyPlotlyCss(rootNode) {
+  if (!(rootNode instanceof ShadowRoot) || rootNode.querySelector("style.plotly-css")) return;
+  const source = document.querySelectorAll('style[id^="plotly.js"]');
+  if (!source.length) return;
   const style = document.createElement("style");
-  style.id = "live-chart-css";
-  style.textContent = CSS;
-  document.head.appendChild(style);
+  style.className = "plotly-css";
+  style.textContent = [...source].map((s) => s.textContent || [...(s.sheet?.cssRules || [])].map((r) => r.cssText).join("\n")).join("\n");
+  rootNode.appendChild(style);
 }
 
 function el(tag, props = {}, parent = null) {
@@ -69,11 +83,12 @@ function el(tag, props = {}, parent = null) {
 }
 
 function mount(parentElement) {
-  injectCss();
+  injectCss(parentElement.getRootNode());
   const root = el("div", { className: "live-chart" }, parentElement);
   // A labelled figure (not role="img") so the mode bar and the player stay reachable.
   root.setAttribute("role", "figure");
-  root.style.cssText = "width:100%;background:transparent;";
+  // Containment: the chart's many layout reads and writes stay inside it.
+  root.style.cssText = "width:100%;background:transparent;contain:layout paint style;";
   const gd = el("div", {}, root);
   gd.style.cssText = "width:100%;";
   const player = el("div", { className: "live-chart-player", hidden: true }, root);
@@ -127,10 +142,23 @@ function pause(state) {
   window.Plotly.animate(state.gd, [null], STILL);
 }
 
-function toggle(state) {
+// Frames are handed to Plotly only when first needed (Play, the scrubber, a key):
+// Plotly.react with frames crawls every frame's arrays, a fifth of an update's cost,
+// and most updates are never played.
+async function framesReady(state) {
+  if (state.pendingFrames) {
+    const frames = state.pendingFrames;
+    state.pendingFrames = null;
+    await window.Plotly.addFrames(state.gd, frames);
+  }
+}
+
+async function toggle(state) {
   const { anim, gd } = state;
   if (!anim || !window.Plotly) return;
   if (state.playing) return pause(state);
+  await framesReady(state);
+  if (state.anim !== anim) return; // a new figure arrived meanwhile
   // From the next frame; from the first when at the end (Play replays the run).
   const last = anim.names.length - 1;
   const from = state.current >= last ? 0 : state.current + 1;
@@ -142,12 +170,14 @@ function toggle(state) {
   });
 }
 
-function goTo(state, i) {
+async function goTo(state, i) {
   const { anim, gd } = state;
   if (!anim || !window.Plotly) return;
   i = Math.max(0, Math.min(anim.names.length - 1, i));
   if (state.playing) pause(state);
   show(state, i);
+  await framesReady(state);
+  if (state.anim !== anim) return; // a new figure arrived meanwhile
   window.Plotly.animate(gd, [anim.names[i]], STILL);
 }
 
@@ -201,14 +231,17 @@ async function render(state, payload, seq) {
   if (state.disposed || seq !== state.seq) return; // only the newest update is drawn
   if (state.playing) pause(state);
   const fig = JSON.parse(payload.figure);
+  copyPlotlyCss(state.root.getRootNode());
   setupPlayer(state, fig, payload);
   state.fig = fig;
   state.payload = payload;
-  // Passing `frames` (even []) makes Plotly.react drop the old frames and add the new.
+  state.pendingFrames = fig.frames && fig.frames.length ? fig.frames : null;
+  // `frames: []` makes Plotly.react drop the old frames; the new ones wait (framesReady).
+  const started = performance.now();
   await Plotly.react(state.gd, {
     data: fig.data || [],
     layout: layoutFor(state, fig),
-    frames: fig.frames || [],
+    frames: [],
     config: { displaylogo: false, responsive: false, modeBarButtonsToRemove: ["sendChartToCloud"], ...(payload.config || {}) },
   });
   if (!state.listening) {
@@ -219,6 +252,7 @@ async function render(state, payload, seq) {
     });
     state.gd.on("plotly_animated", () => setPlaying(state, false));
   }
+  state.root.dataset.drawMs = String(Math.round(performance.now() - started));
   state.width = Math.round(state.root.getBoundingClientRect().width);
   state.root.dataset.renders = String(Number(state.root.dataset.renders || 0) + 1);
 }
