@@ -54,6 +54,8 @@ class Param:
     #: integer number_input crashes on ?seed=inf in a link before the app can step in.
     float_widget: bool = False
     group: str = "data"
+    #: Drawn in its group's section of less-used controls, which has widgets only while open.
+    more: bool = False
 
     @property
     def is_choice(self) -> bool:
@@ -111,6 +113,7 @@ _PARAM_LIST = [
         integer=True,
         step=1,
         float_widget=True,
+        more=True,
     ),
     Param(
         "x_center",
@@ -121,6 +124,7 @@ _PARAM_LIST = [
         lo=-50.0,
         hi=50.0,
         step=1.0,
+        more=True,
     ),
     Param(
         "x_spread",
@@ -130,6 +134,7 @@ _PARAM_LIST = [
         lo=0.5,
         hi=25.0,
         step=0.5,
+        more=True,
     ),
     # --- training ---
     Param(
@@ -160,6 +165,7 @@ _PARAM_LIST = [
         lo=-10.0,
         hi=10.0,
         step=0.5,
+        more=True,
         group="train",
     ),
     Param(
@@ -170,6 +176,7 @@ _PARAM_LIST = [
         lo=-10.0,
         hi=10.0,
         step=0.5,
+        more=True,
         group="train",
     ),
     # --- view ---
@@ -178,6 +185,7 @@ _PARAM_LIST = [
         "Show least-squares line",
         True,
         "The best line any method can fit to these points: where gradient descent is heading.",
+        more=True,
         group="view",
     ),
     Param(
@@ -185,6 +193,7 @@ _PARAM_LIST = [
         "Log-scale loss",
         True,
         "Plot the loss on a logarithmic axis, so slow progress late in training stays visible.",
+        more=True,
         group="view",
     ),
     Param(
@@ -193,6 +202,7 @@ _PARAM_LIST = [
         False,
         "Large text, thick lines and big markers, legible from the back of a lecture hall. "
         "Also opened by ?mode=lecture in the link.",
+        more=True,
         group="view",
     ),
     Param(
@@ -201,6 +211,7 @@ _PARAM_LIST = [
         "normal",
         "How fast Play runs through the epochs.",
         options=tuple(SPEEDS),
+        more=True,
         group="view",
     ),
 ]

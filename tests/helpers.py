@@ -12,6 +12,8 @@ import numpy as np
 import plotly.graph_objects as go
 from streamlit.testing.v1 import AppTest
 
+from app.ui.controls import SECTIONS
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app" / "streamlit_app.py")
 #: The app's one chart element, as AppTest sees it.
@@ -20,16 +22,21 @@ LIVE_CHART = "live_chart.live_plotly_chart"
 WIDGET_KINDS = ("slider", "select_slider", "number_input", "toggle", "radio")
 
 
+#: The sidebar's sections of less-used controls, open: tests see every widget.
+OPEN_SECTIONS = {f"more_{group}": True for group in SECTIONS}
+
+
 def start(query: Mapping[str, Any] | None = None, *, state: Mapping[str, Any] | None = None):
     """Run the app as opened from a link with ``query``, with session ``state`` set first.
 
-    A query value may be a list: the link then repeats that key.
+    A query value may be a list: the link then repeats that key. The sidebar's sections
+    of less-used controls are open unless ``state`` says otherwise.
     """
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update(
         {k: v if isinstance(v, list) else str(v) for k, v in (query or {}).items()}
     )
-    for key, value in (state or {}).items():
+    for key, value in (OPEN_SECTIONS | dict(state or {})).items():
         at.session_state[key] = value
     return at.run()
 

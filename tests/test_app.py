@@ -161,3 +161,23 @@ def test_epoch_table_is_a_text_alternative_to_the_chart():
     assert table.value["epoch"].iloc[-1] == h.epochs_run
     assert_allclose(table.value["w"].iloc[-1], 1.4206, atol=5e-5)  # the notebook's final w
     assert len(table.value) <= 50
+
+
+def test_closed_sections_draw_no_widgets_but_keep_their_values():
+    """Seed, x range, start and view controls sit in sections drawn only while open."""
+    closed = {f"more_{group}": False for group in ("data", "train", "view")}
+    at = start({"w0": "-5", "seed": "7", "log_loss": "false"}, state=closed)
+    drawn = {w.key for kind in WIDGET_KINDS for w in getattr(at.sidebar, kind)}
+    assert drawn == {k for k, p in PARAMS.items() if not p.more}
+    fig = figures(at)[0]
+    marks = by_name(fig, "landmarks")
+    assert marks["x"][marks["text"].index("start")] == -5.0
+    assert fig["layout"]["yaxis2"]["type"] == "linear"
+    at.session_state["more_train"] = True
+    at.run()
+    assert at.slider(key="w0").value == -5.0
+    at.select_slider(key="lr").set_value(0.02).run()  # a rerun with the section open
+    at.session_state["more_train"] = False
+    at.run()
+    marks = by_name(figures(at)[0], "landmarks")
+    assert marks["x"][marks["text"].index("start")] == -5.0  # kept while closed

@@ -37,7 +37,7 @@ from linreg_core import (
     sufficient_stats,
     train,
 )
-from tests.helpers import APP, chart_payloads, control_values, start
+from tests.helpers import chart_payloads, control_values, start
 
 #: Values no control accepts: each must come back as the default, with a notice.
 GARBAGE = [
@@ -272,10 +272,7 @@ def test_app_every_control_out_of_range(value):
     ids=str,
 )
 def test_app_one_epoch_run(query):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query)
-    at.session_state["inspect_open"] = True  # the step inspector once crashed on one epoch
-    at.run()
+    at = start(query, state={"inspect_open": True})  # the inspector once crashed on one epoch
     assert_renders_sanely(at)
     assert "only step" in " ".join(m.value for m in at.markdown)
 

@@ -18,8 +18,14 @@ from ..settings import Settings, View, split
 
 __all__ = ["init_state", "sidebar", "widget"]
 
-#: The sidebar's sections: control group -> heading.
-SECTIONS = {"data": "Data", "train": "Training", "view": "View"}
+#: The sidebar's sections: control group -> (heading, title of its less-used controls).
+#: Those are in an expander drawn only while open: a closed one's widgets cost a rerun
+#: nothing, and their values stay (``persist_state``, and the link).
+SECTIONS = {
+    "data": ("Data", "Seed and x range"),
+    "train": ("Training", "Starting point"),
+    "view": ("View", "Least-squares line, log scale, speed, lecture mode"),
+}
 
 _LINK_KEY = "_link_state"
 _PRESET_KEY = "preset_choice"
@@ -89,7 +95,13 @@ def _reset_button() -> None:
 
 def widget(param: Param, *, disabled: bool = False) -> Any:
     """Draw the widget for one parameter (its value lives in session state under its key)."""
-    common = {"key": param.key, "help": param.help, "bind": "query-params", "disabled": disabled}
+    common = {
+        "key": param.key,
+        "help": param.help,
+        "bind": "query-params",
+        "persist_state": "session",  # kept while its section is closed
+        "disabled": disabled,
+    }
     if isinstance(param.default, bool):
         return st.toggle(param.label, **common)
     if param.is_choice:
@@ -118,27 +130,40 @@ def _new_seed() -> None:
     st.session_state["seed"] = float(secrets.randbelow(int(PARAMS["seed"].hi) + 1))
 
 
+def _draw(param: Param) -> Any:
+    value = widget(param)
+    if param.key == "seed":
+        st.button(
+            "New data",
+            key="new_data",
+            on_click=_new_seed,
+            help="Draw a fresh sample: a new seed.",
+            width="stretch",
+        )
+    return value
+
+
 def _render_group(group: str, *, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Draw the widgets of one group (data, train or view); return their current values.
 
-    Hidden parameters keep their value but draw no widget.
+    Hidden parameters keep their value but draw no widget; so do the group's less-used
+    controls while their section is closed.
     """
-    values = {}
-    for key, param in PARAMS.items():
-        if param.group != group:
-            continue
-        if key in hidden:
-            values[key] = st.session_state[key]
-            continue
-        values[key] = widget(param)
-        if key == "seed":
-            st.button(
-                "New data",
-                key="new_data",
-                on_click=_new_seed,
-                help="Draw a fresh sample: a new seed.",
-                width="stretch",
-            )
+    keys = group_keys(group)
+    values = {key: st.session_state[key] for key in keys}
+    heading, more_title = SECTIONS[group]
+    main = [k for k in keys if not PARAMS[k].more and k not in hidden]
+    more = [k for k in keys if PARAMS[k].more and k not in hidden]
+    if main:
+        st.header(heading)
+    for key in main:
+        values[key] = _draw(PARAMS[key])
+    if more:
+        section = st.expander(more_title, key=f"more_{group}", on_change="rerun")
+        if section.open:
+            with section:
+                for key in more:
+                    values[key] = _draw(PARAMS[key])
     return values
 
 
@@ -148,8 +173,6 @@ def sidebar(link: LinkState) -> tuple[Settings, View]:
     with st.sidebar:
         _preset_picker()
         _reset_button()
-        for group, title in SECTIONS.items():
-            if not all(k in link.hidden for k in group_keys(group)):
-                st.header(title)
+        for group in SECTIONS:
             values |= _render_group(group, hidden=link.hidden)
     return split(values)

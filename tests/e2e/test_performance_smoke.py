@@ -5,7 +5,7 @@ Behaviour only: the timings live in ``benchmarks/bench_interaction.py``.
 
 from __future__ import annotations
 
-from tests.e2e.conftest import assert_no_exception, open_app
+from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
 from tests.e2e.player import frame, last_frame, playing, wait_for_frame, wait_for_player
 
 
@@ -48,6 +48,8 @@ def test_alt_period_and_comma_step_one_frame(page, app_server):
 
 def test_shortcuts_are_ignored_while_typing(page, app_server):
     _open(page, app_server)
+    page.get_by_text("Seed and x range").click()  # the seed's section, drawn only when open
+    wait_for_rerun(page)
     page.locator("[data-testid=stSidebar] input[type=number]").first.focus()
     page.keyboard.press("Alt+,")
     page.wait_for_timeout(500)  # give a wrongly handled key the chance to move the frame
