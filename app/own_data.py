@@ -48,7 +48,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .params import N_SAMPLES_OPTIONS, _show
+from .links import show as _show
+from .params import N_SAMPLES_OPTIONS
 
 __all__ = [
     "BUNDLED",
