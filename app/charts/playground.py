@@ -14,7 +14,7 @@ import numpy as np
 from ..compute import Run
 from ..settings import View
 from .animation import Moving, animate, animation_plan
-from .data import data_panel_range, data_traces
+from .data import axis_titles, data_panel_range, data_traces
 from .grid import axis_ids, grid_layout
 from .landscape import landscape_image, level_lines
 from .style import PALETTE, ChartStyle, log_ticks, style_layout
@@ -52,12 +52,9 @@ def _data_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
     h, ls = run.history, run.least_squares
     x_range, y_range = data_panel_range(run)
     xs = [float(v) for v in x_range]
+    x_title, y_title = axis_titles(run.settings.source)
     panel = _Panel(
-        axes=_axes(
-            DATA,
-            {"range": x_range, "title": {"text": "x"}},
-            {"range": y_range, "title": {"text": "y"}},
-        )
+        axes=_axes(DATA, {"range": x_range, "title": x_title}, {"range": y_range, "title": y_title})
     )
     panel.still += [on(DATA, t) for t in data_traces(run, style, xs)]
     if view.show_ls:
@@ -145,8 +142,9 @@ def _param_range(run: Run) -> list[float]:
 
     A diverging run is left to leave the panel rather than flatten the rest.
     """
-    h, s, ls = run.history, run.settings, run.least_squares
-    anchors = np.array([s.true_w, s.true_b, ls.w, ls.b, s.w0, s.b0])
+    h, s, ls, d = run.history, run.settings, run.least_squares, run.data
+    truth = [d.true_w, d.true_b] if d.has_true_line else []
+    anchors = np.array([*truth, ls.w, ls.b, s.w0, s.b0])
     lo, hi = float(anchors.min()), float(anchors.max())
     reach = 2.0 * max(hi - lo, 1.0)
     values = np.concatenate([h.w, h.b])
@@ -157,13 +155,13 @@ def _param_range(run: Run) -> list[float]:
 
 
 def _params_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
-    h, s, ls = run.history, run.settings, run.least_squares
+    h, d, ls = run.history, run.data, run.least_squares
     last, lw = h.epochs_run, style.line_width
     epochs = {"range": [0, max(last, 1)], "title": {"text": "epoch"}}
     panel = _Panel(
         axes=_axes(PARAMS, epochs, {"range": _param_range(run), "title": {"text": "value"}})
     )
-    for name, values, true, best in (("w", h.w, s.true_w, ls.w), ("b", h.b, s.true_b, ls.b)):
+    for name, values, true, best in (("w", h.w, d.true_w, ls.w), ("b", h.b, d.true_b, ls.b)):
         curve = line(
             None,
             f32(values),
@@ -176,7 +174,7 @@ def _params_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
             on(PARAMS, curve | _CURVE | {"showlegend": True, "legendgroup": "params"})
         )
         # Reference levels: the true value (dashed) and the least-squares value (dotted).
-        levels = [("true", true, "dash", f"{true:g}")]
+        levels = [("true", true, "dash", f"{true:g}")] if d.has_true_line else []
         if view.show_ls:
             levels.append(("least-squares", best, "dot", f"{best:.4f}"))
         for kind, value, dash, shown in levels:
@@ -220,9 +218,11 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
     panel.still.append(
         on(LANDSCAPE, point(s.w0, s.b0, "start", "circle", "white", ms + 5, "#1A1A1A"))
     )
-    panel.still.append(
-        on(LANDSCAPE, point(s.true_w, s.true_b, "true (w, b)", "x", PALETTE["true"], ms + 9))
-    )
+    if run.data.has_true_line:
+        d = run.data
+        panel.still.append(
+            on(LANDSCAPE, point(d.true_w, d.true_b, "true (w, b)", "x", PALETTE["true"], ms + 9))
+        )
     if view.show_ls:
         panel.still.append(
             on(LANDSCAPE, point(ls.w, ls.b, "least-squares optimum", "star", PALETTE["ls"], ms + 9))

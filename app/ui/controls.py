@@ -15,6 +15,7 @@ from ..links import LinkState, parse_query, whole
 from ..params import PARAMS, Param, defaults, group_keys
 from ..presets import PRESETS
 from ..settings import Settings, View, split
+from .data_source import data_source, reset_source
 
 __all__ = ["init_state", "sidebar", "widget"]
 
@@ -74,6 +75,7 @@ def _reset() -> None:
         if PARAMS[key].group != "view":
             st.session_state[key] = value
     st.session_state[_PRESET_KEY] = None
+    reset_source()
 
 
 def _reset_button() -> None:
@@ -145,11 +147,16 @@ def _render_group(group: str, *, hidden: frozenset[str] = frozenset()) -> dict[s
 def sidebar(link: LinkState) -> tuple[Settings, View]:
     """Draw the sidebar (scenarios, reset, every visible control); return the run and the view."""
     values: dict[str, Any] = {}
+    hidden = link.hidden
     with st.sidebar:
         _preset_picker()
         _reset_button()
         for group, title in SECTIONS.items():
             if not all(k in link.hidden for k in group_keys(group)):
                 st.header(title)
-            values |= _render_group(group, hidden=link.hidden)
-    return split(values)
+            if group == "data":  # where the points come from; the synthetic controls need it
+                source = data_source(hidden=all(k in link.hidden for k in group_keys("data")))
+                if not source.synthetic:
+                    hidden = hidden | frozenset(group_keys("data"))
+            values |= _render_group(group, hidden=hidden)
+    return split(values, source)
