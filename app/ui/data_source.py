@@ -183,8 +183,10 @@ def _upload_controls() -> Source | None:
         "with commas, semicolons or tabs between columns. **Uploaded data is not stored and "
         "does not go into the link.**"
     )
+    # The widget stops files over 2 MB itself; smaller ones over the limit get the parser's
+    # own notice, which says what the limit is and what to do.
     file = st.file_uploader(
-        "CSV file", type=["csv", "txt", "tsv"], key="upload_file", max_upload_size=1
+        "CSV file", type=["csv", "txt", "tsv"], key="upload_file", max_upload_size=2
     )
     if file is None:
         if _UPLOAD_KEY not in st.session_state:

@@ -61,28 +61,32 @@ def _chart_points(page: Page) -> int:
     )
 
 
-def _click_at(page: Page, x: float, y: float) -> None:
-    """Click the first panel at data point (x, y); wait for the chart to draw again."""
-    drawn = _renders(page)
+def _click_at(page: Page, x: float, y: float, placed: int) -> None:
+    """Click the first panel at data point (x, y); wait until ``placed`` points are drawn."""
     page.mouse.click(*_pixel(page, x, y))
     wait_for_rerun(page)
     page.wait_for_function(
-        "n => Number(document.querySelector('.live-chart').dataset.renders) > n", arg=drawn
+        """n => {
+          const gd = document.querySelector(".live-chart .js-plotly-plot");
+          return gd && gd._fullData[0].x.length === n;
+        }""",
+        arg=placed,
     )
+    wait_for_rerun(page)
 
 
 def test_click_adds_a_point_and_clicking_it_removes_it(page, app_server):
     open_app(page, app_server, "points=")
     expect(page.locator(CHART)).to_have_attribute("data-clickable", "true")
-    for x, y in ((-5.0, -3.0), (4.0, 6.0), (1.0, 1.0)):
-        _click_at(page, x, y)
+    for n, (x, y) in enumerate(((-5.0, -3.0), (4.0, 6.0), (1.0, 1.0)), start=1):
+        _click_at(page, x, y, n)
     xs, ys = _points(page)
     assert len(xs) == 3
     np.testing.assert_allclose(xs, [-5, 4, 1], atol=0.15)  # a pixel is about 0.03 here
     np.testing.assert_allclose(ys, [-3, 6, 1], atol=0.15)
     expect(page.locator("[data-testid=stMetric]").first).to_be_visible()  # trained
     assert _chart_points(page) == 3
-    _click_at(page, float(xs[1]), float(ys[1]))  # on a point: removes it
+    _click_at(page, float(xs[1]), float(ys[1]), 2)  # on a point: removes it
     xs2, _ = _points(page)
     assert len(xs2) == 2 and float(xs[1]) not in xs2.tolist()
     page.get_by_role("button", name="Undo").click()
