@@ -49,6 +49,7 @@ __all__ = [
     "data_source",
     "init_source",
     "on_chart_click",
+    "place_points",
     "placed_points",
     "placing_canvas",
     "reset_source",
@@ -98,6 +99,13 @@ def _set_points(x: np.ndarray, y: np.ndarray) -> None:
     undo.append(st.session_state[PLACED_KEY])
     del undo[:-_MAX_UNDO]
     st.session_state[PLACED_KEY] = points_source(x, y).points
+
+
+def place_points(x: np.ndarray, y: np.ndarray) -> None:
+    """Switch to placed points and place these (undoable), e.g. for an experiment."""
+    init_source()
+    st.session_state[KIND_KEY] = POINTS
+    _set_points(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
 
 
 def add_point(x: float, y: float) -> str | None:

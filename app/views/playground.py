@@ -20,6 +20,7 @@ from ..ui.chart import apply_lecture_css, chart_style, show_figure
 from ..ui.controls import init_state, sidebar
 from ..ui.data_source import on_chart_click, placing_canvas, source_notices
 from ..ui.inspector import step_inspector
+from ..ui.outlier import outlier_experiment
 from ..ui.race import race
 
 _CHART_KEY = "playground_chart"
@@ -89,6 +90,11 @@ def playground() -> None:
             lambda: step_inspector(run),
         ),
         ("Learning-rate race: several rates on this data", "race", lambda: race(run, style)),
+        (
+            "Experiment: one point far away (predict first)",
+            "outlier",
+            lambda: outlier_experiment(run.settings),
+        ),
         (
             "Share & export: link to this run, CSV, Python script",
             "share",
