@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.own_data import MAX_ROWS, MAX_UPLOAD_BYTES, decode_points
+from app.own_data import decode_points
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
+from tests.helpers import HOSTILE_FILES, NOTED_FILES
 
 CHART = ".live-chart"
 
@@ -147,28 +148,9 @@ def test_an_uploaded_file_is_fitted_and_named_on_the_axes(page, app_server, tmp_
     assert "points" not in page.url and "dataset" not in page.url
 
 
-HOSTILE = {
-    "empty.csv": (b"", "empty"),
-    "junk.csv": (bytes(range(256)) * 4, "NUL"),
-    "book.csv": (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 50, "Excel"),
-    "one-column.csv": (b"x\n1\n2\n3\n", "one column"),
-    "words.csv": (b"name,city\nann,oslo\nbob,rome\n", "two columns of numbers"),
-    "single-row.csv": (b"x,y\n1,2\n", "only one row"),
-    "too-big.csv": (b"x,y\n" + b"1,2\n" * (MAX_UPLOAD_BYTES // 4 + 10), "limit is 1,000,000"),
-    "too-many-rows.csv": (b"x,y\n" + b"1,2\n" * (MAX_ROWS + 1), "10,000"),
-    "utf32.csv": ("x,y\n1,2\n3,4\n".encode("utf-32"), "UTF-32"),
-}
-#: Files that are read, with something dropped or changed: (bytes, words in the notice).
-NOTED = {
-    "nan-inf.csv": (b"x,y\n1,2\nnan,3\n4,inf\n5,6\n7,8\n", "Dropped 2 of 5 rows"),
-    "formula.csv": (b"x,y\n1,2\n=1+2,3\n4,5\n6,7\n", "formula"),
-    "semicolon-latin1.csv": ("x;poids\n1,5;2\n2,5;3\n3,5;5\n".encode("cp1252"), "decimal comma"),
-}
-
-
-@pytest.mark.parametrize("name", list(HOSTILE))
+@pytest.mark.parametrize("name", list(HOSTILE_FILES))
 def test_a_hostile_file_shows_its_notice_and_leaves_the_data(page, app_server, tmp_path, name):
-    raw, words = HOSTILE[name]
+    raw, words = HOSTILE_FILES[name]
     open_app(page, app_server, "dataset=anscombe-1")
     before = _figure_data(page)
     _choose_upload(page)
@@ -179,16 +161,16 @@ def test_a_hostile_file_shows_its_notice_and_leaves_the_data(page, app_server, t
     assert not [e for e in page.errors if "live_chart" in e], page.errors
 
 
-@pytest.mark.parametrize("name", list(NOTED))
+@pytest.mark.parametrize("name", list(NOTED_FILES))
 def test_a_file_read_with_changes_says_what_changed(page, app_server, tmp_path, name):
-    raw, words = NOTED[name]
+    raw, words, (want_x, want_y) = NOTED_FILES[name]
     open_app(page, app_server)
     _choose_upload(page)
     _upload(page, tmp_path, name, raw)
     assert_no_exception(page)
     expect(page.get_by_text(words).first).to_be_visible()
-    x, _ = _figure_data(page)
-    assert len(x) >= 3
+    x, y = _figure_data(page)
+    assert (x, y) == (want_x, want_y)
 
 
 def test_the_figure_json_of_a_data_set_is_its_file(page, app_server):
