@@ -340,6 +340,37 @@ def _table(records: list[list[str]], delimiter: str, notices: list[str]) -> Tabl
         if len(numbered) < MIN_POINTS:
             return Refusal("Fewer than two rows have as many cells as the header has columns.")
 
+    values, kinds = _read_cells(numbered, n_columns, decimal_comma, notices)
+    counts = (kinds == Cell.NUMBER).sum(axis=0)  # (n_columns,)
+    usable = [c for c, k in zip(columns, counts, strict=True) if k >= MIN_POINTS]
+    others = [c for c in columns if c not in usable]
+    if len(usable) < 2:
+        found = f"only {_show(usable[0])}" if usable else "none"
+        return Refusal(
+            f"x and y need two columns of numbers, each with at least two numbers; found {found}."
+        )
+    if others:
+        notices.append(
+            "These columns have fewer than two numbers, so they cannot be x or y: "
+            + ", ".join(_show(c) for c in others[:10])
+            + (" …" if len(others) > 10 else "")
+            + "."
+        )
+    return Table(
+        columns=columns,
+        values=_read_only(values),
+        kinds=_read_only(kinds),
+        rows=_read_only(np.array([r for r, _ in numbered])),
+        delimiter=delimiter,
+        notices=tuple(notices),
+    )
+
+
+def _read_cells(
+    numbered: list[tuple[int, list[str]]], n_columns: int, decimal_comma: bool, notices: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every cell's number and kind, shape (n_rows, n_columns) each; notes decimal commas
+    and formulas in ``notices``."""
     n = len(numbered)
     values = np.full((n, n_columns), np.nan)
     kinds = np.zeros((n, n_columns), dtype=np.int8)
@@ -364,29 +395,7 @@ def _table(records: list[list[str]], delimiter: str, notices: list[str]) -> Tabl
             f"formula, such as {_show(formula[1])} in row {formula[0]}. Formulas are never "
             "run: they count as text."
         )
-    counts = (kinds == Cell.NUMBER).sum(axis=0)  # (n_columns,)
-    usable = [c for c, k in zip(columns, counts, strict=True) if k >= MIN_POINTS]
-    others = [c for c in columns if c not in usable]
-    if len(usable) < 2:
-        found = f"only {_show(usable[0])}" if usable else "none"
-        return Refusal(
-            f"x and y need two columns of numbers, each with at least two numbers; found {found}."
-        )
-    if others:
-        notices.append(
-            "These columns have fewer than two numbers, so they cannot be x or y: "
-            + ", ".join(_show(c) for c in others[:10])
-            + (" …" if len(others) > 10 else "")
-            + "."
-        )
-    return Table(
-        columns=columns,
-        values=_read_only(values),
-        kinds=_read_only(kinds),
-        rows=_read_only(np.array([r for r, _ in numbered])),
-        delimiter=delimiter,
-        notices=tuple(notices),
-    )
+    return values, kinds
 
 
 def _read_cell(cell: str, decimal_comma: bool) -> tuple[Cell, float]:

@@ -38,12 +38,7 @@ def playground() -> None:
             "Fit a line y = w·x + b to noisy points by gradient descent. Change anything in "
             "the sidebar; press ▶ Play under the chart to watch every epoch."
         )
-    notices = link.notices + source_notices()
-    if notices:
-        st.warning(
-            "Some parts of the link could not be used as they were:\n\n"
-            + "\n".join(f"- {n}" for n in notices)
-        )
+    _link_notices(link.notices + source_notices())
     placing = settings.source.kind == POINTS
     on_click = (lambda: on_chart_click(_CHART_KEY)) if placing else None
     if placing and placing_canvas(chart_style(view.lecture), key=_CHART_KEY, on_click=on_click):
@@ -106,6 +101,14 @@ def playground() -> None:
         if section.open:
             with section:
                 draw()
+
+
+def _link_notices(notices: tuple[str, ...]) -> None:
+    if notices:
+        st.warning(
+            "Some parts of the link could not be used as they were:\n\n"
+            + "\n".join(f"- {n}" for n in notices)
+        )
 
 
 def _metrics(run: Run) -> None:
