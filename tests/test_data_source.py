@@ -317,3 +317,20 @@ def test_source_defaults_to_synthetic_and_titles_never_hold_file_text():
     assert "http" not in s.title and "<" not in s.title
     fig = playground_figure(run(Settings(source=s)))
     assert "<b>" not in figure_json(fig) and "&lt;b&gt;y&lt;/b&gt;" in figure_json(fig)
+
+
+def test_a_point_can_be_added_by_its_coordinates_from_the_keyboard():
+    at = start({"points": ""})
+    at.number_input(key="point_x").set_value(2.345).run()
+    at.number_input(key="point_y").set_value(-1.5).run()
+    at.button(key="point_add").click().run()
+    p = decode_points(at.session_state[PLACED_KEY])
+    assert p.x.tolist() == [2.35] and p.y.tolist() == [-1.5]  # hundredths, as in the link
+    assert all(w.help for w in at.sidebar.number_input)
+
+
+def test_a_scenario_goes_back_to_the_synthetic_data_it_describes():
+    at = start({"dataset": "anscombe-1"})
+    at.selectbox(key="preset_choice").set_value("no-noise").run()
+    assert at.radio(key=KIND_KEY).value == "synthetic"
+    assert not at.exception

@@ -48,6 +48,7 @@ def _apply_preset() -> None:
     if name is None:
         return
     values = defaults() | PRESETS[name].values
+    reset_source()  # every scenario is about the synthetic data its values describe
     for key, param in PARAMS.items():
         if param.group != "view":  # a preset sets the run, not the viewer's display choices
             st.session_state[key] = values[key]

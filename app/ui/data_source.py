@@ -167,7 +167,19 @@ def _points_controls() -> Source:
         "Clear", key="points_clear", on_click=_clear, width="stretch", disabled=len(x) == 0,
         help="Remove every point (Undo brings them back).",
     )  # fmt: skip
+    with st.expander("Add a point by its coordinates"):  # for the keyboard, and for exact values
+        at_x = st.number_input("x", -POINT_LIMIT, POINT_LIMIT, 0.0, 0.5, key="point_x", help=_AT)
+        at_y = st.number_input("y", -POINT_LIMIT, POINT_LIMIT, 0.0, 0.5, key="point_y", help=_AT)
+        st.button("Add this point", key="point_add", on_click=_add_typed, args=(at_x, at_y))
     return Source(POINTS, points=st.session_state[PLACED_KEY])
+
+
+_AT = f"Between −{POINT_LIMIT:g} and {POINT_LIMIT:g}, rounded to hundredths."
+
+
+def _add_typed(x: float, y: float) -> None:
+    if why := add_point(x, y):
+        st.toast(why)
 
 
 def _dataset_controls() -> Source:
