@@ -27,7 +27,7 @@ from linreg_core import (
 
 from .settings import Settings
 
-__all__ = ["GRID_SIZE", "Grid", "Run", "landscape_window", "run"]
+__all__ = ["GRID_SIZE", "Grid", "Run", "dataset", "landscape_window", "run"]
 
 #: Points per axis of the loss-landscape grid (GRID_SIZE**2 loss values).
 GRID_SIZE = 96
@@ -81,11 +81,13 @@ def _grid(stats: SufficientStats, w_range: tuple, b_range: tuple) -> Grid:
     return Grid(w=w, b=b, loss=loss)
 
 
-def run(settings: Settings) -> Run:
-    """Make the data, train, and analyse: the whole playground's numbers."""
+def dataset(settings: Settings) -> Dataset:
+    """The run's points: drawn from the synthetic controls, or the source's own points."""
     s = settings
+    if not s.source.synthetic:
+        return s.source.dataset()
     x_min, x_max = s.x_range
-    data = make_dataset(
+    return make_dataset(
         true_w=s.true_w,
         true_b=s.true_b,
         noise_std=s.noise,
@@ -94,11 +96,19 @@ def run(settings: Settings) -> Run:
         x_max=x_max,
         seed=s.seed,
     )
+
+
+def run(settings: Settings) -> Run:
+    """Make the data, train, and analyse: the whole playground's numbers."""
+    s = settings
+    data = dataset(s)
     stats = sufficient_stats(data)
     optimum = least_squares(stats)
     history = train(stats, s.lr, s.epochs, s.w0, s.b0)
     start_gap = float(np.hypot(s.w0 - optimum.w, s.b0 - optimum.b))
-    marks = np.array([[s.w0, s.b0], [optimum.w, optimum.b], [s.true_w, s.true_b]])  # (3, 2)
+    marks = np.array([[s.w0, s.b0], [optimum.w, optimum.b]])  # (2, 2)
+    if data.has_true_line:
+        marks = np.vstack([marks, [data.true_w, data.true_b]])  # (3, 2)
     points = np.concatenate([marks, np.column_stack([history.w, history.b])])  # (k, 2)
     w_range, b_range = landscape_window(points, start_gap)
     return Run(

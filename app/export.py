@@ -12,9 +12,18 @@ import numpy as np
 from linreg_core import DIVERGENCE_FACTOR
 
 from .compute import Run
+from .own_data import to_csv
 from .settings import Settings
 
-__all__ = ["data_csv", "history_csv", "reproduce_script"]
+__all__ = ["data_csv", "data_filename", "history_csv", "reproduce_script"]
+
+
+def data_filename(settings: Settings) -> str:
+    """The data set's download name (never the uploaded file's own name)."""
+    s = settings
+    if s.source.synthetic:
+        return f"data_seed{s.seed}_n{s.n_samples}.csv"
+    return f"data_{s.source.name if s.source.kind == 'dataset' else s.source.kind}.csv"
 
 
 def history_csv(run: Run) -> str:
@@ -34,7 +43,15 @@ def history_csv(run: Run) -> str:
 
 
 def data_csv(run: Run) -> str:
-    """The data set: one row per point."""
+    """The data set: one row per point.
+
+    Given points (a data set, an upload, clicks) keep their column names and go through
+    :func:`~app.own_data.to_csv`, so a name that looks like a formula is never run by a
+    spreadsheet, and every number reads back exactly.
+    """
+    source = run.settings.source
+    if not source.synthetic:
+        return to_csv({source.x_label: run.data.x, source.y_label: run.data.y})
     out = io.StringIO()
     np.savetxt(out, run.data.xy.T, delimiter=",", fmt="%.17g", header="x,y", comments="")
     return out.getvalue()
@@ -76,9 +93,56 @@ print(f"final b = {{b:.6f}}")
 '''
 
 
-def reproduce_script(settings: Settings) -> str:
-    """A self-contained Python script (NumPy only) that redoes this run and prints w and b."""
+_OWN_DATA = '''"""Reproduce a run of the gradient-descent playground with NumPy alone.
+
+Data: {title}, {n} points. Learning rate = {lr!r}, epochs = {epochs}, start = ({w0!r}, {b0!r}).
+"""
+
+import numpy as np
+
+# 1. The data: {where}
+{load}
+'''
+#: Given points are written into the script up to this many; more are read from the data CSV.
+MAX_INLINE_POINTS = 100
+
+
+def _own_data_script(run: Run) -> str:
+    """The script for given points: the data written in (or read from the CSV), then the loop."""
+    s, data = run.settings, run.data
+    if data.n_samples <= MAX_INLINE_POINTS:
+        where = "the points, written out."
+        load = f"x = np.array({data.x.tolist()!r})\ny = np.array({data.y.tolist()!r})"
+    else:
+        where = "read from the Data set CSV downloaded beside this script (first two columns)."
+        load = (
+            f"x, y = np.loadtxt({data_filename(s)!r}, delimiter=',', skiprows=1, usecols=(0, 1), "
+            "unpack=True)"
+        )
+    head = _OWN_DATA.format(
+        title=s.source.title,
+        n=data.n_samples,
+        lr=float(s.lr),
+        epochs=int(s.epochs),
+        w0=float(s.w0),
+        b0=float(s.b0),
+        where=where,
+        load=load,
+    )
+    loop = reproduce_script(s.__class__(lr=s.lr, epochs=s.epochs, w0=s.w0, b0=s.b0))
+    return head + loop[loop.index("\n# 2. Gradient descent") :]
+
+
+def reproduce_script(settings: Settings, run: Run | None = None) -> str:
+    """A self-contained Python script (NumPy only) that redoes this run and prints w and b.
+
+    Given points (``settings.source`` not synthetic) need the ``run`` that holds them.
+    """
     s = settings
+    if not s.source.synthetic:
+        if run is None:
+            raise ValueError("a script for given points needs the run that holds them")
+        return _own_data_script(run)
     return _SCRIPT.format(
         true_w=float(s.true_w),
         true_b=float(s.true_b),

@@ -39,7 +39,8 @@ GROUPS = ("data", "train", "view")
 #: Words a link may use for true and for false (any case).
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off"})
-_OWN_KEYS = {"preset", "mode", "hide"}
+#: Keys read elsewhere: the data's source (``dataset``, ``points``) in ``app.sources``.
+_OWN_KEYS = {"preset", "mode", "hide", "dataset", "points"}
 _MAX_HIDE_NAMES = 50
 
 

@@ -4,7 +4,7 @@ Pure functions (NumPy and the standard library). Every byte of an upload and eve
 character of a link is hostile: nothing here raises on bad input. A file that cannot
 be used becomes a ``Refusal`` whose reason says why and what to do; anything that was
 changed or dropped on the way becomes a plain-language notice. Values from the input
-appear in notices only through ``show`` (a Markdown code span), so a hostile cell or
+appear in notices only through ``_show`` (a Markdown code span), so a hostile cell or
 column name never renders as a link or HTML.
 
 Decisions, stated once:
@@ -48,7 +48,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .links import show
+from .links import show as _show
 from .params import N_SAMPLES_OPTIONS
 
 __all__ = [
@@ -144,7 +144,7 @@ class Table:
     ----------
     columns : tuple of str
         Unique, printable column names, at most ``_NAME_CHARS`` long. They come from
-        the file: show them as plain text, or in notices through ``show``.
+        the file: show them as plain text, or in notices through ``_show``.
     values : ndarray of shape (n_rows, n_columns)
         The numbers; NaN wherever ``kinds`` is not ``Cell.NUMBER``. Read-only.
     kinds : ndarray of shape (n_rows, n_columns)
@@ -210,7 +210,7 @@ def parse_csv(raw: bytes) -> Table | Refusal:
     control = _CONTROL.search(text)
     if control:
         return Refusal(
-            f"The file holds a control character ({show(control.group())}), so it is not a "
+            f"The file holds a control character ({_show(control.group())}), so it is not a "
             f"text file. {_SAVE_AS_CSV}"
         )
     delimiter = _choose_delimiter(text)
@@ -340,6 +340,37 @@ def _table(records: list[list[str]], delimiter: str, notices: list[str]) -> Tabl
         if len(numbered) < MIN_POINTS:
             return Refusal("Fewer than two rows have as many cells as the header has columns.")
 
+    values, kinds = _read_cells(numbered, n_columns, decimal_comma, notices)
+    counts = (kinds == Cell.NUMBER).sum(axis=0)  # (n_columns,)
+    usable = [c for c, k in zip(columns, counts, strict=True) if k >= MIN_POINTS]
+    others = [c for c in columns if c not in usable]
+    if len(usable) < 2:
+        found = f"only {_show(usable[0])}" if usable else "none"
+        return Refusal(
+            f"x and y need two columns of numbers, each with at least two numbers; found {found}."
+        )
+    if others:
+        notices.append(
+            "These columns have fewer than two numbers, so they cannot be x or y: "
+            + ", ".join(_show(c) for c in others[:10])
+            + (" …" if len(others) > 10 else "")
+            + "."
+        )
+    return Table(
+        columns=columns,
+        values=_read_only(values),
+        kinds=_read_only(kinds),
+        rows=_read_only(np.array([r for r, _ in numbered])),
+        delimiter=delimiter,
+        notices=tuple(notices),
+    )
+
+
+def _read_cells(
+    numbered: list[tuple[int, list[str]]], n_columns: int, decimal_comma: bool, notices: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every cell's number and kind, shape (n_rows, n_columns) each; notes decimal commas
+    and formulas in ``notices``."""
     n = len(numbered)
     values = np.full((n, n_columns), np.nan)
     kinds = np.zeros((n, n_columns), dtype=np.int8)
@@ -361,32 +392,10 @@ def _table(records: list[list[str]], delimiter: str, notices: list[str]) -> Tabl
         count = int((kinds == Cell.FORMULA).sum())
         notices.append(
             f"{count:,} {'cells look' if count > 1 else 'cell looks'} like a spreadsheet "
-            f"formula, such as {show(formula[1])} in row {formula[0]}. Formulas are never "
+            f"formula, such as {_show(formula[1])} in row {formula[0]}. Formulas are never "
             "run: they count as text."
         )
-    counts = (kinds == Cell.NUMBER).sum(axis=0)  # (n_columns,)
-    usable = [c for c, k in zip(columns, counts, strict=True) if k >= MIN_POINTS]
-    others = [c for c in columns if c not in usable]
-    if len(usable) < 2:
-        found = f"only {show(usable[0])}" if usable else "none"
-        return Refusal(
-            f"x and y need two columns of numbers, each with at least two numbers; found {found}."
-        )
-    if others:
-        notices.append(
-            "These columns have fewer than two numbers, so they cannot be x or y: "
-            + ", ".join(show(c) for c in others[:10])
-            + (" …" if len(others) > 10 else "")
-            + "."
-        )
-    return Table(
-        columns=columns,
-        values=_read_only(values),
-        kinds=_read_only(kinds),
-        rows=_read_only(np.array([r for r, _ in numbered])),
-        delimiter=delimiter,
-        notices=tuple(notices),
-    )
+    return values, kinds
 
 
 def _read_cell(cell: str, decimal_comma: bool) -> tuple[Cell, float]:
@@ -426,7 +435,7 @@ def _names(cells: list[str], notices: list[str]) -> tuple[str, ...]:
     if renamed:
         notices.append(
             "Renamed columns whose names were empty, repeated, too long or held "
-            "unprintable characters: " + ", ".join(show(n) for n in renamed[:10]) + "."
+            "unprintable characters: " + ", ".join(_show(n) for n in renamed[:10]) + "."
         )
     return tuple(names)
 
@@ -454,7 +463,7 @@ def choose_columns(table: Table, x_name: str, y_name: str) -> Points | Refusal:
     """
     for name in (x_name, y_name):
         if name not in table.columns:
-            return Refusal(f"The file has no column named {show(name)}.")
+            return Refusal(f"The file has no column named {_show(name)}.")
     i, j = table.columns.index(x_name), table.columns.index(y_name)
     kinds = np.maximum(table.kinds[:, i], table.kinds[:, j])  # (n_rows,) the worse of the two
     keep = kinds == Cell.NUMBER
@@ -469,8 +478,8 @@ def choose_columns(table: Table, x_name: str, y_name: str) -> Points | Refusal:
     if keep.sum() < MIN_POINTS:
         return Refusal(
             f"Only {int(keep.sum())} row{'s' if keep.sum() != 1 else ''} "
-            f"{'have' if keep.sum() != 1 else 'has'} a number in both {show(x_name)} and "
-            f"{show(y_name)}; a line needs at least two points."
+            f"{'have' if keep.sum() != 1 else 'has'} a number in both {_show(x_name)} and "
+            f"{_show(y_name)}; a line needs at least two points."
         )
     x = table.values[keep, i].copy()  # (n,)
     y = table.values[keep, j].copy()  # (n,)
@@ -590,7 +599,7 @@ def decode_points(text: object) -> Points:
         return Points(
             _NO_POINTS,
             _NO_POINTS,
-            (f"The link's points {show(text)} are not in the app's format; none were placed.",),
+            (f"The link's points {_show(text)} are not in the app's format; none were placed.",),
         )
     whole = len(data) // 4 * 4
     if whole < len(data):

@@ -12,6 +12,7 @@ from typing import Any
 
 from .links import whole
 from .params import PARAMS, SPEEDS
+from .sources import DEFAULT, Source
 
 __all__ = ["Settings", "View", "split"]
 
@@ -35,6 +36,8 @@ class Settings:
     epochs: int = _default("epochs")
     w0: float = _default("w0")
     b0: float = _default("b0")
+    #: Where the points come from; the synthetic controls above apply only to its default.
+    source: Source = DEFAULT
 
     @property
     def x_range(self) -> tuple[float, float]:
@@ -57,10 +60,10 @@ class View:
         return SPEEDS[self.speed]
 
 
-def split(values: Mapping[str, Any]) -> tuple[Settings, View]:
-    """A full set of control values as the run and the view."""
-    run = {f.name: values[f.name] for f in fields(Settings)}
+def split(values: Mapping[str, Any], source: Source = DEFAULT) -> tuple[Settings, View]:
+    """A full set of control values, and the data's source, as the run and the view."""
+    run = {f.name: values[f.name] for f in fields(Settings) if f.name in PARAMS}
     for name, value in run.items():
         if PARAMS[name].float_widget:  # its widget (or its session state) holds a float
             run[name] = whole(value)
-    return Settings(**run), View(**{f.name: values[f.name] for f in fields(View)})
+    return Settings(**run, source=source), View(**{f.name: values[f.name] for f in fields(View)})

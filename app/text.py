@@ -7,8 +7,11 @@ import math
 from linreg_core import CONVERGED_TOL, History, RunState
 
 from .compute import Run
+from .own_data import BUNDLED
+from .params import LR_OPTIONS
+from .sources import DATASET, RAVINE_KAPPA
 
-__all__ = ["lr_limit_caption", "race_summary", "status_message"]
+__all__ = ["lr_limit_caption", "race_summary", "ravine_hint", "status_message"]
 
 
 def lr_limit_caption(run: Run) -> str:
@@ -70,3 +73,26 @@ def race_summary(histories: tuple[History, ...]) -> str:
         )
         for h in histories
     )
+
+
+def ravine_hint(run: Run) -> str | None:
+    """For given points far from x = 0 (a ravine), why training crawls and what helps."""
+    source, stats, limits = run.settings.source, run.stats, run.stability
+    if source.synthetic:
+        return None  # the x-centre control's help says it; the ravine is the learner's doing
+    ravine = BUNDLED[source.name].ravine if source.kind == DATASET else limits.kappa > RAVINE_KAPPA
+    if not ravine:
+        return None
+    text = (
+        f"A ravine: these x values sit far from 0 (mean {stats.x_mean:.3g}) compared with "
+        f"their spread, so the loss valley is long and narrow (one direction is "
+        f"{limits.kappa:,.0f} times steeper than the other). A learning rate small enough "
+        "for the steep side crawls along the floor. Feature scaling fixes that: "
+        "standardize x (see the lesson Beyond the notebook)."
+    )
+    if limits.lr_max <= min(LR_OPTIONS):
+        text += (
+            f" Here even the smallest learning rate on offer, {min(LR_OPTIONS):g}, is above "
+            f"the stability limit ≈ {limits.lr_max:.2g}: without scaling, every run diverges."
+        )
+    return text

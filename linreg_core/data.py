@@ -1,4 +1,4 @@
-"""Synthetic data for the lesson: points scattered around a known line."""
+"""Data for the lesson: points scattered around a known line, or anyone's own points."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ __all__ = ["Dataset", "make_dataset"]
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """A frozen data set ``y = true_w * x + true_b + noise``.
+    """A frozen data set: drawn as ``y = true_w * x + true_b + noise``, or given.
 
     Attributes
     ----------
@@ -20,9 +20,10 @@ class Dataset:
         Row 0 is ``x``, row 1 is ``y``. Stored together so the sufficient
         statistics come from one pass over one block of memory. Read-only.
     true_w, true_b, noise_std : float
-        The parameters the data was drawn from.
+        The parameters the data was drawn from; NaN for given points
+        (:meth:`from_points`), which have no true line.
     seed : int
-        Seed of the generator that drew the data.
+        Seed of the generator that drew the data (0 for given points).
     """
 
     xy: np.ndarray
@@ -44,6 +45,34 @@ class Dataset:
     @property
     def n_samples(self) -> int:
         return self.xy.shape[1]
+
+    @property
+    def has_true_line(self) -> bool:
+        """Whether the data was drawn around a known line (synthetic), not given."""
+        return math.isfinite(self.true_w) and math.isfinite(self.true_b)
+
+    @classmethod
+    def from_points(cls, x, y) -> Dataset:
+        """Given points (a classic data set, an upload, clicks): no true line behind them.
+
+        Parameters
+        ----------
+        x, y : array_like of shape (n,)
+            Finite numbers, ``n >= 2``. Copied; the copy is read-only.
+
+        Examples
+        --------
+        >>> data = Dataset.from_points([1, 2, 3], [2, 4, 5])
+        >>> data.n_samples, data.has_true_line
+        (3, False)
+        """
+        xy = np.array([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])  # (2, n)
+        if xy.ndim != 2 or xy.shape[1] < 2:
+            raise ValueError(f"need two equally long 1-d arrays of >= 2 points, got {xy.shape}")
+        if not np.isfinite(xy).all():
+            raise ValueError("every x and y must be a finite number")
+        xy.setflags(write=False)
+        return cls(xy=xy, true_w=math.nan, true_b=math.nan, noise_std=math.nan, seed=0)
 
 
 def _require_finite(**values: float) -> None:

@@ -87,3 +87,52 @@ def plotly_figure(spec: dict) -> go.Figure:
     ``animation`` and ``narrow`` are the chart component's own keys, not Plotly's.
     """
     return go.Figure({k: v for k, v in spec.items() if k not in ("animation", "narrow")})
+
+
+#: Uploads that must be refused with a notice, leaving the data as it was: name -> (bytes,
+#: words of the notice). The cases of ``tests/test_own_data.py``, as whole files.
+HOSTILE_FILES = {
+    "empty.csv": (b"", "empty"),
+    "blank-lines.csv": (b"   \n\n\r\n", "empty"),
+    "junk.csv": (bytes(range(256)) * 4, "NUL"),
+    "image.csv": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "NUL"),
+    "book.csv": (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 50, "Excel"),
+    "old-book.csv": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Excel"),
+    "doc.csv": (b"%PDF-1.7\n", "PDF"),
+    "escape.csv": (b"x,y\n1,2\n\x1b[31m3,4\n", "control character"),
+    "one-column.csv": (b"x\n1\n2\n3\n", "one column"),
+    "words.csv": (b"name,city\nann,oslo\nbob,rome\n", "two columns of numbers"),
+    "single-row.csv": (b"x,y\n1,2\n", "only one row"),
+    "header-only.csv": (b"x,y\n", "no rows"),
+    "nan-everywhere.csv": (b"x,y\n1,nan\ninf,2\n3,\n", "two columns of numbers"),
+    "no-row-with-both.csv": (b"a,b\n1,\n2,\n,3\n,4\n", "Only 0 rows"),
+    "too-big.csv": (b"x,y\n" + b"1,2\n" * 250_010, "limit is 1,000,000"),
+    "too-many-rows.csv": (b"x,y\n" + b"1,2\n" * 10_001, "10,000"),
+    "utf32.csv": ("x,y\n1,2\n3,4\n".encode("utf-32"), "UTF-32"),
+    "utf16-no-bom.csv": ("x,y\n1,2\n3,4\n".encode("utf-16-le"), "NUL"),
+    "formulas-only.csv": (b"x,y\n=1+2,@SUM(A1)\n=3,+cmd|' /C calc'!A0\n", "two columns of numbers"),
+}
+#: Uploads that are read, with something dropped or changed: name -> (bytes, notice words,
+#: the points read).
+NOTED_FILES = {
+    "nan-inf.csv": (
+        b"x,y\n1,2\nnan,3\n4,inf\n5,6\n7,8\n",
+        "Dropped 2 of 5 rows",
+        ([1.0, 5.0, 7.0], [2.0, 6.0, 8.0]),
+    ),
+    "formula.csv": (
+        b"x,y\n1,2\n=1+2,3\n4,5\n6,7\n",
+        "formula",
+        ([1.0, 4.0, 6.0], [2.0, 5.0, 7.0]),
+    ),
+    "semicolon-latin1.csv": (
+        "x;poids é\n1,5;2\n2,5;3\n3,5;5\n".encode("cp1252"),
+        "decimal comma",
+        ([1.5, 2.5, 3.5], [2.0, 3.0, 5.0]),
+    ),
+    "tabs-utf16.csv": (
+        "x\ty\n1\t2\n2\t4\n3\t5\n".encode("utf-16"),
+        "UTF-16",
+        ([1.0, 2.0, 3.0], [2.0, 4.0, 5.0]),
+    ),
+}

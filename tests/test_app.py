@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from app.compute import run
 from app.params import PARAMS
 from app.settings import Settings
+from app.ui.data_source import KIND_KEY
 from tests.helpers import (
     APP,
     WIDGET_KINDS,
@@ -47,7 +48,7 @@ def test_default_page_shows_the_notebooks_numbers():
 def test_every_control_has_its_widget_and_help():
     at = start()
     widgets = [w for kind in WIDGET_KINDS for w in getattr(at.sidebar, kind)]
-    assert {w.key for w in widgets} == set(PARAMS)
+    assert {w.key for w in widgets} == set(PARAMS) | {KIND_KEY}  # and where the data comes from
     assert all(w.help for w in widgets)
 
 
@@ -168,7 +169,7 @@ def test_closed_sections_draw_no_widgets_but_keep_their_values():
     closed = {f"more_{group}": False for group in ("data", "train", "view")}
     at = start({"w0": "-5", "seed": "7", "log_loss": "false"}, state=closed)
     drawn = {w.key for kind in WIDGET_KINDS for w in getattr(at.sidebar, kind)}
-    assert drawn == {k for k, p in PARAMS.items() if not p.more}
+    assert drawn & set(PARAMS) == {k for k, p in PARAMS.items() if not p.more}
     fig = figures(at)[0]
     marks = by_name(fig, "landmarks")
     assert marks["x"][marks["text"].index("start")] == -5.0

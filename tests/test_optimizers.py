@@ -57,7 +57,19 @@ def reference_steps(kind, lr, beta, beta2):
 
 
 def reference_run(
-    x, y, lr, epochs, w0, b0, kind, beta=0.9, beta2=0.99, batch=None, rng=None, jitter=0.0
+    x,
+    y,
+    lr,
+    epochs,
+    w0,
+    b0,
+    kind,
+    beta=0.9,
+    beta2=0.99,
+    batch=None,
+    rng=None,
+    jitter=0.0,
+    jitter_seed=12345,
 ):
     """Plain loop: per epoch (shuffled if ``batch``), mean-gradient steps; w, b, loss per epoch.
 
@@ -65,7 +77,7 @@ def reference_run(
     fixed random direction: rounding-sized errors, to measure how the loop amplifies them.
     """
     n = len(x)
-    noise = np.random.default_rng(12345)
+    noise = np.random.default_rng(jitter_seed)
     step = reference_steps(kind, lr, beta, beta2)
     theta, t = np.array([w0, b0], dtype=float), 0
     ws, bs, losses = [w0], [b0], [np.mean((y - w0 * x - b0) ** 2)]
@@ -113,9 +125,10 @@ def assert_matches_reference(history, ref, rtol=1e-9, nudged=None):
         k = min(k, history.diverged_at)
     scale = max(1.0, float(np.max(np.abs(ref_w[:k]))), float(np.max(np.abs(ref_b[:k]))))
     spread = np.zeros(k)
-    if nudged is not None:
-        gap = np.hypot(nudged[0][:k] - ref_w[:k], nudged[1][:k] - ref_b[:k])
-        spread = 100 * np.maximum.accumulate(gap) if k else spread
+    runs = [] if nudged is None else nudged if isinstance(nudged, list) else [nudged]
+    for run in runs:  # the widest spread of the nudged runs
+        gap = np.hypot(run[0][:k] - ref_w[:k], run[1][:k] - ref_b[:k])
+        spread = np.maximum(spread, 100 * np.maximum.accumulate(gap) if k else spread)
     for got, want in ((history.w, ref_w), (history.b, ref_b)):
         assert np.all(np.abs(got[:k] - want[:k]) <= rtol * scale + spread), (got[:k], want[:k])
     loss_tol = rtol * max(ref_loss[0], 1.0) + 2 * spread * np.sqrt(max(ref_loss[0], 1.0)) * scale
@@ -174,7 +187,13 @@ def test_adaptive_fast_path_equals_plain_loop(data, kind, lr, beta, beta2, epoch
     opt = Optimizer(kind, beta=beta, beta2=beta2)
     history = train(data, lr, epochs, w0, b0, opt)
     ref = reference_run(data.x, data.y, lr, epochs, w0, b0, kind, beta, beta2)
-    nudged = reference_run(data.x, data.y, lr, epochs, w0, b0, kind, beta, beta2, jitter=JITTER)
+    # One nudged loop can happen to stay close: the spread is the widest of several.
+    nudged = [
+        reference_run(
+            data.x, data.y, lr, epochs, w0, b0, kind, beta, beta2, jitter=JITTER, jitter_seed=seed
+        )
+        for seed in range(4)
+    ]
     assert_matches_reference(history, ref, rtol=1e-9, nudged=nudged)
 
 
@@ -194,7 +213,7 @@ def test_long_runs_on_the_notebooks_data(kind):
     # is decided by rounding (the nudged loop drifts from the loop too). Compare the approach
     # exactly, and the circling by where it stays.
     short = [a[:1001] for a in ref], [a[:1001] for a in nudged]
-    assert_matches_reference(history_prefix(history, 1000), *short[:1], nudged=short[1])
+    assert_matches_reference(history_prefix(history, 1000), *short[:1], nudged=[short[1]])
     for w, b in ((history.w, history.b), (ref[0], ref[1])):
         assert np.max(np.hypot(w[1000:] - STATS.w_ls, b[1000:] - STATS.b_ls)) < 10 * 0.01
 

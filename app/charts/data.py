@@ -1,17 +1,44 @@
-"""The data panel's pieces (points, true line, ranges) and the data-only figure."""
+"""The data panel's pieces (points, true line, ranges), the data-only figure, and the empty
+canvas where the learner places the first points."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..compute import Run
+from ..own_data import POINT_LIMIT
+from ..sources import POINTS, Source, plot_text
 from .style import PALETTE, ChartStyle, style_layout
 from .traces import f32, padded, segment
 
-__all__ = ["MAX_DRAWN_POINTS", "data_figure", "data_panel_range", "data_points", "true_line"]
+__all__ = [
+    "CANVAS",
+    "MAX_DRAWN_POINTS",
+    "axis_titles",
+    "canvas_figure",
+    "data_figure",
+    "data_panel_range",
+    "data_points",
+    "true_line",
+]
 
 #: Data points drawn at most; a larger sample is thinned evenly for the chart only.
 MAX_DRAWN_POINTS = 2000
+#: Where points are placed: the data panel shows at least this box, so it holds still.
+CANVAS = (-10.0, 10.0)
+
+
+def axis_titles(source: Source) -> tuple[dict, dict]:
+    """The data panel's x and y axis titles (the data's own column names, as plain text)."""
+    return {"text": plot_text(source.x_label)}, {"text": plot_text(source.y_label)}
+
+
+def _canvas_range(values: np.ndarray) -> list[float]:
+    """A placing axis: the canvas and every point, padded, never past the link's limit."""
+    lo = min(CANVAS[0], float(values.min(initial=CANVAS[0])))
+    hi = max(CANVAS[1], float(values.max(initial=CANVAS[1])))
+    lo, hi = padded(lo, hi, pad=0.03) if (lo, hi) != CANVAS else (lo, hi)
+    return [max(lo, -POINT_LIMIT), min(hi, POINT_LIMIT)]
 
 
 def drawn_points(run: Run) -> tuple[np.ndarray, np.ndarray]:
@@ -26,10 +53,12 @@ def drawn_points(run: Run) -> tuple[np.ndarray, np.ndarray]:
 def data_panel_range(run: Run) -> tuple[list[float], list[float]]:
     """The data panel's x and y ranges: every point, the true and least-squares lines."""
     x, y = run.data.x, run.data.y
+    if run.settings.source.kind == POINTS:  # placing: the panel holds still under the pointer
+        return _canvas_range(x), _canvas_range(y)
     x_range = padded(float(x.min()), float(x.max()), minimum=1.0)
     xs = np.array(x_range)
-    ls = run.least_squares
-    lines = [run.settings.true_w * xs + run.settings.true_b, ls.w * xs + ls.b]
+    ls, d = run.least_squares, run.data
+    lines = [ls.w * xs + ls.b] + ([d.true_w * xs + d.true_b] if d.has_true_line else [])
     lo = min(float(y.min()), *(float(v.min()) for v in lines))
     hi = max(float(y.max()), *(float(v.max()) for v in lines))
     return x_range, padded(lo, hi, minimum=1.0)
@@ -57,17 +86,20 @@ def data_points(run: Run, style: ChartStyle) -> dict:
     }
 
 
-def true_line(run: Run, style: ChartStyle, xs: list[float], axes: tuple[str, str]) -> dict:
-    """The true line over ``xs``, as a shape with a legend entry."""
-    w, b = run.settings.true_w, run.settings.true_b
+def true_line(run: Run, style: ChartStyle, xs: list[float], axes: tuple[str, str]) -> dict | None:
+    """The true line over ``xs``, as a shape with a legend entry; None for given points
+    (nobody knows the line behind them)."""
+    d = run.data
+    if not d.has_true_line:
+        return None
     return segment(
         axes,
-        (xs[0], w * xs[0] + b),
-        (xs[1], w * xs[1] + b),
+        (xs[0], d.true_w * xs[0] + d.true_b),
+        (xs[1], d.true_w * xs[1] + d.true_b),
         PALETTE["true"],
         style.line_width,
         "dash",
-        name=f"true line: y = {w:g}x + {b:g}",
+        name=f"true line: y = {d.true_w:g}x + {d.true_b:g}",
     )
 
 
@@ -75,14 +107,44 @@ def data_figure(run: Run, *, style: ChartStyle = ChartStyle()) -> dict:
     """The data and the true line alone: what the learner sees before any training."""
     x_range, y_range = data_panel_range(run)
     data = [data_points(run, style)]
+    line = true_line(run, style, [float(v) for v in x_range], ("x", "y"))
+    x_title, y_title = axis_titles(run.settings.source)
+    title = (
+        f"{run.data.n_samples} points drawn around the true line"
+        if run.data.has_true_line
+        else f"{run.data.n_samples} points: {plot_text(run.settings.source.title)}"
+    )
     layout = {
-        "shapes": [true_line(run, style, [float(v) for v in x_range], ("x", "y"))],
+        "shapes": [line] if line is not None else [],
         "showlegend": True,
-        "xaxis": {"range": x_range, "title": {"text": "x"}},
-        "yaxis": {"range": y_range, "title": {"text": "y"}},
-        "title": {"text": f"{run.data.n_samples} points drawn around the true line"},
+        "xaxis": {"range": x_range, "title": x_title},
+        "yaxis": {"range": y_range, "title": y_title},
+        "title": {"text": title},
         "height": int(style.height * 0.7),
         "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
     }
     style_layout(layout, style, legend_y=-0.15)
     return {"data": data, "layout": layout}
+
+
+def canvas_figure(x: np.ndarray, y: np.ndarray, *, style: ChartStyle = ChartStyle()) -> dict:
+    """The empty data panel where the first points are placed (fewer than two: no line yet)."""
+    points = {
+        "type": "scatter",
+        "mode": "markers",
+        "x": [float(v) for v in x],
+        "y": [float(v) for v in y],
+        "name": "your points",
+        "marker": {"color": PALETTE["data"], "size": style.marker_size + 2},
+        "hovertemplate": "x=%{x:.2f}<br>y=%{y:.2f}<extra>click to remove</extra>",
+    }
+    layout = {
+        "xaxis": {"range": _canvas_range(np.asarray(x)), "title": {"text": "x"}},
+        "yaxis": {"range": _canvas_range(np.asarray(y)), "title": {"text": "y"}},
+        "title": {"text": "Click to place a point; a line needs two"},
+        "height": int(style.height * 0.7),
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
+        "showlegend": False,
+    }
+    style_layout(layout, style, legend_y=-0.15)
+    return {"data": [points], "layout": layout}

@@ -14,7 +14,7 @@ import numpy as np
 from ..compute import Run
 from ..settings import View
 from .animation import Moving, animate, animation_plan
-from .data import data_panel_range, data_points, true_line
+from .data import axis_titles, data_panel_range, data_points, true_line
 from .grid import axis_ids, grid_layout
 from .landscape import landscape_image, level_lines
 from .style import PALETTE, ChartStyle, log_ticks, style_layout
@@ -53,15 +53,14 @@ def _data_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
     h, ls = run.history, run.least_squares
     x_range, y_range = data_panel_range(run)
     xs = [float(v) for v in x_range]
+    x_title, y_title = axis_titles(run.settings.source)
     panel = _Panel(
-        axes=_axes(
-            DATA,
-            {"range": x_range, "title": {"text": "x"}},
-            {"range": y_range, "title": {"text": "y"}},
-        )
+        axes=_axes(DATA, {"range": x_range, "title": x_title}, {"range": y_range, "title": y_title})
     )
     panel.still.append(on(DATA, data_points(run, style)))
-    panel.shapes.append(true_line(run, style, xs, DATA))
+    truth = true_line(run, style, xs, DATA)
+    if truth is not None:
+        panel.shapes.append(truth)
     if view.show_ls:
         ls_line = segment(
             DATA,
@@ -85,7 +84,9 @@ def _data_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
 def _loss_range(loss: np.ndarray, floor: float, log: bool) -> list[float]:
     lo, hi = min(float(loss.min()), floor), float(loss.max())
     if log:
-        lo = max(lo, 1e-300)
+        if lo <= 0:  # a perfect fit (two points, points on a line): the floor is 0, off a log axis
+            lo = float(loss[loss > 0].min(initial=np.inf))
+        lo = max(lo, 1e-300) if np.isfinite(lo) else 1e-300
         return [float(np.log10(lo)) - 0.1, float(np.log10(max(hi, lo * 10))) + 0.1]
     return [0.0 - 0.08 * hi, hi * 1.08] if hi > 0 else [-1.0, 1.0]
 
@@ -134,8 +135,9 @@ def _param_range(run: Run) -> list[float]:
 
     A diverging run is left to leave the panel rather than flatten the rest.
     """
-    h, s, ls = run.history, run.settings, run.least_squares
-    anchors = np.array([s.true_w, s.true_b, ls.w, ls.b, s.w0, s.b0])
+    h, s, ls, d = run.history, run.settings, run.least_squares, run.data
+    truth = [d.true_w, d.true_b] if d.has_true_line else []
+    anchors = np.array([*truth, ls.w, ls.b, s.w0, s.b0])
     lo, hi = float(anchors.min()), float(anchors.max())
     reach = 2.0 * max(hi - lo, 1.0)
     values = np.concatenate([h.w, h.b])
@@ -146,13 +148,13 @@ def _param_range(run: Run) -> list[float]:
 
 
 def _params_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
-    h, s, ls = run.history, run.settings, run.least_squares
+    h, d, ls = run.history, run.data, run.least_squares
     last, lw = h.epochs_run, style.line_width
     epochs = {"range": [0, max(last, 1)], "title": {"text": "epoch"}}
     panel = _Panel(
         axes=_axes(PARAMS, epochs, {"range": _param_range(run), "title": {"text": "value"}})
     )
-    for name, values, true, best in (("w", h.w, s.true_w, ls.w), ("b", h.b, s.true_b, ls.b)):
+    for name, values, true, best in (("w", h.w, d.true_w, ls.w), ("b", h.b, d.true_b, ls.b)):
         curve = line(
             None,
             f32(values),
@@ -165,7 +167,8 @@ def _params_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
             on(PARAMS, curve | _CURVE | {"showlegend": True, "legendgroup": "params"})
         )
         # Reference levels: the true value (dashed) and the least-squares value (dotted).
-        levels = [(true, "dash")] + ([(best, "dot")] if view.show_ls else [])
+        levels = [(true, "dash")] if d.has_true_line else []
+        levels += [(best, "dot")] if view.show_ls else []
         for value, dash in levels:
             panel.shapes.append(
                 segment(PARAMS, (0, value), (last, value), PALETTE[name], lw * 0.6, dash)
@@ -197,7 +200,9 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
     if levels is not None:
         panel.still.append(on(LANDSCAPE, levels))
     marks = [(s.w0, s.b0, "start", "circle", "white", ms + 5, "#1A1A1A")]
-    marks.append((s.true_w, s.true_b, "true (w, b)", "x", PALETTE["true"], ms + 9, "white"))
+    d = run.data
+    if d.has_true_line:
+        marks.append((d.true_w, d.true_b, "true (w, b)", "x", PALETTE["true"], ms + 9, "white"))
     if view.show_ls:
         marks.append((ls.w, ls.b, "least-squares optimum", "star", PALETTE["ls"], ms + 9, "white"))
     panel.still.append(on(LANDSCAPE, landmarks(marks)))

@@ -18,6 +18,7 @@ plotly.js is served from the installed ``plotly`` package
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,7 @@ def live_plotly_chart(
     alt: str,
     config: dict[str, Any] | None = None,
     font_size: int = 14,
+    on_click: Callable[[], None] | None = None,
 ) -> None:
     """Show a figure in a persistent Plotly chart, updated in place on reruns.
 
@@ -78,6 +80,10 @@ def live_plotly_chart(
         Plotly config, e.g. ``{"toImageButtonOptions": {"filename": "gd"}}``.
     font_size : int
         Text size of the player under the chart, in pixels.
+    on_click : callable, optional
+        Placing points: when given, a click on the first panel (axes x, y) runs it,
+        with ``st.session_state[key]["click"]`` holding ``{"action": "add" or
+        "remove", "x", "y"}`` in data coordinates (see ``frontend/live_chart.js``).
     """
     _mount(
         key=key,
@@ -87,7 +93,14 @@ def live_plotly_chart(
             "alt": alt,
             "font_size": int(font_size),
             "plotly_src": _plotly_js_url(),
+            "clickable": on_click is not None,
         },
         height="content",
         width="stretch",
+        # Always registered, so the element keeps its identity whether placing is on or off.
+        on_click_change=on_click or _ignore,
     )
+
+
+def _ignore() -> None:
+    """No placing: a click that arrives anyway (from an older page) changes nothing."""

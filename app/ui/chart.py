@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -25,8 +26,12 @@ def show_figure(
     filename: str,
     key: str,
     style: ChartStyle | None = None,
+    on_click: Callable[[], None] | None = None,
 ) -> None:
-    """Draw a figure (dict or its JSON) full width, with a PNG download named ``filename``."""
+    """Draw a figure (dict or its JSON) full width, with a PNG download named ``filename``.
+
+    ``on_click`` turns on placing points on the first panel (see ``live_plotly_chart``).
+    """
     config = {"toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
     live_plotly_chart(
         figure if isinstance(figure, str) else figure_json(figure),
@@ -34,6 +39,7 @@ def show_figure(
         alt=alt,
         config=config,
         font_size=(style or ChartStyle()).font_size + 1,
+        on_click=on_click,
     )
 
 

@@ -15,6 +15,7 @@ from ..links import LinkState, parse_query, whole
 from ..params import PARAMS, Param, defaults, group_keys
 from ..presets import PRESETS
 from ..settings import Settings, View, split
+from .data_source import data_source, reset_source
 
 __all__ = ["init_state", "sidebar", "widget"]
 
@@ -53,6 +54,7 @@ def _apply_preset() -> None:
     if name is None:
         return
     values = defaults() | PRESETS[name].values
+    reset_source()  # every scenario is about the synthetic data its values describe
     for key, param in PARAMS.items():
         if param.group != "view":  # a preset sets the run, not the viewer's display choices
             st.session_state[key] = values[key]
@@ -80,6 +82,7 @@ def _reset() -> None:
         if PARAMS[key].group != "view":
             st.session_state[key] = value
     st.session_state[_PRESET_KEY] = None
+    reset_source()
 
 
 def _reset_button() -> None:
@@ -143,7 +146,9 @@ def _draw(param: Param) -> Any:
     return value
 
 
-def _render_group(group: str, *, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+def _render_group(
+    group: str, *, hidden: frozenset[str] = frozenset(), header: bool = True
+) -> dict[str, Any]:
     """Draw the widgets of one group (data, train or view); return their current values.
 
     Hidden parameters keep their value but draw no widget; so do the group's less-used
@@ -154,7 +159,7 @@ def _render_group(group: str, *, hidden: frozenset[str] = frozenset()) -> dict[s
     heading, more_title = SECTIONS[group]
     main = [k for k in keys if not PARAMS[k].more and k not in hidden]
     more = [k for k in keys if PARAMS[k].more and k not in hidden]
-    if main:
+    if main and header:
         st.header(heading)
     for key in main:
         values[key] = _draw(PARAMS[key])
@@ -170,9 +175,18 @@ def _render_group(group: str, *, hidden: frozenset[str] = frozenset()) -> dict[s
 def sidebar(link: LinkState) -> tuple[Settings, View]:
     """Draw the sidebar (scenarios, reset, every visible control); return the run and the view."""
     values: dict[str, Any] = {}
+    hidden = link.hidden
     with st.sidebar:
         _preset_picker()
         _reset_button()
         for group in SECTIONS:
-            values |= _render_group(group, hidden=link.hidden)
-    return split(values)
+            header = group != "data"
+            if group == "data":  # where the points come from; the synthetic controls need it
+                all_hidden = all(k in link.hidden for k in group_keys("data"))
+                if not all_hidden:
+                    st.header(SECTIONS["data"][0])
+                source = data_source(hidden=all_hidden)
+                if not source.synthetic:
+                    hidden = hidden | frozenset(group_keys("data"))
+            values |= _render_group(group, hidden=hidden, header=header)
+    return split(values, source)

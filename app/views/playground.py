@@ -10,40 +10,60 @@ import streamlit as st
 from ..cache import cached_playground_figure, cached_run
 from ..charts import frame_epochs
 from ..compute import Run
-from ..export import data_csv, history_csv, reproduce_script
-from ..links import LinkState, share_query
+from ..export import data_csv, data_filename, history_csv, reproduce_script
+from ..links import share_query
 from ..live_chart import SHORTCUTS
 from ..settings import Settings, View
-from ..text import lr_limit_caption, status_message
+from ..sources import POINTS, UPLOAD, source_query
+from ..text import lr_limit_caption, ravine_hint, status_message
 from ..ui.chart import apply_lecture_css, chart_style, show_figure
 from ..ui.controls import init_state, sidebar
+from ..ui.data_source import on_chart_click, placing_canvas, source_notices
 from ..ui.inspector import step_inspector
+from ..ui.outlier import outlier_experiment
 from ..ui.race import race
 
+_CHART_KEY = "playground_chart"
 _STATUS = {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}
 
 
 def playground() -> None:
     link = init_state()
     settings, view = sidebar(link)
-    # The chart is sent first and the text above it after, into a container placed
-    # above it: the browser starts the chart's draw, the slowest part of an update,
-    # while the rest is still on its way.
-    above = st.container()
+    if view.lecture:
+        apply_lecture_css()  # and no title: at a projector the chart needs the screen
+    else:
+        st.title("Gradient descent, step by step")
+        st.caption(
+            "Fit a line y = w·x + b to noisy points by gradient descent. Change anything in "
+            "the sidebar; press ▶ Play under the chart to watch every epoch."
+        )
+    _link_notices(link.notices + source_notices())
+    placing = settings.source.kind == POINTS
+    on_click = (lambda: on_chart_click(_CHART_KEY)) if placing else None
+    if placing and placing_canvas(chart_style(view.lecture), key=_CHART_KEY, on_click=on_click):
+        return  # fewer than two points: nothing to fit yet
+
     run = cached_run(settings)
+    with st.sidebar:
+        st.caption(lr_limit_caption(run))
+
     kind, message = status_message(run)
+    _STATUS[kind](message)
+    if hint := ravine_hint(run):
+        st.info(hint, icon=":material/straighten:")
+    if not view.lecture:  # at a projector the player's label under the chart has the numbers
+        _metrics(run)
+
     style = chart_style(view.lecture)
     show_figure(
         cached_playground_figure(settings, style, view),
         alt=_chart_alt(run, message),
         filename=_filename(settings),
-        key="playground_chart",
+        key=_CHART_KEY,
         style=style,
+        on_click=on_click,
     )
-    with above:
-        _above_chart(link, view, run, kind, message)
-    with st.sidebar:
-        st.caption(lr_limit_caption(run))
     keys = " · ".join(f"**{k}** {what}" for k, what in SHORTCUTS.items())
     st.caption(
         f"Keyboard: {keys} · **Alt+D** reset · Tab moves between controls and the arrow keys "
@@ -66,6 +86,11 @@ def playground() -> None:
         ),
         ("Learning-rate race: several rates on this data", "race", lambda: race(run, style)),
         (
+            "Experiment: one point far away (predict first)",
+            "outlier",
+            lambda: outlier_experiment(run.settings),
+        ),
+        (
             "Share & export: link to this run, CSV, Python script",
             "share",
             lambda: _share_and_export(run, view, link.hidden),
@@ -78,54 +103,54 @@ def playground() -> None:
                 draw()
 
 
-def _above_chart(link: LinkState, view: View, run: Run, kind: str, message: str) -> None:
-    """Title, the link's notices, the status line and the numbers."""
-    if view.lecture:
-        apply_lecture_css()  # and no title: at a projector the chart needs the screen
-    else:
-        st.title("Gradient descent, step by step")
-        st.caption(
-            "Fit a line y = w·x + b to noisy points by gradient descent. Change anything in "
-            "the sidebar; press ▶ Play under the chart to watch every epoch."
-        )
-    if link.notices:
+def _link_notices(notices: tuple[str, ...]) -> None:
+    if notices:
         st.warning(
             "Some parts of the link could not be used as they were:\n\n"
-            + "\n".join(f"- {n}" for n in link.notices)
+            + "\n".join(f"- {n}" for n in notices)
         )
-    _STATUS[kind](message)
-    if not view.lecture:  # at a projector the player's label under the chart has the numbers
-        _metrics(run)
 
 
 def _metrics(run: Run) -> None:
-    h, s, ls = run.history, run.settings, run.least_squares
+    h, d, ls = run.history, run.data, run.least_squares
+    truth = (
+        f"True w = {d.true_w:g}, b = {d.true_b:g}; "
+        if d.has_true_line
+        else "These points have no known true line; "
+    )
     metrics = (
         (
             "w after training",
             f"{h.w[-1]:.4f}",
             f"best fit {ls.w:.4f}",
-            f"True w = {s.true_w:g}; least-squares w = {ls.w:.4f}.",
+            f"least-squares w = {ls.w:.4f}.",
         ),
         (
             "b after training",
             f"{h.b[-1]:.4f}",
             f"best fit {ls.b:.4f}",
-            f"True b = {s.true_b:g}; least-squares b = {ls.b:.4f}.",
+            f"least-squares b = {ls.b:.4f}.",
         ),
         (
             "Loss (MSE)",
             f"{h.final_loss:.4g}",
             f"best fit {ls.loss:.4f}",
-            f"The least-squares loss {ls.loss:.4f} is the lowest any line can get.",
+            f"The least-squares loss {ls.loss:.4g} is the lowest any line can get.",
         ),
     )
     for column, (label, value, best, why) in zip(st.columns(3), metrics, strict=True):
-        column.metric(label, value, delta=best, delta_arrow="off", delta_color="off", help=why)
+        help_text = why if label.startswith("Loss") else truth + why
+        column.metric(
+            label, value, delta=best, delta_arrow="off", delta_color="off", help=help_text
+        )
+    true_line = (
+        f"True line: w = {d.true_w:g}, b = {d.true_b:g} · least squares on this sample"
+        if d.has_true_line
+        else f"{run.settings.source.title}, {d.n_samples:,} points · least squares"
+    )
     st.caption(
-        f"True line: w = {s.true_w:g}, b = {s.true_b:g} · least squares on this sample: "
-        f"w = {ls.w:.4f}, b = {ls.b:.4f} · gradient descent after {h.epochs_run} "
-        f"epochs: w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}"
+        f"{true_line}: w = {ls.w:.4f}, b = {ls.b:.4f} · gradient descent after "
+        f"{h.epochs_run} epochs: w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}"
     )
 
 
@@ -145,7 +170,7 @@ def _epoch_table(run: Run) -> None:
 
 
 def _share_and_export(run: Run, view: View, hidden: frozenset[str]) -> None:
-    query = share_query(asdict(run.settings) | asdict(view))
+    query = share_query(asdict(run.settings) | asdict(view)) | source_query(run.settings.source)
     if hidden:
         query["hide"] = ",".join(sorted(hidden))
     base = st.context.url or ""
@@ -155,6 +180,11 @@ def _share_and_export(run: Run, view: View, hidden: frozenset[str]) -> None:
         "(copy with the button on the right):"
     )
     st.code(link, language=None, wrap_lines=True)
+    if run.settings.source.kind == UPLOAD:
+        st.caption(
+            "Uploaded data is not stored and is not in this link: it opens with the "
+            "synthetic data. Share the Data set CSV below with it."
+        )
     st.caption(
         "Teachers: add `hide=noise,seed` (or `noise_hide=true`) to hide controls, "
         "`preset=NAME` for a scenario, `mode=lecture` for large text."
@@ -175,13 +205,13 @@ def _share_and_export(run: Run, view: View, hidden: frozenset[str]) -> None:
         (
             "Data set (CSV)",
             data_csv(run),
-            f"data_seed{s.seed}_n{s.n_samples}.csv",
+            data_filename(s),
             "text/csv",
             "dl_data",
         ),
         (
             "Python script (NumPy only)",
-            reproduce_script(s),
+            reproduce_script(s, run),
             f"{stem}.py",
             "text/x-python",
             "dl_script",
@@ -203,4 +233,11 @@ def _chart_alt(run: Run, status: str) -> str:
 
 
 def _filename(s: Settings) -> str:
-    return f"gradient-descent_lr{s.lr:g}_epochs{s.epochs}_seed{s.seed}"
+    data = (
+        f"seed{s.seed}"
+        if s.source.synthetic
+        else s.source.name
+        if s.source.kind == "dataset"
+        else s.source.kind
+    )
+    return f"gradient-descent_lr{s.lr:g}_epochs{s.epochs}_{data}"

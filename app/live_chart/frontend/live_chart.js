@@ -298,9 +298,59 @@ if (!window.__liveChartKeys) {
   document.addEventListener("keydown", onKey, true);
 }
 
-export default function liveChart({ data, parentElement }) {
-  const state = STATE.get(parentElement) || mount(parentElement);
+
+// --- placing points (issue 13) ---------------------------------------------------------
+// When Python sends `clickable`, a click on the first panel (axes x, y) reports where it
+// landed, in data coordinates, through the trigger value "click": {action: "add", x, y},
+// or {action: "remove", x, y} with a drawn point's own coordinates when the click is
+// within PICK_PX of it (the first trace holds the points). A drag (zoom) or the second
+// click of a double-click adds nothing.
+const PICK_PX = 10;
+const DRAG_PX = 4;
+
+function placeAt(state, event) {
+  const gd = state.gd;
+  const full = gd._fullLayout;
+  if (!state.payload || !state.payload.clickable || !full || !full.xaxis || !full.yaxis) return null;
+  if (event.detail > 1) return null;
+  const down = state.pointerDown;
+  if (down && Math.hypot(event.clientX - down.x, event.clientY - down.y) > DRAG_PX) return null;
+  const xa = full.xaxis;
+  const ya = full.yaxis;
+  const rect = gd.getBoundingClientRect();
+  const px = event.clientX - rect.left - xa._offset;
+  const py = event.clientY - rect.top - ya._offset;
+  if (px < 0 || px > xa._length || py < 0 || py > ya._length) return null;
+  const trace = (gd._fullData || [])[0];
+  let best = null;
+  if (trace && trace.x && trace.y) {
+    for (let i = 0; i < trace.x.length; i++) {
+      const d = Math.hypot(xa.d2p(trace.x[i]) - px, ya.d2p(trace.y[i]) - py);
+      if (d <= PICK_PX && (!best || d < best.d)) best = { d, x: Number(trace.x[i]), y: Number(trace.y[i]) };
+    }
+  }
+  if (best) return { action: "remove", x: best.x, y: best.y };
+  return { action: "add", x: Number(xa.p2d(px)), y: Number(ya.p2d(py)) };
+}
+
+function listenForPlacing(state) {
+  state.gd.addEventListener("pointerdown", (e) => { state.pointerDown = { x: e.clientX, y: e.clientY }; }, true);
+  state.gd.addEventListener("click", (e) => {
+    const place = placeAt(state, e);
+    if (place && state.setTriggerValue) state.setTriggerValue("click", place);
+  });
+}
+// --- end of placing points -------------------------------------------------------------
+
+export default function liveChart({ data, parentElement, setTriggerValue }) {
+  let state = STATE.get(parentElement);
+  if (!state) {
+    state = mount(parentElement);
+    listenForPlacing(state);
+  }
+  state.setTriggerValue = setTriggerValue;
   if (!data) return state.cleanup;
+  state.root.dataset.clickable = String(Boolean(data.clickable));
   state.root.setAttribute("aria-label", data.alt || "Chart");
   const seq = ++state.seq;
   // Serialise renders: a Plotly.react never overlaps the previous one.

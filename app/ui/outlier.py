@@ -1,0 +1,116 @@
+"""An experiment, predict first: one point far from the line swings least squares.
+
+Anscombe's set 3 is ten points on a straight line and one far above it. The learner
+places the ten, predicts what adding the eleventh will do, then adds it and sees the
+least-squares line and the gradient-descent path move (the chart, and numbers before
+and after). The points are placed points, so Undo and clicking work on them too.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from ..cache import cached_run
+from ..own_data import load_bundled
+from ..settings import Settings
+from ..sources import points_source
+from .data_source import add_point, place_points
+
+__all__ = ["CHOICES", "RIGHT", "outlier_experiment", "outlier_parts"]
+
+CHOICES = (
+    "It barely moves: one point among eleven hardly counts",
+    "It tilts toward the new point: the slope grows, and the line leaves the other ten",
+    "It moves straight up and keeps its slope",
+)
+RIGHT = 1
+_GUESS = "outlier_guess"
+_LOCKED = "outlier_locked"
+_STARTED = "outlier_started"
+
+
+@functools.cache
+def outlier_parts() -> tuple[tuple[np.ndarray, np.ndarray], tuple[float, float]]:
+    """Anscombe's set 3 as ``((x, y) of the ten on a line, (x, y) of the outlier)``."""
+    x, y = load_bundled("anscombe-3")
+    far = int(np.argmax(np.abs(y - np.polyval(np.polyfit(x, y, 1), x))))  # (13, 12.74)
+    keep = np.arange(len(x)) != far
+    return (x[keep], y[keep]), (float(x[far]), float(y[far]))
+
+
+def _start() -> None:
+    (x, y), _ = outlier_parts()
+    place_points(x, y)
+    st.session_state[_STARTED] = True
+    st.session_state.pop(_LOCKED, None)
+
+
+def _add_outlier() -> None:
+    _, (x, y) = outlier_parts()
+    st.session_state[_LOCKED] = st.session_state[_GUESS]
+    add_point(x, y)
+
+
+def _reveal(settings: Settings) -> None:
+    (x, y), (ox, oy) = outlier_parts()
+    before = cached_run(replace(settings, source=points_source(x, y)))
+    after = cached_run(replace(settings, source=points_source(np.append(x, ox), np.append(y, oy))))
+    said = st.session_state[_LOCKED]
+    verdict = ":green[**Right**]" if said == CHOICES[RIGHT] else ":orange[**Not this time**]"
+    st.markdown(f"**Your prediction:** {said}\n\n**What happened** — {verdict}: {CHOICES[RIGHT]}")
+    rows = ("least-squares w", "least-squares b", "gradient descent's w", "gradient descent's b")
+    values = [
+        (r.least_squares.w, r.least_squares.b, float(r.history.w[-1]), float(r.history.b[-1]))
+        for r in (before, after)
+    ]
+    st.dataframe(
+        {"": rows, "ten points": values[0], "with the far point": values[1]},
+        hide_index=True,
+        column_config={
+            c: st.column_config.NumberColumn(format="%.4f")
+            for c in ("ten points", "with the far point")
+        },
+    )
+    above = oy - float(np.polyval(np.polyfit(x, y, 1), ox))
+    st.info(
+        f"Least squares adds up *squared* errors, so the one point {above:.2f} "
+        f"above the line costs as much as many small misses: the best line tilts toward it, "
+        f"its slope rising from {values[0][0]:.3f} to {values[1][0]:.3f}, and now misses all "
+        "ten others. The optimum moved, so gradient descent's path on the landscape (bottom "
+        "right) ends somewhere else. Press Undo in the sidebar, or click the point on the "
+        "chart, to take it back and watch the line return.",
+        icon=":material/lightbulb:",
+    )
+
+
+def outlier_experiment(settings: Settings) -> None:
+    """The experiment's steps: place ten points, predict, add the far one, compare."""
+    _, (ox, oy) = outlier_parts()
+    st.markdown(
+        "Anscombe's set 3 has ten points on one straight line and an eleventh far above "
+        f"it, at x = {ox:g}, y = {oy:g}. Place the ten, watch gradient descent fit them, "
+        "then predict what the eleventh will do."
+    )
+    st.button("Place the ten points", key="outlier_start", on_click=_start)
+    if not st.session_state.get(_STARTED):
+        return
+    if _LOCKED in st.session_state:
+        _reveal(settings)
+        return
+    st.radio(
+        f"What will the least-squares line do when the point ({ox:g}, {oy:g}) is added?",
+        CHOICES,
+        index=None,
+        key=_GUESS,
+    )
+    st.button(
+        "Lock in my prediction and add the point",
+        type="primary",
+        key="outlier_lock",
+        disabled=st.session_state.get(_GUESS) is None,
+        on_click=_add_outlier,
+    )
