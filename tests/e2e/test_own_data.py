@@ -33,7 +33,7 @@ def _pixel(page: Page, x: float, y: float) -> tuple[float, float]:
     return tuple(
         page.evaluate(
             """([x, y]) => {
-              const root = document.querySelector(".live-chart");
+              const root = deep(".live-chart");
               const gd = root.querySelector(".js-plotly-plot");
               const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
               const r = gd.getBoundingClientRect();
@@ -56,7 +56,7 @@ def _chart_points(page: Page) -> int:
     _renders(page)
     return page.evaluate(
         """() => {
-          const gd = document.querySelector(".live-chart .js-plotly-plot");
+          const gd = deep(".live-chart .js-plotly-plot");
           return gd._fullData[0].x.length;
         }"""
     )
@@ -68,7 +68,7 @@ def _click_at(page: Page, x: float, y: float, placed: int) -> None:
     wait_for_rerun(page)
     page.wait_for_function(
         """n => {
-          const gd = document.querySelector(".live-chart .js-plotly-plot");
+          const gd = deep(".live-chart .js-plotly-plot");
           return gd && gd._fullData[0].x.length === n;
         }""",
         arg=placed,
@@ -129,7 +129,7 @@ def _figure_data(page: Page) -> list:
     _renders(page)
     return page.evaluate(
         """() => {
-          const t = document.querySelector(".live-chart .js-plotly-plot")._fullData[0];
+          const t = deep(".live-chart .js-plotly-plot")._fullData[0];
           return [Array.from(t.x), Array.from(t.y)];
         }"""
     )
