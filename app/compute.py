@@ -27,7 +27,7 @@ from linreg_core import (
 
 from .settings import Settings
 
-__all__ = ["GRID_SIZE", "Grid", "Run", "landscape_window", "run"]
+__all__ = ["GRID_SIZE", "Grid", "Run", "landscape_window", "make_data", "run", "train_run"]
 
 #: Points per axis of the loss-landscape grid (GRID_SIZE**2 loss values).
 GRID_SIZE = 96
@@ -81,11 +81,11 @@ def _grid(stats: SufficientStats, w_range: tuple, b_range: tuple) -> Grid:
     return Grid(w=w, b=b, loss=loss)
 
 
-def run(settings: Settings) -> Run:
-    """Make the data, train, and analyse: the whole playground's numbers."""
+def make_data(settings: Settings) -> Dataset:
+    """The data set the settings describe."""
     s = settings
     x_min, x_max = s.x_range
-    data = make_dataset(
+    return make_dataset(
         true_w=s.true_w,
         true_b=s.true_b,
         noise_std=s.noise,
@@ -94,12 +94,37 @@ def run(settings: Settings) -> Run:
         x_max=x_max,
         seed=s.seed,
     )
+
+
+def train_run(
+    settings: Settings, data: Dataset, stats: SufficientStats, lr: float | None = None, **method
+) -> History:
+    """Train as the settings say: their optimizer, batch size and scaling, at ``lr`` if given.
+
+    ``method`` may replace ``optimizer``, ``batch_size`` or ``standardize`` (the races do).
+    Mini-batches are reshuffled every epoch by a generator seeded from the data's seed.
+    """
+    s = settings
+    opts = {"optimizer": s.method, "batch_size": s.batch_size, "standardize": s.standardize}
+    opts |= method
+    full = opts["batch_size"] is None or opts["batch_size"] >= stats.n
+    source = stats if full else data  # full batch needs only the statistics: O(1) an epoch
+    return train(source, s.lr if lr is None else lr, s.epochs, s.w0, s.b0, **opts)
+
+
+def run(settings: Settings) -> Run:
+    """Make the data, train, and analyse: the whole playground's numbers."""
+    s = settings
+    data = make_data(s)
     stats = sufficient_stats(data)
     optimum = least_squares(stats)
-    history = train(stats, s.lr, s.epochs, s.w0, s.b0)
+    history = train_run(s, data, stats)
     start_gap = float(np.hypot(s.w0 - optimum.w, s.b0 - optimum.b))
     marks = np.array([[s.w0, s.b0], [optimum.w, optimum.b], [s.true_w, s.true_b]])  # (3, 2)
-    points = np.concatenate([marks, np.column_stack([history.w, history.b])])  # (k, 2)
+    route = [np.column_stack([history.w, history.b])]  # (epochs_run + 1, 2)
+    if history.path is not None:  # mini-batch: the steps wander further than the epochs show
+        route.append(np.column_stack([history.path.w, history.path.b]))
+    points = np.concatenate([marks, *route])  # (k, 2)
     w_range, b_range = landscape_window(points, start_gap)
     return Run(
         settings=s,

@@ -220,6 +220,8 @@ def _needed_from_trend(dists: np.ndarray, target: float) -> float:
     if last < 2 or not 0.0 < dists[-1] < dists[mid]:
         return math.inf
     rate = (dists[-1] / dists[mid]) ** (1.0 / (last - mid))
+    if rate >= 1.0:  # progress below rounding per epoch (a tiny lr): as good as never
+        return math.inf
     return float(math.ceil(math.log(target / dists[-1]) / math.log(rate)))
 
 

@@ -6,7 +6,7 @@ from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
 from app.compute import run
-from app.params import PARAMS
+from app.params import PARAMS, applies
 from app.settings import Settings
 from tests.helpers import (
     APP,
@@ -44,10 +44,14 @@ def test_default_page_shows_the_notebooks_numbers():
     assert all(k in keys for k in ("Alt+P", "Alt+,", "Alt+.", "Alt+D"))
 
 
-def test_every_control_has_its_widget_and_help():
-    at = start()
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "rmsprop", "adam"])
+def test_every_control_that_applies_has_its_widget_and_help(optimizer):
+    at = start({"optimizer": optimizer})
     widgets = [w for kind in WIDGET_KINDS for w in getattr(at.sidebar, kind)]
-    assert {w.key for w in widgets} == set(PARAMS)
+    shown = {w.key for w in widgets}
+    assert shown == {k for k in PARAMS if applies(k, optimizer)}
+    assert ("beta" in shown) == (optimizer in ("momentum", "adam"))
+    assert ("beta2" in shown) == (optimizer in ("rmsprop", "adam"))
     assert all(w.help for w in widgets)
 
 

@@ -7,19 +7,22 @@ the run (:class:`~app.settings.Settings`) and the view (:class:`~app.settings.Vi
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
+from linreg_core import DEFAULT_BETA2
+
 from ..links import LinkState, parse_query, whole
-from ..params import PARAMS, Param, defaults, group_keys
+from ..params import PARAMS, Param, applies, defaults, group_keys
 from ..presets import PRESETS
 from ..settings import Settings, View, split
 
 __all__ = ["init_state", "sidebar", "widget"]
 
 #: The sidebar's sections: control group -> heading.
-SECTIONS = {"data": "Data", "train": "Training", "view": "View"}
+SECTIONS = {"data": "Data", "train": "Training", "method": "Method", "view": "View"}
 
 _LINK_KEY = "_link_state"
 _PRESET_KEY = "preset_choice"
@@ -87,17 +90,25 @@ def _reset_button() -> None:
     )
 
 
-def widget(param: Param, *, disabled: bool = False) -> Any:
+def widget(
+    param: Param, *, disabled: bool = False, on_change: Callable[[], None] | None = None
+) -> Any:
     """Draw the widget for one parameter (its value lives in session state under its key)."""
-    common = {"key": param.key, "help": param.help, "bind": "query-params", "disabled": disabled}
+    common = {
+        "key": param.key,
+        "help": param.help,
+        "bind": "query-params",
+        "disabled": disabled,
+        "on_change": on_change,
+    }
     if isinstance(param.default, bool):
         return st.toggle(param.label, **common)
     if param.is_choice:
-        return st.radio(param.label, param.options, horizontal=True, **common)
-    if param.options is not None:
-        return st.select_slider(
-            param.label, param.options, format_func=lambda v: f"{v:g}", **common
+        return st.radio(
+            param.label, param.options, horizontal=True, format_func=param.show, **common
         )
+    if param.options is not None:
+        return st.select_slider(param.label, param.options, format_func=param.show, **common)
     if param.float_widget:
         # Shown as a whole number with "%.0f" ("%d" makes Streamlit log a warning on every
         # run). Its float path rejects ?seed=inf and falls back to the state set here.
@@ -118,19 +129,34 @@ def _new_seed() -> None:
     st.session_state["seed"] = float(secrets.randbelow(int(PARAMS["seed"].hi) + 1))
 
 
-def _render_group(group: str, *, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """Draw the widgets of one group (data, train or view); return their current values.
+def _beta2_follows_the_optimizer() -> None:
+    """β2 left at one optimizer's default moves to the next one's (0.99 RMSProp, 0.999 Adam)."""
+    if st.session_state.get("beta2") in DEFAULT_BETA2.values():
+        st.session_state["beta2"] = None
 
-    Hidden parameters keep their value but draw no widget.
+
+#: Controls that change others when they change.
+_ON_CHANGE = {"optimizer": _beta2_follows_the_optimizer}
+
+
+def _render_group(group: str, *, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Draw the widgets of one group (data, train, method or view); return their values.
+
+    Hidden parameters, and β and β2 where the optimizer ignores them, keep their
+    value but draw no widget.
     """
     values = {}
     for key, param in PARAMS.items():
         if param.group != group:
             continue
-        if key in hidden:
-            values[key] = st.session_state[key]
+        optimizer = st.session_state.get("optimizer", PARAMS["optimizer"].default)
+        if key in hidden or not applies(key, optimizer):
+            # Written back, so Streamlit keeps it while its widget is off screen.
+            st.session_state[key] = values[key] = st.session_state[key]
             continue
-        values[key] = widget(param)
+        if key == "beta2" and st.session_state[key] is None:  # the optimizer's own default
+            st.session_state[key] = DEFAULT_BETA2[optimizer]
+        values[key] = widget(param, on_change=_ON_CHANGE.get(key))
         if key == "seed":
             st.button(
                 "New data",
