@@ -13,6 +13,7 @@ from ..compute import Run
 from ..export import data_csv, history_csv, reproduce_script
 from ..links import share_query
 from ..live_chart import SHORTCUTS
+from ..method_text import method_label
 from ..settings import Settings, View
 from ..text import lr_limit_caption, status_message
 from ..ui.chart import apply_lecture_css, chart_style, show_figure
@@ -117,8 +118,8 @@ def _metrics(run: Run) -> None:
         column.metric(label, value, delta=best, delta_arrow="off", delta_color="off", help=why)
     st.caption(
         f"True line: w = {s.true_w:g}, b = {s.true_b:g} · least squares on this sample: "
-        f"w = {ls.w:.4f}, b = {ls.b:.4f} · gradient descent after {h.epochs_run} "
-        f"epochs: w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}"
+        f"w = {ls.w:.4f}, b = {ls.b:.4f} · {method_label(h.optimizer).lower()} after "
+        f"{h.epochs_run} epochs: w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}"
     )
 
 
@@ -188,7 +189,8 @@ def _share_and_export(run: Run, view: View, hidden: frozenset[str]) -> None:
 def _chart_alt(run: Run, status: str) -> str:
     h = run.history
     return (
-        f"Four linked charts of gradient descent over {h.epochs_run} epochs at learning "
+        f"Four linked charts of {method_label(h.optimizer).lower()} over {h.epochs_run} "
+        f"epochs at learning "
         f"rate {h.lr:g}: the data with the true, least-squares and fitted lines; the loss "
         f"per epoch; w and b per epoch; and the path over the loss landscape. {status} "
         f"Final w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}, loss = {h.final_loss:.4g}."
@@ -196,4 +198,7 @@ def _chart_alt(run: Run, status: str) -> str:
 
 
 def _filename(s: Settings) -> str:
-    return f"gradient-descent_lr{s.lr:g}_epochs{s.epochs}_seed{s.seed}"
+    method = "" if s.optimizer == "gd" else f"_{s.optimizer}"
+    method += "" if s.batch_size is None else f"_batch{s.batch_size}"
+    method += "_standardized" if s.standardize else ""
+    return f"gradient-descent_lr{s.lr:g}_epochs{s.epochs}_seed{s.seed}{method}"
