@@ -5,7 +5,7 @@ Pure and Streamlit-free, so tests can call it directly; the pages cache it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -27,7 +27,17 @@ from linreg_core import (
 
 from .settings import Settings
 
-__all__ = ["GRID_SIZE", "Grid", "Run", "landscape_window", "make_data", "run", "train_run"]
+__all__ = [
+    "GRID_SIZE",
+    "Grid",
+    "Run",
+    "landscape_window",
+    "lr_race",
+    "make_data",
+    "optimizer_race",
+    "run",
+    "train_run",
+]
 
 #: Points per axis of the loss-landscape grid (GRID_SIZE**2 loss values).
 GRID_SIZE = 96
@@ -136,3 +146,13 @@ def run(settings: Settings) -> Run:
         diagnosis=diagnose(history, stats),
         grid=_grid(stats, w_range, b_range),
     )
+
+
+def lr_race(r: Run, lrs: tuple[float, ...]) -> tuple[History, ...]:
+    """The run's method at each learning rate: same data, same start, same epochs."""
+    return tuple(train_run(r.settings, r.data, r.stats, lr) for lr in lrs)
+
+
+def optimizer_race(r: Run, kinds: tuple[str, ...]) -> tuple[History, ...]:
+    """Each optimizer with the run's learning rate, β, β2, batch size and scaling."""
+    return tuple(train_run(replace(r.settings, optimizer=kind), r.data, r.stats) for kind in kinds)

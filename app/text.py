@@ -104,10 +104,11 @@ def _state_message(run: Run) -> tuple[str, str]:
     return "info", f"Still converging: {left}. It needs {more} at this rate to converge."
 
 
-def race_summary(histories: tuple[History, ...]) -> str:
-    """One clause per learning rate: where its loss ended, or when it diverged."""
+def race_summary(histories: tuple[History, ...], by: str = "lr") -> str:
+    """One clause per run (learning rate or optimizer): where its loss ended, or when it
+    diverged."""
     return "; ".join(
-        f"lr {h.lr:g}: "
+        (f"lr {h.lr:g}: " if by == "lr" else f"{method_label(h.optimizer)}: ")
         + (
             f"diverged at epoch {h.diverged_at}"
             if h.diverged_at is not None
