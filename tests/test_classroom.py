@@ -208,7 +208,7 @@ def test_data_csv_equals_the_data():
         Settings(optimizer="momentum", beta=0.95, x_center=10.0, lr=0.015, epochs=300),
         Settings(optimizer="nesterov", beta=0.5, lr=0.05),
         Settings(optimizer="momentum", lr=0.3),
-        Settings(optimizer="rmsprop", beta2=0.9, lr=0.1),
+        Settings(optimizer="rmsprop", beta2=0.9, lr=0.005, epochs=300),
         Settings(optimizer="adam", x_center=10.0, lr=0.2, epochs=600),
         Settings(batch=10, lr=0.05, epochs=200, seed=3),
         Settings(batch=1, epochs=700),
