@@ -21,6 +21,10 @@ LOSS, LANDSCAPE = axis_ids(0), axis_ids(1)
 RACES = {
     "lr": (lambda h: f"lr = {h.lr:g}", "Loss per epoch, one curve per learning rate"),
     "optimizer": (lambda h: method_label(h.optimizer), "Loss per epoch, one curve per optimizer"),
+    "batch": (
+        lambda h: f"batch {h.batch_size or 'full'} · lr {h.lr:g}",
+        "Loss per epoch: batch size and learning rate",
+    ),
 }
 PATHS_TITLE = "Their paths on the loss landscape"
 
@@ -28,6 +32,8 @@ PATHS_TITLE = "Their paths on the loss landscape"
 def _is_current(h: History, run: Run, by: str) -> bool:
     if by == "lr":
         return h.lr == run.settings.lr
+    if by == "batch":
+        return h.lr == run.settings.lr and h.batch_size == run.history.batch_size
     return h.optimizer == run.history.optimizer
 
 
