@@ -38,7 +38,7 @@ def method_label(opt: Optimizer) -> str:
     """The optimizer with its constants, as a sentence names it: "Momentum β = 0.9"."""
     name = optimizer_name(opt.kind)
     if opt.kind in ("momentum", "nesterov"):
-        return f"{name} β = {opt.beta:g}"
+        return f"{name} β = {opt.beta:.3g}"
     if opt.kind == "rmsprop":
         return f"{name} (β2 = {opt.beta2:g})"
     if opt.kind == "adam":

@@ -91,6 +91,15 @@ def test_polyaks_numbers_from_the_curvatures():
     # The speed-up is about √κ: the rates are about 1 − 2/√κ and 1 − 2/κ.
     assert FACTS["speedup"] == pytest.approx(math.sqrt(hi / lo), rel=0.05)
     assert QUESTIONS["m2"].correct(FACTS).startswith("About √κ")
+    # The race: the ravine and momentum presets' methods, 300 epochs each, from (0, 0).
+    plain, heavy = RUNS.polyak
+    assert (plain.optimizer.kind, plain.lr, heavy.optimizer.kind, heavy.lr) == (
+        "gd",
+        0.007,
+        "momentum",
+        0.015,
+    )
+    assert plain.epochs_run == heavy.epochs_run == 300 and plain.w[0] == heavy.b[0] == 0.0
     assert FACTS["p_took"] < 300 and FACTS["g_left"] > 0.5
 
 
@@ -160,7 +169,8 @@ def _check_reveal(at: AppTest, k: int) -> None:
     if reveal is BeyondReveal.STANDARDIZED:
         assert f"{FACTS['ls_b']:.4f}" in text
     if reveal is BeyondReveal.POLYAK:
-        assert len(chart_payloads(at)) == 2  # the theory race and the momentum preset
+        (chart,) = chart_payloads(at)  # the race of the ravine and momentum presets
+        assert chart["config"]["toImageButtonOptions"]["filename"] == "beyond-polyak"
         table = at.dataframe[0].value
         assert_allclose(table["β"], [0.0, FACTS["beta_polyak"]])
         assert f"after {FACTS['p_took']} epochs" in text

@@ -86,17 +86,18 @@ def _standardized(b: Beyond, facts: dict) -> None:
 def _polyak(b: Beyond, facts: dict) -> None:
     style = chart_style()
     summary = race_summary(b.polyak, "optimizer")
-    show_figure(
-        race_figure(b.polyak, b.ravine, style=style, by="optimizer"),
+    show_figure(  # drawn on the momentum run's landscape: its window holds both paths
+        race_figure(b.polyak, b.momentum, style=style, by="optimizer"),
         key=f"{PREFIX}polyak",
         filename="beyond-polyak",
-        alt=f"The ravine: the best plain gradient descent against Polyak's momentum. {summary}.",
+        alt=f"The ravine: gradient descent against momentum. {summary}.",
         style=style,
     )
+    st.caption(f"The ravine and momentum presets, {facts['polyak_epochs']} epochs each. {summary}.")
     t = b.ravine.stability
     st.dataframe(
         {
-            "method": ["best plain gradient descent", "Polyak's momentum"],
+            "theory": ["best plain gradient descent", "Polyak's momentum"],
             "lr": [t.lr_fastest, t.lr_polyak],
             "β": [0.0, t.beta_polyak],
             "theory: factor per epoch": [t.rate_fastest, t.rate_polyak],
@@ -105,7 +106,6 @@ def _polyak(b: Beyond, facts: dict) -> None:
         hide_index=True,
         key=f"{PREFIX}polyak_table",
     )
-    _playground(b.momentum, "momentum", "momentum")
 
 
 def _adam(b: Beyond, facts: dict) -> None:
