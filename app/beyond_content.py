@@ -430,6 +430,13 @@ def _cure_facts(b: Beyond) -> dict[str, object]:
 def _polyak_facts(b: Beyond) -> dict[str, object]:
     r, t = b.ravine, b.ravine.stability
     plain, heavy = (diagnose(h, r.stats) for h in b.polyak)
+    best, polyak = (  # theory's two optimal methods, for the table beside the race
+        diagnose(train(r.stats, lr, POLYAK_EPOCHS, optimizer=opt), r.stats).predicted_epochs
+        for lr, opt in (
+            (t.lr_fastest, Optimizer("gd")),
+            (t.lr_polyak, Optimizer("momentum", beta=t.beta_polyak)),
+        )
+    )
     factor = speedup(t.rate_polyak, t.rate_fastest)
     root = math.sqrt(t.kappa)
     labels = {
@@ -451,6 +458,8 @@ def _polyak_facts(b: Beyond) -> dict[str, object]:
         "g_left": plain.gap_left,
         "g_predicted": plain.predicted_epochs,
         "polyak_epochs": POLYAK_EPOCHS,
+        "t_best_epochs": best,
+        "t_polyak_epochs": polyak,
         "m_beta": b.momentum.settings.beta,
         "m_lr": b.momentum.settings.lr,
     }

@@ -101,6 +101,11 @@ def test_polyaks_numbers_from_the_curvatures():
     )
     assert plain.epochs_run == heavy.epochs_run == 300 and plain.w[0] == heavy.b[0] == 0.0
     assert FACTS["p_took"] < 300 and FACTS["g_left"] > 0.5
+    # Theory's epochs for the two optimal methods: the slow direction's log(1 %)/log(rate)
+    # is a lower bound (the start's amplitude along it is below the problem's scale).
+    bound = math.log(0.01) / math.log(FACTS["r_rate"])
+    assert FACTS["t_best_epochs"] <= math.ceil(bound) and FACTS["t_best_epochs"] > bound / 2
+    assert FACTS["t_polyak_epochs"] < FACTS["t_best_epochs"] / 20
 
 
 def test_adams_first_step_is_lr_in_each_parameter():
@@ -173,6 +178,10 @@ def _check_reveal(at: AppTest, k: int) -> None:
         assert chart["config"]["toImageButtonOptions"]["filename"] == "beyond-polyak"
         table = at.dataframe[0].value
         assert_allclose(table["β"], [0.0, FACTS["beta_polyak"]])
+        assert list(table["theory: epochs to 1 %"]) == [
+            FACTS["t_best_epochs"],
+            FACTS["t_polyak_epochs"],
+        ]
         assert f"after {FACTS['p_took']} epochs" in text
     if reveal is BeyondReveal.ADAM:
         table = at.dataframe[0].value

@@ -101,7 +101,7 @@ def _polyak(b: Beyond, facts: dict) -> None:
             "lr": [t.lr_fastest, t.lr_polyak],
             "β": [0.0, t.beta_polyak],
             "theory: factor per epoch": [t.rate_fastest, t.rate_polyak],
-            "theory: epochs to 1 %": [facts["g_predicted"], facts["p_predicted"]],
+            "theory: epochs to 1 %": [facts["t_best_epochs"], facts["t_polyak_epochs"]],
         },
         hide_index=True,
         key=f"{PREFIX}polyak_table",
