@@ -14,6 +14,7 @@ import math
 from linreg_core import (
     CONVERGED_TOL,
     MAX_STEPS,
+    History,
     Optimizer,
     RunState,
     Stability,
@@ -28,6 +29,7 @@ __all__ = [
     "method_caption",
     "method_label",
     "method_sentence",
+    "race_label",
     "speedup",
     "stable_below",
     "theory",
@@ -44,6 +46,15 @@ def method_label(opt: Optimizer) -> str:
     if opt.kind == "adam":
         return f"{name} (β1 = {opt.beta:g}, β2 = {opt.beta2:g})"
     return name
+
+
+def race_label(h: History, by: str) -> str:
+    """One run of a race in words: by learning rate, optimizer, or batch size and lr."""
+    if by == "lr":
+        return f"lr = {h.lr:g}"
+    if by == "batch":
+        return f"batch {h.batch_size or 'full'} · lr {h.lr:g}"
+    return method_label(h.optimizer)
 
 
 def theory(run: Run) -> Stability:

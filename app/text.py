@@ -7,7 +7,14 @@ import math
 from linreg_core import CONVERGED_TOL, History, RunState
 
 from .compute import Run
-from .method_text import method_caption, method_label, method_sentence, stable_below, theory
+from .method_text import (
+    method_caption,
+    method_label,
+    method_sentence,
+    race_label,
+    stable_below,
+    theory,
+)
 
 __all__ = ["lr_limit_caption", "race_summary", "status_message"]
 
@@ -105,10 +112,10 @@ def _state_message(run: Run) -> tuple[str, str]:
 
 
 def race_summary(histories: tuple[History, ...], by: str = "lr") -> str:
-    """One clause per run (learning rate or optimizer): where its loss ended, or when it
-    diverged."""
+    """One clause per run of a race (see :func:`~app.method_text.race_label`): where its
+    loss ended, or when it diverged."""
     return "; ".join(
-        (f"lr {h.lr:g}: " if by == "lr" else f"{method_label(h.optimizer)}: ")
+        (f"lr {h.lr:g}: " if by == "lr" else f"{race_label(h, by)}: ")
         + (
             f"diverged at epoch {h.diverged_at}"
             if h.diverged_at is not None

@@ -190,6 +190,8 @@ def _check_reveal(at: AppTest, k: int) -> None:
     if reveal is BeyondReveal.NOISE:
         table = at.dataframe[0].value
         assert_allclose(table["loss above the floor (second half)"][0], FACTS["noise_base"])
+        final = RUNS.calm[2].final_loss
+        assert f"batch 50 · lr 0.05: final loss {final:.4g}" in text
 
 
 def test_walk_the_second_lesson():

@@ -7,7 +7,7 @@ import numpy as np
 from linreg_core import History
 
 from ..compute import Run
-from ..method_text import method_label
+from ..method_text import race_label
 from .animation import frame_epochs
 from .grid import axis_ids, grid_layout
 from .landscape import landscape_image, level_lines
@@ -17,14 +17,11 @@ from .traces import f32, line, on, point, rounded
 __all__ = ["race_figure"]
 
 LOSS, LANDSCAPE = axis_ids(0), axis_ids(1)
-#: What a race varies: the words for one curve, and the title of the loss panel.
+#: What a race varies, and the title of its loss panel.
 RACES = {
-    "lr": (lambda h: f"lr = {h.lr:g}", "Loss per epoch, one curve per learning rate"),
-    "optimizer": (lambda h: method_label(h.optimizer), "Loss per epoch, one curve per optimizer"),
-    "batch": (
-        lambda h: f"batch {h.batch_size or 'full'} · lr {h.lr:g}",
-        "Loss per epoch: batch size and learning rate",
-    ),
+    "lr": "Loss per epoch, one curve per learning rate",
+    "optimizer": "Loss per epoch, one curve per optimizer",
+    "batch": "Loss per epoch: batch size and learning rate",
 }
 PATHS_TITLE = "Their paths on the loss landscape"
 
@@ -95,14 +92,14 @@ def race_figure(
     The current run is drawn in the playground's gradient-descent colour; a
     diverged run ends in a cross at the epoch where it blew up.
     """
-    name, title = RACES[by]
+    title = RACES[by]
     levels = level_lines(run.stats, run.grid)
     data: list[dict] = [on(LANDSCAPE, levels)] if levels is not None else []
     others = iter(RACE_COLOURS)
     for h in histories:
         current = _is_current(h, run, by)
         colour = PALETTE["gd"] if current else next(others)
-        label = name(h) + (" (current)" if current else "")
+        label = race_label(h, by) + (" (current)" if current else "")
         if h.diverged_at is not None:
             label += f": diverged at epoch {h.diverged_at}"
         data += _runner(h, colour, label, style)
