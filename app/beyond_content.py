@@ -273,7 +273,7 @@ BEYOND_STEPS: tuple[Step, ...] = (
             "{a_dw:.4f} and b by {a_db:.4f}: lr each, whatever the curvature. That is why it "
             "crosses the ravine without a learning rate tuned to it: within 1 % after "
             "{a_took} epochs at lr = {a_lr:g}, where plain gradient descent's best needs "
-            "about {r_predicted_best:,.0f}. There is no simple linear theory for Adam: the "
+            "about {t_best_epochs:,.0f}. There is no simple linear theory for Adam: the "
             "step depends on the gradient's size, so no fixed rate per epoch describes it."
         ),
         reveal=BeyondReveal.ADAM,
@@ -387,7 +387,6 @@ def _ravine_facts(b: Beyond, kappa: float) -> dict[str, object]:
         if growth > 30
         else ("About 10× larger" if growth > 3 else "It stays about the same")
     )
-    best = diagnose(b.polyak[0], r.stats)
     return {
         "shift": r.settings.x_center - b.notebook.settings.x_center,
         "r_x_min": r.settings.x_range[0],
@@ -402,7 +401,6 @@ def _ravine_facts(b: Beyond, kappa: float) -> dict[str, object]:
         "r_lr": r.settings.lr,
         "r_epochs": r.history.epochs_run,
         "r_predicted": d.predicted_epochs,
-        "r_predicted_best": best.predicted_epochs,
         "r_left": d.gap_left,
         "kappa_choice": kappa_choice,
     }

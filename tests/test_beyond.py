@@ -117,6 +117,9 @@ def test_adams_first_step_is_lr_in_each_parameter():
     g = [np.mean(-2 * x * y), np.mean(-2 * y)]  # the gradient at (0, 0)
     assert FACTS["grad_ratio"] == pytest.approx(g[0] / g[1], rel=1e-10)
     assert QUESTIONS["a1"].correct(FACTS) == "About the same size"
+    adam_why = BEYOND_STEPS[4].why.format_map(FACTS)
+    assert f"best needs about {FACTS['t_best_epochs']:,.0f}" in adam_why  # theory's best GD
+    assert FACTS["a_took"] < FACTS["t_best_epochs"] / 4
 
 
 def test_smaller_lr_or_larger_batch_calms_the_noise():
