@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from linreg_core import History, train_many
+from linreg_core import History
 
 from . import charts
-from .compute import Run, run
+from .compute import Run, lr_race, optimizer_race, run
 from .settings import Settings, View
 from .ui.chart import figure_json
 
@@ -37,5 +37,11 @@ def cached_playground_figure(settings: Settings, style: charts.ChartStyle, view:
 
 @st.cache_resource(max_entries=MAX_RUNS, show_spinner=False)
 def cached_race(settings: Settings, lrs: tuple[float, ...]) -> tuple[History, ...]:
-    r = cached_run(settings)
-    return train_many(r.stats, lrs, settings.epochs, settings.w0, settings.b0)
+    """The settings' method at each learning rate."""
+    return lr_race(cached_run(settings), lrs)
+
+
+@st.cache_resource(max_entries=MAX_RUNS, show_spinner=False)
+def cached_optimizer_race(settings: Settings, kinds: tuple[str, ...]) -> tuple[History, ...]:
+    """Each optimizer with the settings' learning rate, batch size and scaling."""
+    return optimizer_race(cached_run(settings), kinds)

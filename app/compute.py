@@ -5,7 +5,7 @@ Pure and Streamlit-free, so tests can call it directly; the pages cache it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -27,7 +27,17 @@ from linreg_core import (
 
 from .settings import Settings
 
-__all__ = ["GRID_SIZE", "Grid", "Run", "dataset", "landscape_window", "run"]
+__all__ = [
+    "GRID_SIZE",
+    "Grid",
+    "Run",
+    "landscape_window",
+    "lr_race",
+    "make_data",
+    "optimizer_race",
+    "run",
+    "train_run",
+]
 
 #: Points per axis of the loss-landscape grid (GRID_SIZE**2 loss values).
 GRID_SIZE = 96
@@ -81,7 +91,7 @@ def _grid(stats: SufficientStats, w_range: tuple, b_range: tuple) -> Grid:
     return Grid(w=w, b=b, loss=loss)
 
 
-def dataset(settings: Settings) -> Dataset:
+def make_data(settings: Settings) -> Dataset:
     """The run's points: drawn from the synthetic controls, or the source's own points."""
     s = settings
     if not s.source.synthetic:
@@ -98,18 +108,37 @@ def dataset(settings: Settings) -> Dataset:
     )
 
 
+def train_run(
+    settings: Settings, data: Dataset, stats: SufficientStats, lr: float | None = None, **method
+) -> History:
+    """Train as the settings say: their optimizer, batch size and scaling, at ``lr`` if given.
+
+    ``method`` may replace ``optimizer``, ``batch_size`` or ``standardize`` (the races do).
+    Mini-batches are reshuffled every epoch by a generator seeded from the data's seed.
+    """
+    s = settings
+    opts = {"optimizer": s.method, "batch_size": s.batch_size, "standardize": s.standardize}
+    opts |= method
+    full = opts["batch_size"] is None or opts["batch_size"] >= stats.n
+    source = stats if full else data  # full batch needs only the statistics: O(1) an epoch
+    return train(source, s.lr if lr is None else lr, s.epochs, s.w0, s.b0, **opts)
+
+
 def run(settings: Settings) -> Run:
     """Make the data, train, and analyse: the whole playground's numbers."""
     s = settings
-    data = dataset(s)
+    data = make_data(s)
     stats = sufficient_stats(data)
     optimum = least_squares(stats)
-    history = train(stats, s.lr, s.epochs, s.w0, s.b0)
+    history = train_run(s, data, stats)
     start_gap = float(np.hypot(s.w0 - optimum.w, s.b0 - optimum.b))
     marks = np.array([[s.w0, s.b0], [optimum.w, optimum.b]])  # (2, 2)
     if data.has_true_line:
         marks = np.vstack([marks, [data.true_w, data.true_b]])  # (3, 2)
-    points = np.concatenate([marks, np.column_stack([history.w, history.b])])  # (k, 2)
+    route = [np.column_stack([history.w, history.b])]  # (epochs_run + 1, 2)
+    if history.path is not None:  # mini-batch: the steps wander further than the epochs show
+        route.append(np.column_stack([history.path.w, history.path.b]))
+    points = np.concatenate([marks, *route])  # (k, 2)
     w_range, b_range = landscape_window(points, start_gap)
     return Run(
         settings=s,
@@ -121,3 +150,13 @@ def run(settings: Settings) -> Run:
         diagnosis=diagnose(history, stats),
         grid=_grid(stats, w_range, b_range),
     )
+
+
+def lr_race(r: Run, lrs: tuple[float, ...]) -> tuple[History, ...]:
+    """The run's method at each learning rate: same data, same start, same epochs."""
+    return tuple(train_run(r.settings, r.data, r.stats, lr) for lr in lrs)
+
+
+def optimizer_race(r: Run, kinds: tuple[str, ...]) -> tuple[History, ...]:
+    """Each optimizer with the run's learning rate, β, β2, batch size and scaling."""
+    return tuple(train_run(replace(r.settings, optimizer=kind), r.data, r.stats) for kind in kinds)

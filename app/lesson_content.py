@@ -90,7 +90,7 @@ class Step:
     intro: str
     questions: tuple[Question, ...]
     why: str
-    reveal: Reveal
+    reveal: Enum  # a Reveal here; each lesson has its own kinds of reveal
 
 
 def _lr_choices() -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .params import PARAMS, Param, defaults
+from .params import FULL, PARAMS, Param, canonical, defaults
 from .presets import PRESETS
 
 __all__ = [
@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: Names that hide a whole group of controls.
-GROUPS = ("data", "train", "view")
+GROUPS = ("data", "train", "method", "view")
 #: Words a link may use for true and for false (any case).
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off"})
@@ -83,11 +83,17 @@ def _clean_bool(param: Param, value: Any) -> tuple[bool, str | None]:
 
 
 def _nearest_option(param: Param, number: float) -> float:
-    """The offered value closest to ``number`` (on a log scale for positive numbers)."""
+    """The offered number closest to ``number`` (on a log scale when all of them are positive)."""
+    numbers = [o for o in param.options if not isinstance(o, str)]
+    log = number > 0 and min(numbers) > 0  # β's options start at 0: on a plain scale
     return min(
-        param.options,
-        key=lambda o: abs(math.log(o) - math.log(number)) if number > 0 else abs(o - number),
+        numbers,
+        key=lambda o: abs(math.log(o) - math.log(number)) if log else abs(o - number),
     )
+
+
+def _default_text(param: Param) -> str:
+    return "the optimizer's own default" if param.default is None else str(param.default)
 
 
 def clean(param: Param, value: Any) -> tuple[Any, str | None]:
@@ -98,9 +104,13 @@ def clean(param: Param, value: Any) -> tuple[Any, str | None]:
         if value in param.options:
             return value, None
         return param.default, f"{param.label}: unknown choice {show(value)}, using {param.default}"
+    is_full = isinstance(value, str) and value.strip().lower() == FULL
+    if is_full and param.options is not None and FULL in param.options:  # the batch size
+        return FULL, None
     number = _to_number(value)
     if number is None:
-        return param.default, f"{param.label}: {show(value)} is not a number, using {param.default}"
+        default = _default_text(param)
+        return param.default, f"{param.label}: {show(value)} is not a number, using {default}"
     if param.options is not None:  # numeric choice: snap to the nearest option
         nearest = _nearest_option(param, number)
         if nearest == number:
@@ -158,8 +168,13 @@ def _link_text(value: Any) -> str:
 
 
 def share_query(values: Mapping[str, Any]) -> dict[str, str]:
-    """The query parameters that reproduce ``values``: every control not at its default."""
+    """The query parameters that reproduce ``values``: every control not at its default.
+
+    β and β2 are left out where the optimizer ignores them, and β2 at the optimizer's
+    own default too (see :func:`~app.params.canonical`).
+    """
     query = {}
+    values = canonical(values)
     for key, param in PARAMS.items():
         value = values.get(key, param.default)
         if value != param.default:

@@ -6,18 +6,28 @@ this table, so a range or a default is written down exactly once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from linreg_core import DEFAULT_BETA, DEFAULT_BETA2, KINDS, Optimizer
+
 __all__ = [
+    "BATCH_OPTIONS",
+    "BETA2_OPTIONS",
+    "BETA_OPTIONS",
+    "FULL",
     "LR_OPTIONS",
     "N_SAMPLES_OPTIONS",
     "PARAMS",
     "RACE_LRS",
     "SPEEDS",
     "Param",
+    "applies",
+    "canonical",
     "defaults",
     "group_keys",
+    "optimizer_name",
 ]
 
 
@@ -33,6 +43,22 @@ N_SAMPLES_OPTIONS = (2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
 #: The notebook's learning-rate experiment (exercise 7), and the race's default rates:
 #: too slow, about right, diverging.
 RACE_LRS = (0.001, 0.01, 0.5)
+#: The optimizers in words, in the order a lesson meets them (the core's KINDS).
+OPTIMIZER_NAMES = {
+    "gd": "Gradient descent",
+    "momentum": "Momentum",
+    "nesterov": "Nesterov",
+    "rmsprop": "RMSProp",
+    "adam": "Adam",
+}
+#: Momentum's β (and Adam's β1): 0 is plain gradient descent, 0.99 a very heavy ball.
+BETA_OPTIONS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
+#: RMSProp's and Adam's β2: how long the average of squared gradients remembers.
+BETA2_OPTIONS = (0.9, 0.95, 0.99, 0.995, 0.999)
+#: The batch size's word for "every point in every step".
+FULL = "full"
+#: Batch sizes, smallest first, then full batch (a batch of n or more is full batch too).
+BATCH_OPTIONS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, FULL)
 #: Animation speeds: name -> seconds that Play takes from the first epoch to the last.
 SPEEDS = {"slow": 20.0, "normal": 8.0, "fast": 3.0}
 
@@ -56,11 +82,21 @@ class Param:
     group: str = "data"
     #: Drawn in its group's section of less-used controls, which has widgets only while open.
     more: bool = False
+    #: Words shown for ``options`` (the optimizer's names); the options themselves go in links.
+    labels: tuple[str, ...] | None = None
+    #: The optimizers this control applies to; elsewhere it is hidden and keeps its value.
+    methods: frozenset[str] | None = None
 
     @property
     def is_choice(self) -> bool:
         """A choice among named options (not a number, not true/false)."""
-        return self.options is not None and isinstance(self.options[0], str)
+        return self.options is not None and all(isinstance(o, str) for o in self.options)
+
+    def show(self, value: Any) -> str:
+        """An option as the widget shows it: its word, or the number in short."""
+        if self.labels is not None and value in self.options:
+            return self.labels[self.options.index(value)]
+        return value if isinstance(value, str) else f"{value:g}"
 
 
 _PARAM_LIST = [
@@ -179,6 +215,57 @@ _PARAM_LIST = [
         more=True,
         group="train",
     ),
+    # --- method ---
+    Param(
+        "optimizer",
+        "Optimizer",
+        "gd",
+        "How each step uses the gradient. Gradient descent steps straight downhill; momentum "
+        "and Nesterov keep a running velocity; RMSProp and Adam scale each parameter's step by "
+        "its own recent gradient size. The rules are PyTorch's (torch.optim).",
+        options=KINDS,
+        labels=tuple(OPTIMIZER_NAMES[k] for k in KINDS),
+        group="method",
+    ),
+    Param(
+        "beta",
+        "Momentum β",
+        DEFAULT_BETA,
+        "How much of the last velocity each step keeps (Adam's β1: the memory of its average "
+        "gradient). 0 forgets at once, which is plain gradient descent; 0.99 is a heavy ball.",
+        options=BETA_OPTIONS,
+        group="method",
+        methods=frozenset(k for k in KINDS if Optimizer(k).uses_beta),
+    ),
+    Param(
+        "beta2",
+        "β2 (squared-gradient memory)",
+        None,  # the optimizer's own default: the core's DEFAULT_BETA2
+        "How long the average of squared gradients remembers. "
+        + ", ".join(f"{OPTIMIZER_NAMES[k]}'s default is {v:g}" for k, v in DEFAULT_BETA2.items())
+        + " (PyTorch's).",
+        options=BETA2_OPTIONS,
+        group="method",
+        methods=frozenset(DEFAULT_BETA2),
+    ),
+    Param(
+        "batch",
+        "Batch size",
+        FULL,
+        "How many points each step looks at. Full: every point, one step per epoch. Smaller "
+        "batches take many noisy steps per epoch, reshuffled every epoch (from the data's seed). "
+        "A batch as large as the data is full batch.",
+        options=BATCH_OPTIONS,
+        group="method",
+    ),
+    Param(
+        "standardize",
+        "Standardize x",
+        False,
+        "Train on z = (x − mean) / std instead of x, and report w and b in x's units again. "
+        "It makes the loss valley round, so one learning rate suits both parameters.",
+        group="method",
+    ),
     # --- view ---
     Param(
         "show_ls",
@@ -226,5 +313,33 @@ def group_keys(group: str) -> list[str]:
 
 
 def defaults() -> dict[str, Any]:
-    """Every control's default value."""
+    """Every control's default value (``beta2``'s is ``None``: the optimizer's own)."""
     return {key: p.default for key, p in PARAMS.items()}
+
+
+def optimizer_name(kind: str) -> str:
+    """An optimizer in words: "gd" -> "Gradient descent"."""
+    return OPTIMIZER_NAMES[kind]
+
+
+def applies(key: str, optimizer: str) -> bool:
+    """Whether a control matters for this optimizer (β and β2 only for some)."""
+    methods = PARAMS[key].methods
+    return methods is None or optimizer in methods
+
+
+def canonical(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The same run with every control that does not matter at its default.
+
+    β and β2 go back to their defaults where the optimizer ignores them, and β2
+    at the optimizer's own default is ``None``: equal runs get equal values, so
+    links stay short and caches do not hold one run twice.
+    """
+    out = dict(values)
+    kind = out.get("optimizer", PARAMS["optimizer"].default)
+    for key in ("beta", "beta2"):
+        if key in out and not applies(key, kind):
+            out[key] = PARAMS[key].default
+    if out.get("beta2") is not None and out["beta2"] == DEFAULT_BETA2.get(kind):
+        out["beta2"] = None
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["PRESETS", "Preset"]
+__all__ = ["PRESETS", "RAVINE", "Preset"]
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,9 @@ class Preset:
     shows: str
     values: dict[str, Any] = field(default_factory=dict)
 
+
+#: The notebook's points moved right by 10: x from 5 to 15 (the same draws, shifted).
+RAVINE = {"x_center": 10.0}
 
 PRESETS: dict[str, Preset] = {
     p.name: p
@@ -67,6 +70,44 @@ PRESETS: dict[str, Preset] = {
             "Start at w = −8, b = 9: the path first runs down the "
             "steep side of the valley, then crawls along its floor.",
             {"w0": -8.0, "b0": 9.0, "lr": 0.05, "epochs": 800},
+        ),
+        # --- Beyond the notebook: the second lesson's scenarios ---
+        Preset(
+            "ravine",
+            "A ravine from shifted x",
+            "The same points moved right by 10 (x from 5 to 15): w and b now pull against "
+            "each other and the valley becomes a narrow ravine (κ ≈ 1,200). The largest safe "
+            "learning rate zig-zags across it and crawls along it.",
+            RAVINE | {"lr": 0.007, "epochs": 1000},
+        ),
+        Preset(
+            "standardized",
+            "The cure: standardize x",
+            "The ravine again, trained on z = (x − mean) / std: the valley is round (κ = 1), "
+            "and at lr 0.5 gradient descent lands on the optimum in one step.",
+            RAVINE | {"standardize": True, "lr": 0.5, "epochs": 20},
+        ),
+        Preset(
+            "momentum",
+            "Momentum through the ravine",
+            "The ravine with momentum β = 0.9, close to Polyak's best β for it: the velocity "
+            "builds up along the floor, and it converges in about 130 epochs where plain "
+            "gradient descent needs thousands.",
+            RAVINE | {"optimizer": "momentum", "beta": 0.9, "lr": 0.015, "epochs": 300},
+        ),
+        Preset(
+            "adam",
+            "Adam in the ravine",
+            "Adam gives w and b steps of about the same size whatever the curvature, so at "
+            "lr 0.2 it crosses the ravine without tuning the learning rate to it.",
+            RAVINE | {"optimizer": "adam", "lr": 0.2, "epochs": 600},
+        ),
+        Preset(
+            "mini-batch",
+            "Mini-batch noise",
+            "The notebook's data in batches of 10 at lr 0.05: ten noisy steps an epoch. "
+            "The loss falls fast, then jitters above the least-squares floor.",
+            {"batch": 10, "lr": 0.05, "epochs": 200},
         ),
     ]
 }

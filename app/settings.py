@@ -10,8 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from linreg_core import Optimizer
+
 from .links import whole
-from .params import PARAMS, SPEEDS
+from .params import FULL, PARAMS, SPEEDS, applies, canonical
 from .sources import DEFAULT, Source
 
 __all__ = ["Settings", "View", "split"]
@@ -36,6 +38,11 @@ class Settings:
     epochs: int = _default("epochs")
     w0: float = _default("w0")
     b0: float = _default("b0")
+    optimizer: str = _default("optimizer")
+    beta: float = _default("beta")
+    beta2: float | None = _default("beta2")  # None: the optimizer's own default
+    batch: int | str = _default("batch")  # "full" or points per step
+    standardize: bool = _default("standardize")
     #: Where the points come from; the synthetic controls above apply only to its default.
     source: Source = DEFAULT
 
@@ -43,6 +50,18 @@ class Settings:
     def x_range(self) -> tuple[float, float]:
         """The interval x is drawn from: centre ± spread."""
         return self.x_center - self.x_spread, self.x_center + self.x_spread
+
+    @property
+    def method(self) -> Optimizer:
+        """The core's optimizer for these settings (β and β2 only where they apply)."""
+        beta = self.beta if Optimizer(self.optimizer).uses_beta else PARAMS["beta"].default
+        beta2 = self.beta2 if applies("beta2", self.optimizer) else None
+        return Optimizer(self.optimizer, beta=beta, beta2=beta2)
+
+    @property
+    def batch_size(self) -> int | None:
+        """Points per step for the core: ``None`` is full batch."""
+        return None if self.batch == FULL else int(self.batch)
 
 
 @dataclass(frozen=True)
@@ -61,7 +80,12 @@ class View:
 
 
 def split(values: Mapping[str, Any], source: Source = DEFAULT) -> tuple[Settings, View]:
-    """A full set of control values, and the data's source, as the run and the view."""
+    """A full set of control values, and the data's source, as the run and the view.
+
+    Controls that do not matter for the chosen optimizer go back to their defaults
+    (see :func:`~app.params.canonical`), so equal runs are equal Settings.
+    """
+    values = canonical(values)
     run = {f.name: values[f.name] for f in fields(Settings) if f.name in PARAMS}
     for name, value in run.items():
         if PARAMS[name].float_widget:  # its widget (or its session state) holds a float

@@ -9,6 +9,7 @@ import streamlit as st
 # `app` and `linreg_core` resolve the same way locally and on Community Cloud.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.views.beyond import beyond_lesson
 from app.views.lesson import lesson
 from app.views.playground import playground
 
@@ -25,5 +26,11 @@ pages = [
         playground, title="Playground", icon=":material/tune:", url_path="playground", default=True
     ),
     st.Page(lesson, title="Lesson", icon=":material/school:", url_path="lesson"),
+    st.Page(
+        beyond_lesson,
+        title="Beyond the notebook",
+        icon=":material/rocket_launch:",
+        url_path="beyond",
+    ),
 ]
 st.navigation(pages).run()

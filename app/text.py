@@ -7,6 +7,14 @@ import math
 from linreg_core import CONVERGED_TOL, History, RunState
 
 from .compute import Run
+from .method_text import (
+    method_caption,
+    method_label,
+    method_sentence,
+    race_label,
+    stable_below,
+    theory,
+)
 from .own_data import BUNDLED
 from .params import LR_OPTIONS
 from .sources import DATASET, RAVINE_KAPPA
@@ -15,7 +23,10 @@ __all__ = ["lr_limit_caption", "race_summary", "ravine_hint", "status_message"]
 
 
 def lr_limit_caption(run: Run) -> str:
-    """The stability limit of the learning rate for this data, in one line."""
+    """The stability limit of the learning rate for this data and method, in one line."""
+    s = run.settings
+    if s.optimizer != "gd" or s.standardize or s.batch != "full":
+        return method_caption(run)
     limits = run.stability
     return (
         f"Stable below lr ≈ {limits.lr_max:.3g} for this data "
@@ -24,19 +35,64 @@ def lr_limit_caption(run: Run) -> str:
 
 
 def status_message(run: Run) -> tuple[str, str]:
-    """``(kind, sentence)`` where kind is ``success``, ``info``, ``warning`` or ``error``."""
+    """``(kind, sentence)`` where kind is ``success``, ``info``, ``warning`` or ``error``.
+
+    The state of the run, then (for any method but plain full-batch gradient
+    descent) what theory says about the method on this data.
+    """
+    kind, message = _state_message(run)
+    extra = method_sentence(run)
+    return kind, message if extra is None else f"{message} {extra}"
+
+
+def _diverged(run: Run) -> str:
+    d, h = run.diagnosis, run.history
+    where = "— the loss grows every step"
+    if d.diverged_at is not None:
+        where = f"at epoch {d.diverged_at}"
+    linear = not h.optimizer.is_adaptive and h.batch_size is None
+    if not linear:
+        return (
+            f"Diverged {where}: at lr = {h.lr:g} the steps grew instead of shrinking. Training "
+            "stopped once the loss exploded; lower the learning rate."
+        )
+    if h.optimizer.kind == "gd" and not h.standardized:
+        limit = f"this data's stability limit ≈ {run.stability.lr_max:.3g}"
+    else:
+        limit = (
+            f"the stability limit of {method_label(h.optimizer)} on this data "
+            f"≈ {stable_below(theory(run), h.optimizer):.3g}"
+        )
+    return (
+        f"Diverged {where}: lr = {h.lr:g} is above {limit}, so every step overshoots the "
+        "valley further than the last. Training stopped once the loss exploded; lower the "
+        "learning rate."
+    )
+
+
+def _oscillating(run: Run, left: str, more: str) -> str:
+    h = run.history
+    if h.batch_size is not None:
+        return f"Noisy: the loss goes up as well as down from epoch to epoch. {left}."
+    if h.optimizer.is_adaptive:
+        return f"Oscillating: the loss went up in some epochs, but the run closes in. {left}."
+    if h.optimizer.kind != "gd":
+        return (
+            "Oscillating: the velocity carries w and b past the valley floor and back, but "
+            f"they still close in. {left}; {more} at this rate to converge."
+        )
+    limit = theory(run).lr_monotone
+    return (
+        f"Oscillating: lr = {h.lr:g} is above {limit:.3g}, so each step "
+        "overshoots the valley floor and the parameters zig-zag, but they still close in. "
+        f"{left}; {more} at this rate to converge."
+    )
+
+
+def _state_message(run: Run) -> tuple[str, str]:
     d, h = run.diagnosis, run.history
     if d.state is RunState.DIVERGED:
-        where = (
-            f"at epoch {d.diverged_at}"
-            if d.diverged_at is not None
-            else "— the loss grows every step"
-        )
-        return "error", (
-            f"Diverged {where}: lr = {h.lr:g} is above this data's stability limit "
-            f"≈ {run.stability.lr_max:.3g}, so every step overshoots the valley further than the "
-            "last. Training stopped once the loss exploded; lower the learning rate."
-        )
+        return "error", _diverged(run)
     if d.state is RunState.CONVERGED:
         where = (
             "at the least-squares optimum, to six digits"
@@ -54,18 +110,15 @@ def status_message(run: Run) -> tuple[str, str]:
         else f"about {int(d.epochs_needed):,} more epochs"
     )
     if d.state is RunState.OSCILLATING:
-        return "warning", (
-            f"Oscillating: lr = {h.lr:g} is above {run.stability.lr_monotone:.3g}, so each step "
-            "overshoots the valley floor and the parameters zig-zag, but they still close in. "
-            f"{left}; {more} at this rate to converge."
-        )
+        return "warning", _oscillating(run, left, more)
     return "info", f"Still converging: {left}. It needs {more} at this rate to converge."
 
 
-def race_summary(histories: tuple[History, ...]) -> str:
-    """One clause per learning rate: where its loss ended, or when it diverged."""
+def race_summary(histories: tuple[History, ...], by: str = "lr") -> str:
+    """One clause per run of a race (see :func:`~app.method_text.race_label`): where its
+    loss ended, or when it diverged."""
     return "; ".join(
-        f"lr {h.lr:g}: "
+        (f"lr {h.lr:g}: " if by == "lr" else f"{race_label(h, by)}: ")
         + (
             f"diverged at epoch {h.diverged_at}"
             if h.diverged_at is not None

@@ -6,7 +6,7 @@ from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
 from app.compute import run
-from app.params import PARAMS
+from app.params import PARAMS, applies
 from app.settings import Settings
 from app.ui.data_source import KIND_KEY
 from tests.helpers import (
@@ -45,10 +45,14 @@ def test_default_page_shows_the_notebooks_numbers():
     assert all(k in keys for k in ("Alt+P", "Alt+,", "Alt+.", "Alt+D"))
 
 
-def test_every_control_has_its_widget_and_help():
-    at = start()
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "rmsprop", "adam"])
+def test_every_control_that_applies_has_its_widget_and_help(optimizer):
+    at = start({"optimizer": optimizer})
     widgets = [w for kind in WIDGET_KINDS for w in getattr(at.sidebar, kind)]
-    assert {w.key for w in widgets} == set(PARAMS) | {KIND_KEY}  # and where the data comes from
+    shown = {w.key for w in widgets} - {KIND_KEY}  # and where the data comes from
+    assert shown == {k for k in PARAMS if applies(k, optimizer)}
+    assert ("beta" in shown) == (optimizer in ("momentum", "nesterov", "adam"))
+    assert ("beta2" in shown) == (optimizer in ("rmsprop", "adam"))
     assert all(w.help for w in widgets)
 
 
@@ -169,7 +173,7 @@ def test_closed_sections_draw_no_widgets_but_keep_their_values():
     closed = {f"more_{group}": False for group in ("data", "train", "view")}
     at = start({"w0": "-5", "seed": "7", "log_loss": "false"}, state=closed)
     drawn = {w.key for kind in WIDGET_KINDS for w in getattr(at.sidebar, kind)}
-    assert drawn & set(PARAMS) == {k for k, p in PARAMS.items() if not p.more}
+    assert drawn & set(PARAMS) == {k for k, p in PARAMS.items() if not p.more and applies(k, "gd")}
     fig = figures(at)[0]
     marks = by_name(fig, "landmarks")
     assert marks["x"][marks["text"].index("start")] == -5.0

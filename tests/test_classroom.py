@@ -16,10 +16,10 @@ from app.charts import ChartStyle, playground_figure
 from app.compute import run
 from app.export import data_csv, history_csv, reproduce_script
 from app.links import parse_query, share_query
-from app.params import PARAMS, defaults
+from app.params import PARAMS, applies, defaults
 from app.presets import PRESETS
 from app.settings import Settings, View, split
-from linreg_core import RunState
+from linreg_core import DEFAULT_BETA2, MAX_STEPS, RunState
 from tests.helpers import by_name, chart_payloads, figures, start
 
 # --- Links ----------------------------------------------------------------------------------
@@ -46,8 +46,17 @@ valid_values = st.fixed_dictionaries(
 @given(values=valid_values)
 def test_share_link_round_trips(values):
     link = parse_query(share_query(values))
-    assert link.values == values
+    assert split(link.values) == split(values)  # the same run and the same view
     assert link.notices == ()
+    # Every value that matters comes back as it was; the rest is not in the link at all.
+    kind = values["optimizer"]
+    for key, value in values.items():
+        if key == "beta2" and value == DEFAULT_BETA2.get(kind):
+            assert "beta2" not in share_query(values) and link.values[key] is None
+        elif applies(key, kind):
+            assert link.values[key] == value, key
+        else:
+            assert key not in share_query(values), key
 
 
 def test_default_run_has_an_empty_link():
@@ -196,8 +205,33 @@ def test_data_csv_equals_the_data():
         Settings(lr=0.5),
         Settings(noise=0.0, seed=7, w0=-3.0, epochs=250),
         Settings(x_center=20.0, x_spread=2.5, lr=0.001, epochs=300),
+        Settings(optimizer="momentum", beta=0.95, x_center=10.0, lr=0.015, epochs=300),
+        Settings(optimizer="nesterov", beta=0.5, lr=0.05),
+        Settings(optimizer="momentum", lr=0.3),
+        Settings(optimizer="rmsprop", beta2=0.9, lr=0.005, epochs=300),
+        Settings(optimizer="adam", x_center=10.0, lr=0.2, epochs=600),
+        Settings(batch=10, lr=0.05, epochs=200, seed=3),
+        Settings(batch=1, epochs=700),
+        Settings(batch=10, lr=1.0),
+        Settings(x_center=10.0, standardize=True, lr=0.5, epochs=20),
+        Settings(optimizer="adam", batch=5, standardize=True, lr=0.05, x_center=-20.0),
     ],
-    ids=["default", "diverges", "no-noise", "x-range"],
+    ids=[
+        "default",
+        "diverges",
+        "no-noise",
+        "x-range",
+        "momentum",
+        "nesterov",
+        "momentum-diverges",
+        "rmsprop",
+        "adam",
+        "mini-batch",
+        "mini-batch-truncated",
+        "mini-batch-diverges",
+        "standardized",
+        "adam-mini-batch-standardized",
+    ],
 )
 def test_exported_script_prints_the_apps_final_parameters(tmp_path, s):
     path = tmp_path / "run.py"
@@ -210,6 +244,7 @@ def test_exported_script_prints_the_apps_final_parameters(tmp_path, s):
     assert float(lines["final w"]) == pytest.approx(float(h.w[-1]), rel=1e-6, abs=1e-6)
     assert float(lines["final b"]) == pytest.approx(float(h.b[-1]), rel=1e-6, abs=1e-6)
     assert ("diverged at epoch" in out) == (h.diverged_at is not None)
+    assert h.truncated == (s.batch == 1 and s.epochs * s.n_samples > MAX_STEPS)
 
 
 def test_lecture_style_is_large():

@@ -25,10 +25,12 @@ from app import cache, charts
 from app.charts import MAX_FRAMES, playground_figure
 from app.compute import run
 from app.links import validate, whole
-from app.params import N_SAMPLES_OPTIONS, PARAMS, SPEEDS, Param
+from app.params import N_SAMPLES_OPTIONS, PARAMS, SPEEDS, Param, applies
 from app.settings import Settings, View, split
 from app.ui.chart import figure_json
 from linreg_core import (
+    DEFAULT_BETA2,
+    MAX_STEPS,
     diagnose,
     least_squares,
     loss_grid,
@@ -69,8 +71,12 @@ def assert_valid(param: Param, value: Any) -> None:
     if isinstance(param.default, bool):
         assert isinstance(value, bool), (param.key, value)
     elif param.options is not None:
+        if value is None:  # beta2: the optimizer's own default
+            assert param.default is None, param.key
+            return
         assert value in param.options, (param.key, value)
-        assert type(value) is type(param.options[0]), (param.key, value)
+        assert type(value) in {type(o) for o in param.options}, (param.key, value)
+        assert not isinstance(value, bool), (param.key, value)
     else:
         assert isinstance(value, int | float) and not isinstance(value, bool), (param.key, value)
         assert math.isfinite(value) and param.lo <= value <= param.hi, (param.key, value)
@@ -111,7 +117,10 @@ def assert_sane_run(s: Settings):
     h = r.history
     for name in ("w", "b", "loss"):
         assert np.isfinite(getattr(h, name)).all(), name
-    if h.diverged_at is None:
+    if h.truncated:  # a mini-batch run cut to the whole epochs within the step bound
+        assert h.batch_size is not None and h.epochs_run < s.epochs
+        assert h.epochs_run * -(-s.n_samples // h.batch_size) <= MAX_STEPS
+    elif h.diverged_at is None:
         assert h.epochs_run == s.epochs
     else:
         assert 0 < h.diverged_at <= s.epochs and h.epochs_run <= h.diverged_at
@@ -184,7 +193,9 @@ def _any_value(param: Param) -> st.SearchStrategy:
     elif param.options is not None and isinstance(param.options[0], str):
         valid = st.sampled_from(param.options)
     elif param.options is not None:
-        valid = st.sampled_from(param.options).flatmap(lambda o: st.sampled_from([o, f"{o:g}"]))
+        valid = st.sampled_from(param.options).flatmap(
+            lambda o: st.sampled_from([o, o.upper() if isinstance(o, str) else f"{o:g}"])
+        )
     else:
         valid = st.floats(param.lo, param.hi).flatmap(lambda v: st.sampled_from([v, repr(v)]))
     return st.one_of(hostile, valid, valid)  # valid twice: the runs cover the real range too
@@ -215,14 +226,24 @@ def notice_text(at: AppTest) -> str:
     return " ".join(w.value for w in at.warning)
 
 
+def shown_defaults(optimizer: str = "gd") -> dict[str, Any]:
+    """What the sidebar shows at the defaults: the controls that apply, β2 resolved."""
+    shown = {k: p.default for k, p in PARAMS.items() if applies(k, optimizer)}
+    if "beta2" in shown:
+        shown["beta2"] = DEFAULT_BETA2[optimizer]
+    return shown
+
+
 def assert_renders_sanely(at: AppTest) -> dict[str, Any]:
     assert not at.exception, [e.value for e in at.exception]
     assert at.title and at.title[0].value
     assert len(chart_payloads(at)) == 1
     shown = control_values(at, PARAMS)
-    assert set(shown) == set(PARAMS)
+    optimizer = shown["optimizer"]
+    assert set(shown) == {k for k in PARAMS if applies(k, optimizer)}
     for key, value in shown.items():
         assert_valid(PARAMS[key], value)
+    assert shown.get("beta2") is not None or optimizer not in DEFAULT_BETA2
     return shown
 
 
@@ -235,7 +256,7 @@ def test_app_every_control_garbage(value):
     keys = [k for k in PARAMS if not (k == "seed" and value in OVERFLOWING)]
     at = start(dict.fromkeys(keys, value))
     shown = assert_renders_sanely(at)
-    assert shown == {k: p.default for k, p in PARAMS.items()}
+    assert shown == shown_defaults()
     notices = notice_text(at)
     for key in keys:
         assert PARAMS[key].label in notices
@@ -279,7 +300,7 @@ def test_app_one_epoch_run(query):
 
 def test_app_empty_values_are_harmless():
     at = start(dict.fromkeys(PARAMS, ""))
-    assert assert_renders_sanely(at) == {k: p.default for k, p in PARAMS.items()}
+    assert assert_renders_sanely(at) == shown_defaults()
 
 
 def test_app_repeated_keys_use_the_last_value():
@@ -300,7 +321,7 @@ def test_app_unknown_and_page_like_keys_are_ignored_with_a_notice():
             "B" * 5000: "1",
         }
     )
-    assert assert_renders_sanely(at) == {k: p.default for k, p in PARAMS.items()}
+    assert assert_renders_sanely(at) == shown_defaults()
     assert "foo" in notice_text(at)
     assert len(notice_text(at)) < 2000  # the 5,000-character key is cut short
 
@@ -323,7 +344,7 @@ def test_app_widget_shows_what_the_notice_says(query):
     shown = assert_renders_sanely(at)
     values, _ = validate(query)
     shown["seed"] = whole(shown["seed"])  # a float widget shown as "%.0f": the run rounds so
-    assert shown == values
+    assert shown == {k: v for k, v in values.items() if k in shown_defaults()}
 
 
 # --- Numerical edges through compute + charts -------------------------------------------------

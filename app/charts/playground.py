@@ -207,9 +207,10 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
         marks.append((ls.w, ls.b, "least-squares optimum", "star", PALETTE["ls"], ms + 9, "white"))
     panel.still.append(on(LANDSCAPE, landmarks(marks)))
     # The whole route, faint: the path so far is drawn over it as Play runs.
+    route_w, route_b, at_epoch = _route(run, frames_at)
     route = line(
-        rounded(h.w[frames_at]),
-        rounded(h.b[frames_at]),
+        rounded(route_w),
+        rounded(route_b),
         PALETTE["gd"],
         lw * 0.5,
         name="route",
@@ -218,13 +219,16 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
         hoverinfo="skip",
     )
     panel.still.append(on(LANDSCAPE, route))
-    # The path so far is thinned to a fixed grid of epochs (so it does not flicker from
-    # frame to frame) plus the current epoch.
-    path_grid = frames_at[:: max(1, -(-len(frames_at) // MAX_PATH_POINTS))]
+    # The path so far is thinned to a fixed grid of the route's points (so it does not
+    # flicker from frame to frame) plus the current epoch.
+    path_grid = np.arange(len(route_w))[:: max(1, -(-len(route_w) // MAX_PATH_POINTS))]
 
     def path_at(k: int) -> dict:
-        path = np.append(path_grid[path_grid < k], k)
-        return {"x": rounded(h.w[path]), "y": rounded(h.b[path])}
+        done = path_grid[at_epoch[path_grid] < k]
+        return {
+            "x": rounded(np.append(route_w[done], h.w[k])),
+            "y": rounded(np.append(route_b[done], h.b[k])),
+        }
 
     path = {
         "type": "scatter",
@@ -236,6 +240,20 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
     }
     panel.moving.append(Moving(on(LANDSCAPE, path), path_at))
     return panel
+
+
+def _route(run: Run, frames_at: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The path drawn on the landscape: ``(w, b, epoch of each point)``, each (k,).
+
+    Full batch, the epochs that are frames. Mini-batch, the core's thinned path of
+    the steps: the parameters after each epoch would hide the zig-zag of the noisy
+    steps between them, which is what a learner should see.
+    """
+    h = run.history
+    if h.path is None:
+        return h.w[frames_at], h.b[frames_at], frames_at.astype(float)
+    per_epoch = -(-run.stats.n // h.batch_size)
+    return h.path.w, h.path.b, h.path.step / per_epoch
 
 
 def _epoch_label(run: Run, k: int) -> str:

@@ -7,6 +7,7 @@ import numpy as np
 from linreg_core import History
 
 from ..compute import Run
+from ..method_text import race_label
 from .animation import frame_epochs
 from .grid import axis_ids, grid_layout
 from .landscape import landscape_image, level_lines
@@ -16,7 +17,21 @@ from .traces import f32, line, on, point, rounded
 __all__ = ["race_figure"]
 
 LOSS, LANDSCAPE = axis_ids(0), axis_ids(1)
-TITLES = ("Loss per epoch, one curve per learning rate", "Their paths on the loss landscape")
+#: What a race varies, and the title of its loss panel.
+RACES = {
+    "lr": "Loss per epoch, one curve per learning rate",
+    "optimizer": "Loss per epoch, one curve per optimizer",
+    "batch": "Loss per epoch: batch size and learning rate",
+}
+PATHS_TITLE = "Their paths on the loss landscape"
+
+
+def _is_current(h: History, run: Run, by: str) -> bool:
+    if by == "lr":
+        return h.lr == run.settings.lr
+    if by == "batch":
+        return h.lr == run.settings.lr and h.batch_size == run.history.batch_size
+    return h.optimizer == run.history.optimizer
 
 
 def _runner(h: History, colour: str, label: str, style: ChartStyle) -> list[dict]:
@@ -32,7 +47,7 @@ def _runner(h: History, colour: str, label: str, style: ChartStyle) -> list[dict
             x0=0,
             dx=1,
             legendgroup=label,
-            hovertemplate=f"lr {h.lr:g}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
+            hovertemplate=f"{label}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
         )
     ]
     if h.diverged_at is not None:
@@ -65,20 +80,26 @@ def _runner(h: History, colour: str, label: str, style: ChartStyle) -> list[dict
 
 
 def race_figure(
-    histories: tuple[History, ...], run: Run, *, style: ChartStyle = ChartStyle()
+    histories: tuple[History, ...],
+    run: Run,
+    *,
+    style: ChartStyle = ChartStyle(),
+    by: str = "lr",
 ) -> dict:
-    """Loss curves of several learning rates (log scale) and their paths on the landscape.
+    """Loss curves of several runs (log scale) and their paths on the landscape.
 
-    The current learning rate is drawn in the playground's gradient-descent
-    colour; a diverged run ends in a cross at the epoch where it blew up.
+    ``by`` is what the runs differ in: ``"lr"`` (learning rates) or ``"optimizer"``.
+    The current run is drawn in the playground's gradient-descent colour; a
+    diverged run ends in a cross at the epoch where it blew up.
     """
+    title = RACES[by]
     levels = level_lines(run.stats, run.grid)
     data: list[dict] = [on(LANDSCAPE, levels)] if levels is not None else []
     others = iter(RACE_COLOURS)
     for h in histories:
-        current = h.lr == run.settings.lr
+        current = _is_current(h, run, by)
         colour = PALETTE["gd"] if current else next(others)
-        label = f"lr = {h.lr:g}" + (" (current)" if current else "")
+        label = race_label(h, by) + (" (current)" if current else "")
         if h.diverged_at is not None:
             label += f": diverged at epoch {h.diverged_at}"
         data += _runner(h, colour, label, style)
@@ -87,7 +108,7 @@ def race_figure(
         ls.w, ls.b, "least-squares optimum", "star", PALETTE["ls"], style.marker_size + 9
     )
     data.append(on(LANDSCAPE, optimum))
-    layout = grid_layout(1, 2, TITLES, hgap=0.1, vgap=0.0)
+    layout = grid_layout(1, 2, (title, PATHS_TITLE), hgap=0.1, vgap=0.0)
     grid = run.grid
     layout["xaxis"].update(title={"text": "epoch"})
     layout["yaxis"].update(type="log", title={"text": "loss"})

@@ -13,9 +13,12 @@ def f32(values) -> dict[str, str]:
     """An array as Plotly's typed-array JSON: float32, base64 (5.3 bytes a number).
 
     Plotly's own encoder writes NumPy arrays as long decimal lists when a
-    figure is a dict, so large arrays are encoded here.
+    figure is a dict, so large arrays are encoded here. Values beyond float32's
+    range (a mini-batch run can blow up to 1e300 within its last epoch) are
+    clipped to it rather than turned into infinity.
     """
-    array = np.ascontiguousarray(values, dtype="<f4")
+    big = float(np.finfo(np.float32).max)
+    array = np.ascontiguousarray(np.clip(values, -big, big), dtype="<f4")
     return {"dtype": "f4", "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
 
 

@@ -7,12 +7,15 @@ the run (:class:`~app.settings.Settings`) and the view (:class:`~app.settings.Vi
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
+from linreg_core import DEFAULT_BETA2
+
 from ..links import LinkState, parse_query, whole
-from ..params import PARAMS, Param, defaults, group_keys
+from ..params import PARAMS, Param, applies, defaults, group_keys
 from ..presets import PRESETS
 from ..settings import Settings, View, split
 from .data_source import data_source, reset_source
@@ -25,6 +28,7 @@ __all__ = ["init_state", "sidebar", "widget"]
 SECTIONS = {
     "data": ("Data", "Seed and x range"),
     "train": ("Training", "Starting point"),
+    "method": ("Method", None),
     "view": ("View", "Least-squares line, log scale, speed, lecture mode"),
 }
 
@@ -96,23 +100,26 @@ def _reset_button() -> None:
     )
 
 
-def widget(param: Param, *, disabled: bool = False) -> Any:
+def widget(
+    param: Param, *, disabled: bool = False, on_change: Callable[[], None] | None = None
+) -> Any:
     """Draw the widget for one parameter (its value lives in session state under its key)."""
     common = {
         "key": param.key,
         "help": param.help,
         "bind": "query-params",
-        "persist_state": "session",  # kept while its section is closed
+        "persist_state": "session",  # kept while its section is closed or it does not apply
         "disabled": disabled,
+        "on_change": on_change,
     }
     if isinstance(param.default, bool):
         return st.toggle(param.label, **common)
     if param.is_choice:
-        return st.radio(param.label, param.options, horizontal=True, **common)
-    if param.options is not None:
-        return st.select_slider(
-            param.label, param.options, format_func=lambda v: f"{v:g}", **common
+        return st.radio(
+            param.label, param.options, horizontal=True, format_func=param.show, **common
         )
+    if param.options is not None:
+        return st.select_slider(param.label, param.options, format_func=param.show, **common)
     if param.float_widget:
         # Shown as a whole number with "%.0f" ("%d" makes Streamlit log a warning on every
         # run). Its float path rejects ?seed=inf and falls back to the state set here.
@@ -133,8 +140,20 @@ def _new_seed() -> None:
     st.session_state["seed"] = float(secrets.randbelow(int(PARAMS["seed"].hi) + 1))
 
 
-def _draw(param: Param) -> Any:
-    value = widget(param)
+def _beta2_follows_the_optimizer() -> None:
+    """β2 left at one optimizer's default moves to the next one's (0.99 RMSProp, 0.999 Adam)."""
+    if st.session_state.get("beta2") in DEFAULT_BETA2.values():
+        st.session_state["beta2"] = None
+
+
+#: Controls that change others when they change.
+_ON_CHANGE = {"optimizer": _beta2_follows_the_optimizer}
+
+
+def _draw(param: Param, optimizer: str) -> Any:
+    if param.key == "beta2" and st.session_state[param.key] is None:  # the optimizer's own
+        st.session_state[param.key] = DEFAULT_BETA2[optimizer]
+    value = widget(param, on_change=_ON_CHANGE.get(param.key))
     if param.key == "seed":
         st.button(
             "New data",
@@ -149,26 +168,28 @@ def _draw(param: Param) -> Any:
 def _render_group(
     group: str, *, hidden: frozenset[str] = frozenset(), header: bool = True
 ) -> dict[str, Any]:
-    """Draw the widgets of one group (data, train or view); return their current values.
+    """Draw the widgets of one group (data, train, method or view); return their values.
 
-    Hidden parameters keep their value but draw no widget; so do the group's less-used
-    controls while their section is closed.
+    Hidden parameters, β and β2 where the optimizer ignores them, and the group's
+    less-used controls while their section is closed keep their value but draw no widget.
     """
     keys = group_keys(group)
+    optimizer = st.session_state.get("optimizer", PARAMS["optimizer"].default)
     values = {key: st.session_state[key] for key in keys}
     heading, more_title = SECTIONS[group]
-    main = [k for k in keys if not PARAMS[k].more and k not in hidden]
-    more = [k for k in keys if PARAMS[k].more and k not in hidden]
+    shown = [k for k in keys if k not in hidden and applies(k, optimizer)]
+    main = [k for k in shown if not PARAMS[k].more]
+    more = [k for k in shown if PARAMS[k].more]
     if main and header:
         st.header(heading)
     for key in main:
-        values[key] = _draw(PARAMS[key])
+        values[key] = _draw(PARAMS[key], optimizer)
     if more:
         section = st.expander(more_title, key=f"more_{group}", on_change="rerun")
         if section.open:
             with section:
                 for key in more:
-                    values[key] = _draw(PARAMS[key])
+                    values[key] = _draw(PARAMS[key], optimizer)
     return values
 
 

@@ -1,6 +1,15 @@
-"""The lesson: the notebook's exercises 1–7 in order, each with a predict-first question."""
+"""The lessons' machinery (predict, lock in, reveal, explain), and the first lesson's reveals.
+
+:func:`run_lesson` runs any :class:`LessonPage`; the first lesson (the notebook's
+exercises 1–7) is :data:`NOTEBOOK`, and "Beyond the notebook" lives in
+:mod:`app.views.beyond`.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
 
 import streamlit as st
 
@@ -28,68 +37,99 @@ PREFIX = "lesson_"
 STEP_KEY = "lesson_step"  # 1-based
 
 
-def _answer_key(q: Question) -> str:
+@dataclass(frozen=True)
+class LessonPage:
+    """One lesson: its steps, where it keeps its state, its numbers and how it reveals.
+
+    ``load()`` returns ``(args, facts)``: each reveal is drawn as
+    ``reveals[step.reveal](*args, facts)``. Every session-state key the lesson
+    uses starts with ``prefix``, so lessons never share a prediction, and
+    Start over forgets only its own.
+    """
+
+    title: str
+    prefix: str
+    steps: tuple[Step, ...]
+    load: Callable[[], tuple[tuple, dict]]
+    reveals: Mapping[Enum, Callable[..., None]]
+
+    @property
+    def step_key(self) -> str:
+        return f"{self.prefix}step"
+
+
+def _answer_key(page: LessonPage, q: Question) -> str:
     """Where a locked-in prediction is kept (survives leaving the step)."""
-    return f"{PREFIX}answer_{q.key}"
+    return f"{page.prefix}answer_{q.key}"
 
 
-def _input_key(q: Question) -> str:
+def _input_key(page: LessonPage, q: Question) -> str:
     """The widget's own key: Streamlit drops it once the widget is off screen."""
-    return f"{PREFIX}input_{q.key}"
+    return f"{page.prefix}input_{q.key}"
 
 
-def _go(delta: int) -> None:
-    st.session_state[STEP_KEY] = min(max(st.session_state[STEP_KEY] + delta, 1), len(STEPS))
+def _go(page: LessonPage, delta: int) -> None:
+    k = st.session_state[page.step_key] + delta
+    st.session_state[page.step_key] = min(max(k, 1), len(page.steps))
 
 
-def _start_over() -> None:
-    for key in [k for k in st.session_state if str(k).startswith(PREFIX)]:
+def _start_over(page: LessonPage) -> None:
+    for key in [k for k in st.session_state if str(k).startswith(page.prefix)]:
         del st.session_state[key]
 
 
-def _lock(questions: tuple[Question, ...]) -> None:
+def _lock(page: LessonPage, questions: tuple[Question, ...]) -> None:
     for q in questions:
-        st.session_state[_answer_key(q)] = st.session_state[_input_key(q)]
+        st.session_state[_answer_key(page, q)] = st.session_state[_input_key(page, q)]
 
 
-def _locked(step: Step) -> bool:
-    return all(_answer_key(q) in st.session_state for q in step.questions)
+def _locked(page: LessonPage, step: Step) -> bool:
+    return all(_answer_key(page, q) in st.session_state for q in step.questions)
 
 
-def lesson() -> None:
-    """Walk through the exercises: explain, predict, lock in, reveal, explain why."""
-    st.session_state.setdefault(STEP_KEY, 1)
-    k = st.session_state[STEP_KEY]
-    step = STEPS[k - 1]
-    settings = Settings()  # the notebook's run: seed 42, lr 0.01, 100 epochs from (0, 0)
-    run = cached_run(settings)
-    race = cached_race(settings, RACE_LRS)
-    facts = lesson_facts(run, race)
+def run_lesson(page: LessonPage) -> None:
+    """Walk through a lesson's steps: explain, predict, lock in, reveal, explain why."""
+    st.session_state.setdefault(page.step_key, 1)
+    k = st.session_state[page.step_key]
+    step = page.steps[k - 1]
+    args, facts = page.load()
 
-    st.title("Lesson: gradient descent from scratch")
-    st.progress(k / len(STEPS), text=f"Step {k} of {len(STEPS)}")
+    st.title(page.title)
+    st.progress(k / len(page.steps), text=f"Step {k} of {len(page.steps)}")
     st.header(f"{k}. {step.title.format_map(facts)}")
     st.markdown(step.intro.format_map(facts))
 
     if not step.questions:
-        _REVEALS[step.reveal](run, race, facts)
-    elif not _locked(step):
-        _ask(step, facts)
+        page.reveals[step.reveal](*args, facts)
+    elif not _locked(page, step):
+        _ask(page, step, facts)
     else:
-        _compare(step, facts)
-        _REVEALS[step.reveal](run, race, facts)
+        _compare(page, step, facts)
+        page.reveals[step.reveal](*args, facts)
         st.info(step.why.format_map(facts), icon=":material/lightbulb:")
-    _nav(k, step)
+    _nav(page, k, step)
 
 
-def _ask(step: Step, facts: dict) -> None:
+def _notebook() -> tuple[tuple, dict]:
+    settings = Settings()  # the notebook's run: seed 42, lr 0.01, 100 epochs from (0, 0)
+    run = cached_run(settings)
+    race = cached_race(settings, RACE_LRS)
+    return (run, race), lesson_facts(run, race)
+
+
+def lesson() -> None:
+    """The first lesson: the notebook's exercises, each with a predict-first question."""
+    run_lesson(NOTEBOOK)
+
+
+def _ask(page: LessonPage, step: Step, facts: dict) -> None:
     for q in step.questions:
         if q.choices:
             st.radio(
                 q.prompt.format_map(facts),
                 [c.format_map(facts) for c in q.choices],
                 index=None,
-                key=_input_key(q),
+                key=_input_key(page, q),
             )
         else:
             st.number_input(
@@ -97,25 +137,25 @@ def _ask(step: Step, facts: dict) -> None:
                 value=None,
                 step=0.5,
                 format="%.2f",
-                key=_input_key(q),
+                key=_input_key(page, q),
                 placeholder="Type your estimate",
             )
-    missing = any(st.session_state.get(_input_key(q)) is None for q in step.questions)
+    missing = any(st.session_state.get(_input_key(page, q)) is None for q in step.questions)
     st.button(
         "Lock in my prediction",
         type="primary",
         disabled=missing,
         on_click=_lock,
-        args=(step.questions,),
-        key=f"{PREFIX}lock_{step.questions[0].key}",
+        args=(page, step.questions),
+        key=f"{page.prefix}lock_{step.questions[0].key}",
         help="Answer first; the result appears once your prediction is locked in.",
     )
 
 
-def _compare(step: Step, facts: dict) -> None:
+def _compare(page: LessonPage, step: Step, facts: dict) -> None:
     """The learner's locked-in answer next to what actually happened."""
     for q in step.questions:
-        said = st.session_state[_answer_key(q)]
+        said = st.session_state[_answer_key(page, q)]
         truth = q.correct(facts)
         if q.choices:
             verdict = ":green[**Right**]" if said == truth else ":orange[**Not this time**]"
@@ -263,19 +303,31 @@ _REVEALS = {
 }
 
 
-def _nav(k: int, step: Step) -> None:
+NOTEBOOK = LessonPage(
+    title="Lesson: gradient descent from scratch",
+    prefix=PREFIX,
+    steps=STEPS,
+    load=_notebook,
+    reveals=_REVEALS,
+)
+
+
+def _nav(page: LessonPage, k: int, step: Step) -> None:
     st.divider()
     back, restart, nxt = st.columns(3)
+    p = page.prefix
     back.button(
-        "◀ Back", disabled=k == 1, on_click=_go, args=(-1,), key=f"{PREFIX}back", width="stretch"
+        "◀ Back", disabled=k == 1, on_click=_go, args=(page, -1), key=f"{p}back", width="stretch"
     )
-    restart.button("↺ Start over", on_click=_start_over, key=f"{PREFIX}restart", width="stretch")
+    restart.button(
+        "↺ Start over", on_click=_start_over, args=(page,), key=f"{p}restart", width="stretch"
+    )
     nxt.button(
         "Next ▶",
-        disabled=k == len(STEPS) or not _locked(step),
+        disabled=k == len(page.steps) or not _locked(page, step),
         on_click=_go,
-        args=(1,),
-        key=f"{PREFIX}next",
+        args=(page, 1),
+        key=f"{p}next",
         width="stretch",
         type="primary",
         help="Lock in your prediction to move on.",

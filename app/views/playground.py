@@ -13,6 +13,7 @@ from ..compute import Run
 from ..export import data_csv, data_filename, history_csv, reproduce_script
 from ..links import share_query
 from ..live_chart import SHORTCUTS
+from ..method_text import method_label
 from ..settings import Settings, View
 from ..sources import POINTS, UPLOAD, source_query
 from ..text import lr_limit_caption, ravine_hint, status_message
@@ -149,7 +150,8 @@ def _metrics(run: Run) -> None:
         else f"{run.settings.source.title}, {d.n_samples:,} points · least squares"
     )
     st.caption(
-        f"{true_line}: w = {ls.w:.4f}, b = {ls.b:.4f} · gradient descent after "
+        f"{true_line}: w = {ls.w:.4f}, b = {ls.b:.4f} · {method_label(h.optimizer).lower()} "
+        "after "
         f"{h.epochs_run} epochs: w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}"
     )
 
@@ -225,7 +227,8 @@ def _share_and_export(run: Run, view: View, hidden: frozenset[str]) -> None:
 def _chart_alt(run: Run, status: str) -> str:
     h = run.history
     return (
-        f"Four linked charts of gradient descent over {h.epochs_run} epochs at learning "
+        f"Four linked charts of {method_label(h.optimizer).lower()} over {h.epochs_run} "
+        f"epochs at learning "
         f"rate {h.lr:g}: the data with the true, least-squares and fitted lines; the loss "
         f"per epoch; w and b per epoch; and the path over the loss landscape. {status} "
         f"Final w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}, loss = {h.final_loss:.4g}."
@@ -240,4 +243,7 @@ def _filename(s: Settings) -> str:
         if s.source.kind == "dataset"
         else s.source.kind
     )
-    return f"gradient-descent_lr{s.lr:g}_epochs{s.epochs}_{data}"
+    method = "" if s.optimizer == "gd" else f"_{s.optimizer}"
+    method += "" if s.batch_size is None else f"_batch{s.batch_size}"
+    method += "_standardized" if s.standardize else ""
+    return f"gradient-descent_lr{s.lr:g}_epochs{s.epochs}_{data}{method}"

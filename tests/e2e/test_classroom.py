@@ -82,7 +82,7 @@ def axe_violations(page):
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
-@pytest.mark.parametrize("path", ["", "lesson"])
+@pytest.mark.parametrize("path", ["", "lesson", "beyond"])
 def test_axe_finds_no_serious_violations(page, app_server, path):
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `npm ci` (bash .ci/run does)")

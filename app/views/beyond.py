@@ -1,0 +1,184 @@
+"""The second lesson, "Beyond the notebook": its reveals, run by the lessons' machinery."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..beyond_content import (
+    BEYOND_STEPS,
+    BEYOND_TAKEAWAYS,
+    CALM,
+    Beyond,
+    BeyondReveal,
+    beyond,
+    beyond_facts,
+    excess_loss,
+    first_steps,
+)
+from ..cache import cached_playground_figure, cached_run
+from ..charts import race_figure
+from ..compute import Run
+from ..method_text import method_label
+from ..settings import View
+from ..text import race_summary, status_message
+from ..ui.chart import chart_style, show_figure
+from .lesson import LessonPage, run_lesson
+
+PREFIX = "beyond_"
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _lesson_runs() -> tuple[Beyond, dict]:
+    """The lesson's runs and numbers: the same for every learner, so made once."""
+    runs = beyond(cached_run)
+    return runs, beyond_facts(runs)
+
+
+def _load() -> tuple[tuple, dict]:
+    runs, facts = _lesson_runs()
+    return (runs,), facts
+
+
+def _playground(run: Run, name: str, preset: str | None = None) -> None:
+    style = chart_style()
+    h = run.history
+    show_figure(
+        cached_playground_figure(run.settings, style, View()),
+        style=style,
+        key=f"{PREFIX}fig_{name}",
+        filename=f"beyond-{name}",
+        alt=f"{method_label(h.optimizer)} over {h.epochs_run} epochs at lr {h.lr:g}: data and "
+        f"lines, loss, w and b, and the path over the loss landscape. "
+        f"Final w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}.",
+    )
+    link = f" Open it in the Playground: `?preset={preset}`." if preset else ""
+    st.caption(status_message(run)[1] + link)
+
+
+def _curvature(b: Beyond, facts: dict) -> None:
+    s = b.notebook.stats
+    st.latex(
+        rf"H = 2\begin{{bmatrix}} \mathrm{{mean}}(x^2) & \mathrm{{mean}}(x) \\ \mathrm{{mean}}(x)"
+        rf" & 1 \end{{bmatrix}} = \begin{{bmatrix}} {2 * (s.var_x + s.x_mean**2):.3f} & "
+        rf"{2 * s.x_mean:.3f} \\ {2 * s.x_mean:.3f} & 2 \end{{bmatrix}},\quad "
+        rf"\lambda = {facts['lam_min']:.3f},\ {facts['lam_max']:.2f}"
+    )
+    st.dataframe(
+        {
+            "direction": ["gentle (mostly b)", "steep (mostly w)"],
+            "curvature λ": [facts["lam_min"], facts["lam_max"]],
+            f"factor per epoch at lr {facts['lr']:g}": [facts["slow"], facts["fast"]],
+        },
+        hide_index=True,
+        key=f"{PREFIX}curvature",
+    )
+    _playground(b.notebook, "notebook")
+
+
+def _ravine(b: Beyond, facts: dict) -> None:
+    _playground(b.ravine, "ravine", "ravine")
+
+
+def _standardized(b: Beyond, facts: dict) -> None:
+    _playground(b.standardized, "standardized", "standardized")
+
+
+def _polyak(b: Beyond, facts: dict) -> None:
+    style = chart_style()
+    summary = race_summary(b.polyak, "optimizer")
+    show_figure(  # drawn on the momentum run's landscape: its window holds both paths
+        race_figure(b.polyak, b.momentum, style=style, by="optimizer"),
+        key=f"{PREFIX}polyak",
+        filename="beyond-polyak",
+        alt=f"The ravine: gradient descent against momentum. {summary}.",
+        style=style,
+    )
+    st.caption(f"The ravine and momentum presets, {facts['polyak_epochs']} epochs each. {summary}.")
+    t = b.ravine.stability
+    st.dataframe(
+        {
+            "theory": ["best plain gradient descent", "Polyak's momentum"],
+            "lr": [t.lr_fastest, t.lr_polyak],
+            "β": [0.0, t.beta_polyak],
+            "theory: factor per epoch": [t.rate_fastest, t.rate_polyak],
+            "theory: epochs to 1 %": [facts["t_best_epochs"], facts["t_polyak_epochs"]],
+        },
+        hide_index=True,
+        key=f"{PREFIX}polyak_table",
+    )
+
+
+def _adam(b: Beyond, facts: dict) -> None:
+    lr = facts["a_lr"]
+    gd = first_steps(b.ravine, b.ravine.settings.method, lr)
+    st.dataframe(
+        {
+            f"first step at lr {lr:g}": ["gradient descent", "Adam"],
+            "move in w": [gd[0], facts["a_dw"]],
+            "move in b": [gd[1], facts["a_db"]],
+        },
+        hide_index=True,
+        key=f"{PREFIX}first_steps",
+    )
+    _playground(b.adam, "adam", "adam")
+
+
+def _noise(b: Beyond, facts: dict) -> None:
+    style = chart_style()
+    summary = race_summary(b.calm, "batch")
+    show_figure(
+        race_figure(b.calm, b.noisy, style=style, by="batch"),
+        key=f"{PREFIX}noise",
+        filename="beyond-mini-batch-noise",
+        alt=f"Mini-batch runs on the notebook's data. {summary}.",
+        style=style,
+    )
+    floor = b.noisy.least_squares.loss
+    st.dataframe(
+        {
+            "run": [words for words, _ in CALM],
+            "batch": [h.batch_size for h in b.calm],
+            "lr": [h.lr for h in b.calm],
+            "loss above the floor (second half)": [excess_loss(h, floor) for h in b.calm],
+        },
+        hide_index=True,
+        key=f"{PREFIX}noise_table",
+    )
+    st.caption(f"Open the first in the Playground: `?preset=mini-batch`. {summary}.")
+
+
+def _takeaways(b: Beyond, facts: dict) -> None:
+    for i, (heading, text) in enumerate(BEYOND_TAKEAWAYS, start=1):
+        st.subheader(f"{i}. {heading}")
+        st.markdown(text.format_map(facts))
+    st.success(
+        "Every run in this lesson is a scenario in the Playground (ravine, standardized, "
+        "momentum, adam, mini-batch): change the optimizer, β, the batch size or the learning "
+        "rate there and watch what theory says.",
+        icon=":material/celebration:",
+    )
+
+
+#: How each kind of reveal is drawn.
+_REVEALS = {
+    BeyondReveal.CURVATURE: _curvature,
+    BeyondReveal.RAVINE: _ravine,
+    BeyondReveal.STANDARDIZED: _standardized,
+    BeyondReveal.POLYAK: _polyak,
+    BeyondReveal.ADAM: _adam,
+    BeyondReveal.NOISE: _noise,
+    BeyondReveal.TAKEAWAYS: _takeaways,
+}
+
+BEYOND = LessonPage(
+    title="Lesson: beyond the notebook",
+    prefix=PREFIX,
+    steps=BEYOND_STEPS,
+    load=_load,
+    reveals=_REVEALS,
+)
+
+
+def beyond_lesson() -> None:
+    """Feature scaling, momentum, Adam and mini-batches, each predicted before it is shown."""
+    run_lesson(BEYOND)

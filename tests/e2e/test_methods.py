@@ -1,0 +1,89 @@
+"""Optimizers, mini-batches and standardizing in Chromium, and the second lesson walked through."""
+
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import expect
+
+from app.beyond_content import BEYOND_STEPS
+from app.compute import run
+from app.links import parse_query
+from app.settings import split
+from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
+from tests.e2e.player import CHART, GRAPH, LABEL, wait_for_player
+
+#: A link per method, and words its status line must hold.
+LINKS = {
+    "gd": ({"lr": "0.05"}, "Converged"),
+    "momentum": ({"optimizer": "momentum", "beta": "0.8"}, "Momentum β = 0.8 converges about"),
+    "nesterov": ({"optimizer": "nesterov"}, "Nesterov β = 0.9 converges about"),
+    "rmsprop": ({"optimizer": "rmsprop", "lr": "0.005"}, "no simple linear theory"),
+    "adam": ({"optimizer": "adam", "beta2": "0.99"}, "no simple linear theory"),
+    "mini-batch": ({"batch": "10", "lr": "0.05"}, "Mini-batches of 10"),
+    "standardize": ({"x_center": "10", "standardize": "true", "lr": "0.5"}, "standardized x"),
+}
+
+
+@pytest.mark.parametrize("name", LINKS)
+def test_each_method_by_link_renders(page, app_server, name):
+    query, says = LINKS[name]
+    open_app(page, app_server, urlencode(query))
+    wait_for_player(page)
+    assert_no_exception(page)
+    assert not [e for e in page.errors if "Uncaught" in e or e.startswith("page error")]
+    main = page.locator("[data-testid=stMain]")
+    expect(main.get_by_text(says).first).to_be_visible()
+    expect(page.locator(GRAPH).locator(".cartesianlayer .subplot")).to_have_count(4)
+    h = run(split(parse_query(query).values)[0]).history
+    # The player opens on the last epoch, with the run's numbers.
+    expect(page.locator(LABEL)).to_contain_text(f"w = {h.w[-1]:.3f} · b = {h.b[-1]:.3f}")
+    assert (
+        page.locator(CHART)
+        .get_attribute("aria-label")
+        .endswith(f"Final w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}, loss = {h.final_loss:.4g}.")
+    )
+
+
+@pytest.mark.parametrize("preset", ["ravine", "standardized", "momentum", "adam", "mini-batch"])
+def test_presets_of_the_second_lesson(page, app_server, preset):
+    open_app(page, app_server, f"preset={preset}")
+    wait_for_player(page)
+    assert_no_exception(page)
+    page.screenshot(path=f"test-artifacts/preset-{preset}.png", full_page=True)
+
+
+def test_switching_optimizer_in_the_sidebar(page, app_server):
+    open_app(page, app_server)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    expect(sidebar.get_by_text("Momentum β")).to_have_count(0)  # β only where it applies
+    sidebar.get_by_text("Adam", exact=True).click()
+    wait_for_rerun(page)
+    expect(sidebar.get_by_text("Momentum β")).to_be_visible()
+    expect(sidebar.get_by_text("β2 (squared-gradient memory)")).to_be_visible()
+    expect(
+        page.locator("[data-testid=stMain]").get_by_text("no simple linear theory")
+    ).to_be_visible()
+    assert_no_exception(page)
+
+
+def test_walk_the_second_lesson(page, app_server):
+    open_app(page, app_server.rstrip("/") + "/beyond")
+    main = page.locator("[data-testid=stMain]")
+    n = len(BEYOND_STEPS)
+    for k, step in enumerate(BEYOND_STEPS, start=1):
+        expect(main.get_by_text(f"Step {k} of {n}")).to_be_visible()
+        lock = main.get_by_role("button", name="Lock in my prediction")
+        if step.questions:
+            expect(lock).to_be_disabled()  # nothing is revealed before a prediction
+            for group in main.locator("[role=radiogroup]").all():
+                group.locator("label").nth(1).click()
+                wait_for_rerun(page)
+            lock.click()
+            wait_for_rerun(page)
+            expect(main.get_by_text("What happened").first).to_be_visible()
+        assert_no_exception(page)
+        page.screenshot(path=f"test-artifacts/beyond-step-{k}.png", full_page=True)
+        if k < n:
+            main.get_by_role("button", name="Next ▶").click()
+            wait_for_rerun(page)
+    expect(main.get_by_text("Momentum pays √κ")).to_be_visible()
