@@ -8,6 +8,7 @@ K = 2 replicas, then reads nginx's access log. Skipped without nginx, except in 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import re
 import time
@@ -34,6 +35,13 @@ LOG_LINE = re.compile(
 )
 
 
+def _run(coroutine):
+    """``asyncio.run`` in a thread of its own: the e2e tests' Playwright keeps an event loop
+    running in this one for the whole session."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     if not run_replicas.NGINX.exists():
@@ -56,7 +64,7 @@ def requests_by_session(log: Path) -> dict[str, list[tuple[str, str, str]]]:
 
 def test_sessions_spread_over_replicas_and_stick(cluster):
     target = load_test.Target(cluster.url, tuple(cluster.pids))
-    steps, rec = asyncio.run(load_test.ramp(target, [SESSIONS], SECONDS, BEHAVIOUR))
+    steps, rec = _run(load_test.ramp(target, [SESSIONS], SECONDS, BEHAVIOUR))
     assert rec.errors == [], "\n".join(rec.errors[:20])
     assert steps[0].reruns > 0
 
@@ -124,6 +132,6 @@ def test_a_download_is_served_by_its_session_s_replica_only(cluster):
             out["own"] = cookies["route"].split(".")[0]
             return out
 
-    result = asyncio.run(statuses())
+    result = _run(statuses())
     own = result.pop("own")
     assert result == {name: 200 if name == own else 404 for name in result}

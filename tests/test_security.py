@@ -4,6 +4,7 @@ paths from users, safe server settings, exact dependency pins."""
 from __future__ import annotations
 
 import ast
+import concurrent.futures
 import re
 import tomllib
 from pathlib import Path
@@ -22,7 +23,15 @@ HTML_CALLS = {"html"}  # st.html and components.v1.html
 
 
 def _trees() -> list[tuple[Path, ast.Module]]:
-    return [(p, ast.parse(p.read_text(encoding="utf-8"), filename=str(p))) for p in APP_FILES]
+    """Every app file's syntax tree, parsed in a thread of its own: after the e2e tests,
+    Playwright's greenlets leave CPython 3.11's parser a recursion count it rejects
+    ("AST constructor recursion depth mismatch")."""
+
+    def parse() -> list[tuple[Path, ast.Module]]:
+        return [(p, ast.parse(p.read_text(encoding="utf-8"), filename=str(p))) for p in APP_FILES]
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(parse).result()
 
 
 def _name(func: ast.expr) -> str:

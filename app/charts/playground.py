@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..compute import Run
+from ..method_text import method_label
 from ..settings import View
 from .animation import Moving, animate, animation_plan
 from .data import axis_titles, data_panel_range, data_points, true_line
@@ -49,6 +50,13 @@ def _axes(ids: tuple[str, str], x: dict, y: dict) -> dict:
     return {"xaxis" + ids[0][1:]: x, "yaxis" + ids[1][1:]: y}
 
 
+def _trained_line_name(h) -> str:
+    """The trained line's legend entry: the method that trained it, in words."""
+    name = method_label(h.optimizer)
+    name = "gradient descent" if name == "Gradient descent" else name
+    return name + (f", batches of {h.batch_size}" if h.batch_size else "")
+
+
 def _data_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
     h, ls = run.history, run.least_squares
     x_range, y_range = data_panel_range(run)
@@ -73,7 +81,7 @@ def _data_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
         )
         panel.shapes.append(ls_line)
     gd_line = on(
-        DATA, line(xs, None, PALETTE["gd"], style.line_width * 1.6, name="gradient descent")
+        DATA, line(xs, None, PALETTE["gd"], style.line_width * 1.6, name=_trained_line_name(h))
     )
     panel.moving.append(
         Moving(gd_line, lambda k: {"y": [float(h.w[k]) * x + float(h.b[k]) for x in xs]})
