@@ -26,6 +26,7 @@ from .compute import Run
 from .params import optimizer_name
 
 __all__ = [
+    "inspector_note",
     "method_caption",
     "method_label",
     "method_sentence",
@@ -201,3 +202,37 @@ def method_caption(run: Run) -> str:
     if s.batch_size is not None and s.batch_size < s.n_samples:
         text += " With mini-batches these full-batch limits are only a guide: noise lowers them."
     return text
+
+
+#: Why a method's move differs from plain gradient descent's, in one clause.
+_WHY_DIFFERENT = {
+    "momentum": "its velocity carries the earlier gradients along",
+    "nesterov": "its velocity carries the earlier gradients along, and it looks one step ahead",
+    "rmsprop": "each parameter's step is divided by the size of its own recent gradients",
+    "adam": "it follows an average of recent gradients, each parameter's step scaled by the "
+    "size of its own",
+}
+
+
+def inspector_note(history: History, k: int, dw: float, db: float) -> str | None:
+    """What the run really did in epoch ``k``, when it is not plain full-batch gradient descent.
+
+    ``dw``, ``db`` are the full-data gradient at the epoch's start; the move is read off the
+    history, so it is exactly the step (or, for mini-batches, the steps) the run took.
+    """
+    opt, h = history.optimizer, history
+    reasons = [] if opt.kind == "gd" else [_WHY_DIFFERENT[opt.kind]]
+    if h.batch_size:
+        reasons.append(f"an epoch is many steps on batches of {h.batch_size} points")
+    if h.standardized:
+        reasons.append("it trains on standardized x (the move is shown in x's units)")
+    if not reasons:
+        return None
+    move_w, move_b = float(h.w[k + 1] - h.w[k]), float(h.b[k + 1] - h.b[k])
+    return (
+        f"This run is not plain full-batch gradient descent, so the update above is not the "
+        f"one it made. {method_label(opt)} moved w by {move_w:+.4f} and b by {move_b:+.4f} in "
+        f"epoch {k}, where −lr·∂L/∂w = {-h.lr * dw:+.4f} and −lr·∂L/∂b = {-h.lr * db:+.4f}: "
+        + "; ".join(reasons)
+        + "."
+    )

@@ -337,3 +337,22 @@ def test_each_new_preset_loads_in_the_app(name):
     at = start({"preset": name})
     assert not at.exception
     assert at.metric[0].value == f"{preset_run(name).history.w[-1]:.4f}"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"optimizer": "momentum"}, {"optimizer": "adam"}, {"batch": "10"}, {"standardize": "true"}],
+    ids=str,
+)
+def test_the_inspector_says_what_the_method_really_did(query):
+    at = start(query, state={"inspect_open": True, "inspect_epoch": 3})
+    assert not at.exception
+    note = " ".join(i.value for i in at.info if "not plain full-batch" in i.value)
+    r = run(split(parse_query(query).values)[0])
+    h = r.history
+    assert f"moved w by {h.w[4] - h.w[3]:+.4f} and b by {h.b[4] - h.b[3]:+.4f}" in note
+
+
+def test_the_inspector_adds_nothing_for_plain_gradient_descent():
+    at = start(state={"inspect_open": True})
+    assert not [i for i in at.info if "not plain full-batch" in i.value]

@@ -7,6 +7,7 @@ import streamlit as st
 from linreg_core import train_step
 
 from ..compute import Run
+from ..method_text import inspector_note
 
 _KEY = "inspect_epoch"
 ROWS = 5  # points shown in the forward-pass table
@@ -91,3 +92,5 @@ def step_inspector(run: Run) -> None:
         rf" = {step.new_b:.4f}"
         r"\end{aligned}"
     )
+    if note := inspector_note(h, k, step.dw, step.db):
+        st.info(note, icon=":material/info:")
