@@ -256,6 +256,7 @@ _PARAM_LIST = [
         "batches take many noisy steps per epoch, reshuffled every epoch (from the data's seed). "
         "A batch as large as the data is full batch.",
         options=BATCH_OPTIONS,
+        more=True,
         group="method",
     ),
     Param(
@@ -264,6 +265,7 @@ _PARAM_LIST = [
         False,
         "Train on z = (x − mean) / std instead of x, and report w and b in x's units again. "
         "It makes the loss valley round, so one learning rate suits both parameters.",
+        more=True,
         group="method",
     ),
     # --- view ---

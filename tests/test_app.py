@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from app.compute import run
 from app.params import PARAMS, applies
 from app.settings import Settings
+from app.ui.controls import SECTIONS
 from app.ui.data_source import KIND_KEY
 from tests.helpers import (
     APP,
@@ -170,7 +171,7 @@ def test_epoch_table_is_a_text_alternative_to_the_chart():
 
 def test_closed_sections_draw_no_widgets_but_keep_their_values():
     """Seed, x range, start and view controls sit in sections drawn only while open."""
-    closed = {f"more_{group}": False for group in ("data", "train", "view")}
+    closed = {f"more_{group}": False for group in SECTIONS}
     at = start({"w0": "-5", "seed": "7", "log_loss": "false"}, state=closed)
     drawn = {w.key for kind in WIDGET_KINDS for w in getattr(at.sidebar, kind)}
     assert drawn & set(PARAMS) == {k for k, p in PARAMS.items() if not p.more and applies(k, "gd")}

@@ -59,7 +59,7 @@ _LECTURE_CSS = """<style>
 .stApp [data-testid="stMetricValue"] div { font-size: 44px !important; }
 .stApp h1 { font-size: 48px !important; }
 .stApp [data-testid="stMainBlockContainer"] {
-  padding-top: 3.6rem !important; padding-bottom: 1rem !important;
+  padding-top: 3.8rem !important; padding-bottom: 1rem !important;
 }
 .stApp h2, .stApp h3 { font-size: 32px !important; }
 </style>"""

@@ -28,7 +28,7 @@ __all__ = ["init_state", "sidebar", "widget"]
 SECTIONS = {
     "data": ("Data", "Seed and x range"),
     "train": ("Training", "Starting point"),
-    "method": ("Method", None),
+    "method": ("Method", "Batch size and feature scaling"),
     "view": ("View", "Least-squares line, log scale, speed, lecture mode"),
 }
 

@@ -48,8 +48,9 @@ def test_copied_link_reproduces_the_run(page, app_server, browser):
         fresh.context.close()
 
 
-def test_lecture_mode_is_legible_from_the_back(page, app_server):
-    page.set_viewport_size({"width": 1280, "height": 720})
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1024, 768)])
+def test_lecture_mode_is_legible_from_the_back(page, app_server, width, height):
+    page.set_viewport_size({"width": width, "height": height})
     open_app(page, app_server, "mode=lecture")
     page.wait_for_selector(".js-plotly-plot .xtick text")
     body = page.evaluate("""() => Array.from(deepAll(
@@ -65,11 +66,16 @@ def test_lecture_mode_is_legible_from_the_back(page, app_server):
     assert body and min(body) >= 20, body
     assert ticks and min(ticks) >= 20, ticks
     assert len(player) == 2 and min(player) >= 20, player
-    # The status line, the chart and its player fit the projector's screen without scrolling.
+    # The status line, the chart and its player fit the projector's screen without scrolling,
+    # below Streamlit's header, with the sidebar closed.
     status = page.locator("[data-testid=stAlert]").first.bounding_box()
     player = page.locator(".live-chart-player").bounding_box()
-    assert status["y"] >= 0 and player["y"] + player["height"] <= 720, (status, player)
-    page.screenshot(path="test-artifacts/lecture-mode.png")
+    header = page.locator("[data-testid=stHeader]").bounding_box()
+    top = header["y"] + header["height"] if header else 0
+    assert status["y"] >= top - 1 and player["y"] + player["height"] <= height, (status, player)
+    sidebar = page.locator("[data-testid=stSidebar]").bounding_box()  # closed: off screen
+    assert sidebar is None or sidebar["x"] + sidebar["width"] <= 1, sidebar
+    page.screenshot(path=f"test-artifacts/lecture-mode-{width}x{height}.png")
 
 
 def axe_violations(page):

@@ -1,0 +1,150 @@
+"""Phones in Chromium: one panel a row, nothing overlaps, no sideways scrolling, touch works."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
+from tests.e2e.player import (
+    CHART,
+    DEEP_JS,
+    PLAY,
+    frame,
+    last_frame,
+    wait_for_frame,
+    wait_for_player,
+)
+
+PHONES = [(390, 844), (360, 740)]
+
+# Boxes of every text and control in and around the chart that must not overlap: panel
+# titles, axis titles, tick labels, legend entries, and the player's parts.
+BOXES_JS = """(chart) => {
+  const root = deep(chart);
+  const gd = root.querySelector('.js-plotly-plot');
+  const box = (e, kind) => {
+    const r = e.getBoundingClientRect(), text = (e.textContent || '').slice(0, 30);
+    return {kind, text, x: r.x, y: r.y, w: r.width, h: r.height};
+  };
+  const out = [];
+  gd.querySelectorAll('.annotation-text').forEach(e => out.push(box(e, 'panel title')));
+  gd.querySelectorAll('.g-xtitle text, .g-ytitle text, [class^=g-x] .xtitle, [class^=g-y] .ytitle')
+    .forEach(e => out.push(box(e, 'axis title')));
+  gd.querySelectorAll('.xtick text, .ytick text').forEach(e => out.push(box(e, 'tick')));
+  gd.querySelectorAll('.legend .traces').forEach(e => out.push(box(e, 'legend')));
+  root.querySelectorAll('.live-chart-play, .live-chart-scrub, .live-chart-label')
+    .forEach(e => out.push(box(e, 'player')));
+  const axes = Object.keys(gd._fullLayout).filter(k => /^[xy]axis\\d*$/.test(k))
+    .map(k => ({name: k, length: gd._fullLayout[k]._length}));
+  return {boxes: out.filter(b => b.w > 0 && b.h > 0), axes};
+}"""
+
+
+def _overlap(a: dict, b: dict, slack: float = 1.0) -> bool:
+    return (
+        a["x"] + slack < b["x"] + b["w"]
+        and b["x"] + slack < a["x"] + a["w"]
+        and a["y"] + slack < b["y"] + b["h"]
+        and b["y"] + slack < a["y"] + a["h"]
+    )
+
+
+@pytest.fixture(params=PHONES, ids=lambda s: f"{s[0]}x{s[1]}")
+def phone(request, browser: Browser):
+    width, height = request.param
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, is_mobile=True, has_touch=True
+    )
+    context.add_init_script(DEEP_JS)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page, width, height
+    context.close()
+
+
+def test_panels_stand_in_one_column_and_nothing_overlaps(phone, app_server):
+    page, width, _ = phone
+    open_app(page, app_server)
+    wait_for_player(page)
+    found = page.evaluate(BOXES_JS, CHART)
+    lengths = {a["name"]: a["length"] for a in found["axes"]}
+    for n in ("", "2", "3", "4"):
+        assert lengths[f"xaxis{n}"] >= 0.6 * width, lengths  # each panel: 60 % of the width
+        assert lengths[f"yaxis{n}"] >= 150, lengths  # and 150 px tall
+    boxes = [b for b in found["boxes"]]
+    clashes = [
+        (a, b)
+        for a, b in itertools.combinations(boxes, 2)
+        if not (a["kind"] == b["kind"] == "tick") and _overlap(a, b)
+    ]
+    assert not clashes, clashes[:5]
+    sideways = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth,"
+        " ...[...document.querySelectorAll('[data-testid=stMain]')]"
+        ".map(e => e.scrollWidth - e.clientWidth)]"
+    )
+    assert sideways[0] <= sideways[1] and all(d <= 0 for d in sideways[2:]), sideways
+    assert not page.errors
+    page.screenshot(path=f"test-artifacts/phone-{width}.png", full_page=True)
+
+
+def test_play_pause_and_the_scrubber_work_by_touch(phone, app_server):
+    page, _, _ = phone
+    open_app(page, app_server)
+    wait_for_player(page)
+    page.locator(PLAY).tap()
+    wait_for_frame(page, "i > 0 && i < 60")  # Play from the end replays from epoch 0
+    page.locator(PLAY).tap()  # pause
+    paused_at = frame(page)
+    page.wait_for_timeout(400)
+    assert frame(page) == paused_at < last_frame(page)
+    box = page.locator(f"{CHART} .live-chart-scrub input").bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] * 0.5, box["y"] + box["height"] / 2)
+    wait_for_frame(page, f"Math.abs(i - {last_frame(page) // 2}) <= 3")
+    assert_no_exception(page)
+
+
+def test_a_sidebar_slider_moves_by_touch(phone, app_server):
+    page, _, _ = phone
+    open_app(page, app_server)
+    page.locator(
+        "[data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl] button"
+    ).first.tap()
+    slider = page.get_by_role("slider", name="Epochs", exact=False).first
+    slider.scroll_into_view_if_needed()
+    expect(slider).to_be_visible()
+    thumb = slider.bounding_box()  # the thumb sits near the left: tap the track to its right
+    page.touchscreen.tap(thumb["x"] + thumb["width"] / 2 + 80, thumb["y"] + thumb["height"] / 2)
+    wait_for_rerun(page)
+    assert "epochs=" in page.url  # the slider moved off its default, and the link says so
+    assert_no_exception(page)
+
+
+def test_both_lessons_work_at_phone_width(phone, app_server):
+    page, width, _ = phone
+    for path, steps, last in (("lesson", 8, "Close is not the same as true"),):
+        open_app(page, app_server.rstrip("/") + f"/{path}")
+        main = page.locator("[data-testid=stMain]")
+        for k in range(1, steps + 1):
+            expect(main.get_by_text(f"Step {k} of {steps}")).to_be_visible()
+            lock = main.get_by_role("button", name="Lock in my prediction")
+            if lock.count():
+                for group in main.locator("[role=radiogroup]").all():
+                    group.locator("label").first.tap()
+                    wait_for_rerun(page)
+                for field in main.locator("[data-testid=stNumberInput] input").all():
+                    field.fill("-20")
+                    field.press("Enter")
+                    wait_for_rerun(page)
+                lock.tap()
+                wait_for_rerun(page)
+            assert_no_exception(page)
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+            if k < steps:
+                main.get_by_role("button", name="Next ▶").tap()
+                wait_for_rerun(page)
+        expect(main.get_by_text(last)).to_be_visible()
