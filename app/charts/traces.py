@@ -119,7 +119,7 @@ def segment(
         "x1": float(end[0]),
         "y1": float(end[1]),
         "line": {"color": colour, "width": width, "dash": dash},
-        "layer": "above",
+        "layer": "below",  # under the traces: the moving line stays on top
     }
     if name is not None:
         shape |= {"name": name, "showlegend": True}
