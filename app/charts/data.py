@@ -9,7 +9,7 @@ from ..compute import Run
 from ..own_data import POINT_LIMIT
 from ..sources import POINTS, Source, plot_text
 from .style import PALETTE, ChartStyle, style_layout
-from .traces import f32, padded, segment
+from .traces import f32, line_shape, padded
 
 __all__ = [
     "CANVAS",
@@ -92,15 +92,8 @@ def true_line(run: Run, style: ChartStyle, xs: list[float], axes: tuple[str, str
     d = run.data
     if not d.has_true_line:
         return None
-    return segment(
-        axes,
-        (xs[0], d.true_w * xs[0] + d.true_b),
-        (xs[1], d.true_w * xs[1] + d.true_b),
-        PALETTE["true"],
-        style.line_width,
-        "dash",
-        name=f"true line: y = {d.true_w:g}x + {d.true_b:g}",
-    )
+    name = f"true line: y = {d.true_w:g}x + {d.true_b:g}"
+    return line_shape(axes, d.true_w, d.true_b, xs, PALETTE["true"], style.line_width, "dash", name)
 
 
 def data_figure(run: Run, *, style: ChartStyle = ChartStyle()) -> dict:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from linreg_core import History
+
 from ..compute import Run
 from ..method_text import method_label
 from ..settings import View
@@ -19,7 +21,7 @@ from .data import axis_titles, data_panel_range, data_points, true_line
 from .grid import axis_ids, grid_layout
 from .landscape import landscape_image, level_lines
 from .style import PALETTE, ChartStyle, log_ticks, style_layout
-from .traces import f32, landmarks, line, on, rounded, segment
+from .traces import f32, landmarks, line, line_shape, on, rounded, segment
 
 __all__ = ["PANEL_TITLES", "playground_figure"]
 
@@ -50,7 +52,7 @@ def _axes(ids: tuple[str, str], x: dict, y: dict) -> dict:
     return {"xaxis" + ids[0][1:]: x, "yaxis" + ids[1][1:]: y}
 
 
-def _trained_line_name(h) -> str:
+def _trained_line_name(h: History) -> str:
     """The trained line's legend entry: the method that trained it, in words."""
     name = method_label(h.optimizer)
     name = "gradient descent" if name == "Gradient descent" else name
@@ -70,16 +72,10 @@ def _data_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
     if truth is not None:
         panel.shapes.append(truth)
     if view.show_ls:
-        ls_line = segment(
-            DATA,
-            (xs[0], ls.w * xs[0] + ls.b),
-            (xs[1], ls.w * xs[1] + ls.b),
-            PALETTE["ls"],
-            style.line_width,
-            "dot",
-            name=f"least squares: y = {ls.w:.3f}x + {ls.b:.3f}",
+        name = f"least squares: y = {ls.w:.3f}x + {ls.b:.3f}"
+        panel.shapes.append(
+            line_shape(DATA, ls.w, ls.b, xs, PALETTE["ls"], style.line_width, "dot", name)
         )
-        panel.shapes.append(ls_line)
     gd_line = on(
         DATA, line(xs, None, PALETTE["gd"], style.line_width * 1.6, name=_trained_line_name(h))
     )

@@ -6,7 +6,17 @@ import base64
 
 import numpy as np
 
-__all__ = ["f32", "landmarks", "line", "on", "padded", "point", "rounded", "segment"]
+__all__ = [
+    "f32",
+    "landmarks",
+    "line",
+    "line_shape",
+    "on",
+    "padded",
+    "point",
+    "rounded",
+    "segment",
+]
 
 
 def f32(values) -> dict[str, str]:
@@ -124,3 +134,17 @@ def segment(
     if name is not None:
         shape |= {"name": name, "showlegend": True}
     return shape
+
+
+def line_shape(
+    axes: tuple[str, str],
+    w: float,
+    b: float,
+    xs: list[float],
+    colour: str,
+    width: float,
+    dash: str,
+    name: str,
+) -> dict:
+    """The line ``y = w x + b`` across ``xs`` (its two ends), as a shape in the legend."""
+    return segment(axes, (xs[0], w * xs[0] + b), (xs[1], w * xs[1] + b), colour, width, dash, name)

@@ -237,7 +237,6 @@ async function render(state, payload, seq) {
   state.payload = payload;
   state.pendingFrames = fig.frames && fig.frames.length ? fig.frames : null;
   // `frames: []` makes Plotly.react drop the old frames; the new ones wait (framesReady).
-  const started = performance.now();
   await Plotly.react(state.gd, {
     data: fig.data || [],
     layout: layoutFor(state, fig),
@@ -252,7 +251,6 @@ async function render(state, payload, seq) {
     });
     state.gd.on("plotly_animated", () => setPlaying(state, false));
   }
-  state.root.dataset.drawMs = String(Math.round(performance.now() - started));
   state.width = Math.round(state.root.getBoundingClientRect().width);
   state.root.dataset.renders = String(Number(state.root.dataset.renders || 0) + 1);
 }
