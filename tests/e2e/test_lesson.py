@@ -2,7 +2,8 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
+from tests.e2e.conftest import assert_no_exception, open_app
+from tests.e2e.lessons import next_step, predict_and_lock
 
 STEPS = 8
 
@@ -15,15 +16,7 @@ def test_walk_the_whole_lesson(page, app_server):
         lock = main.get_by_role("button", name="Lock in my prediction")
         if lock.count():
             expect(lock).to_be_disabled()  # nothing is revealed before a prediction
-            for group in main.locator("[role=radiogroup]").all():
-                group.locator("label").first.click()
-                wait_for_rerun(page)
-            for box in main.locator("[data-testid=stNumberInput] input").all():
-                box.fill("-20")
-                box.press("Enter")
-                wait_for_rerun(page)
-            lock.click()
-            wait_for_rerun(page)
+            predict_and_lock(page, main)
             expect(main.get_by_text("What happened").first).to_be_visible()
         if k == 4:  # the notebook's final numbers, as it prints them
             expect(main.get_by_text("w ends at 1.4206 and b at 1.7024")).to_be_visible()
@@ -31,7 +24,6 @@ def test_walk_the_whole_lesson(page, app_server):
         if k == 3:
             page.screenshot(path="test-artifacts/lesson-step-3.png", full_page=True)
         if k < STEPS:
-            main.get_by_role("button", name="Next ▶").click()
-            wait_for_rerun(page)
+            next_step(page, main)
     expect(main.get_by_text("Close is not the same as true")).to_be_visible()
     page.screenshot(path="test-artifacts/lesson-takeaways.png", full_page=True)

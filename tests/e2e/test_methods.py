@@ -10,6 +10,7 @@ from app.compute import run
 from app.links import parse_query
 from app.settings import split
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
+from tests.e2e.lessons import next_step, predict_and_lock
 from tests.e2e.player import CHART, GRAPH, LABEL, wait_for_player
 
 #: A link per method, and words its status line must hold.
@@ -75,15 +76,10 @@ def test_walk_the_second_lesson(page, app_server):
         lock = main.get_by_role("button", name="Lock in my prediction")
         if step.questions:
             expect(lock).to_be_disabled()  # nothing is revealed before a prediction
-            for group in main.locator("[role=radiogroup]").all():
-                group.locator("label").nth(1).click()
-                wait_for_rerun(page)
-            lock.click()
-            wait_for_rerun(page)
+            predict_and_lock(page, main, choice=1)
             expect(main.get_by_text("What happened").first).to_be_visible()
         assert_no_exception(page)
         page.screenshot(path=f"test-artifacts/beyond-step-{k}.png", full_page=True)
         if k < n:
-            main.get_by_role("button", name="Next ▶").click()
-            wait_for_rerun(page)
+            next_step(page, main)
     expect(main.get_by_text("Momentum pays √κ")).to_be_visible()

@@ -7,7 +7,9 @@ import itertools
 import pytest
 from playwright.sync_api import Browser, expect
 
+from app.beyond_content import BEYOND_STEPS
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
+from tests.e2e.lessons import next_step, predict_and_lock
 from tests.e2e.player import (
     CHART,
     DEEP_JS,
@@ -124,27 +126,23 @@ def test_a_sidebar_slider_moves_by_touch(phone, app_server):
     assert_no_exception(page)
 
 
-def test_both_lessons_work_at_phone_width(phone, app_server):
+@pytest.mark.parametrize(
+    ("path", "steps", "last"),
+    [
+        ("lesson", 8, "Close is not the same as true"),
+        ("beyond", len(BEYOND_STEPS), "Momentum pays √κ"),
+    ],
+)
+def test_each_lesson_works_at_phone_width(phone, app_server, path, steps, last):
     page, width, _ = phone
-    for path, steps, last in (("lesson", 8, "Close is not the same as true"),):
-        open_app(page, app_server.rstrip("/") + f"/{path}")
-        main = page.locator("[data-testid=stMain]")
-        for k in range(1, steps + 1):
-            expect(main.get_by_text(f"Step {k} of {steps}")).to_be_visible()
-            lock = main.get_by_role("button", name="Lock in my prediction")
-            if lock.count():
-                for group in main.locator("[role=radiogroup]").all():
-                    group.locator("label").first.tap()
-                    wait_for_rerun(page)
-                for field in main.locator("[data-testid=stNumberInput] input").all():
-                    field.fill("-20")
-                    field.press("Enter")
-                    wait_for_rerun(page)
-                lock.tap()
-                wait_for_rerun(page)
-            assert_no_exception(page)
-            assert page.evaluate("() => document.documentElement.scrollWidth") <= width
-            if k < steps:
-                main.get_by_role("button", name="Next ▶").tap()
-                wait_for_rerun(page)
-        expect(main.get_by_text(last)).to_be_visible()
+    open_app(page, app_server.rstrip("/") + f"/{path}")
+    main = page.locator("[data-testid=stMain]")
+    for k in range(1, steps + 1):
+        expect(main.get_by_text(f"Step {k} of {steps}")).to_be_visible()
+        if main.get_by_role("button", name="Lock in my prediction").count():
+            predict_and_lock(page, main, touch=True)
+        assert_no_exception(page)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        if k < steps:
+            next_step(page, main, touch=True)
+    expect(main.get_by_text(last)).to_be_visible()
