@@ -77,7 +77,9 @@ def test_learning_rate_by_keyboard_updates_the_chart_in_place(page, app_server):
     wait_for_player(page)
     expect(page.get_by_text("Still converging")).to_be_visible()
     renders = int(page.locator(CHART).get_attribute("data-renders"))
-    page.evaluate(f"() => (window.__graph = deep('{GRAPH}'))")
+    page.evaluate(
+        f"() => {{ window.__graph = deep('{GRAPH}'); window.__svg = deep('{GRAPH} .main-svg'); }}"
+    )
     thumb = page.locator("[data-testid=stSidebar] [role=group][aria-label='Learning rate']")
     thumb.locator("input[type=range]").first.focus()
     for _ in range(10):  # 0.01 -> 0.015 -> ... -> 0.5: ten steps up the log grid
@@ -91,8 +93,25 @@ def test_learning_rate_by_keyboard_updates_the_chart_in_place(page, app_server):
         arg=[CHART, renders],
         timeout=15_000,
     )
-    # The same graph div, redrawn: the chart was updated in place, not re-created.
+    # The same graph div, redrawn: the chart was updated in place, not re-created. Its SVG
+    # is the same too: Plotly did not start over (as it does when its config changes).
     assert page.evaluate(f"() => window.__graph === deep('{GRAPH}')")
+    assert page.evaluate(f"() => window.__svg === deep('{GRAPH} .main-svg')")
     wait_for_frame(page, "i === 7")  # a diverged run stops at epoch 7: it opens there
     assert_no_exception(page)
     page.screenshot(path="test-artifacts/playground-diverged.png", full_page=True)
+
+
+def test_png_download_is_named_after_the_current_run(page, app_server):
+    open_app(page, app_server)
+    wait_for_player(page)
+    thumb = page.locator("[data-testid=stSidebar] [role=group][aria-label='Learning rate']")
+    thumb.locator("input[type=range]").first.focus()
+    page.keyboard.press("ArrowRight")  # 0.01 -> 0.015: the file name must follow
+    wait_for_rerun(page)
+    page.wait_for_function("(s) => Number(deep(s).dataset.renders) >= 2", arg=CHART, timeout=15_000)
+    page.locator(GRAPH).hover()
+    with page.expect_download() as info:
+        page.locator(f"{GRAPH} .modebar-btn[data-title='Download plot as a PNG']").click()
+    name = info.value.suggested_filename
+    assert name == "gradient-descent_lr0.015_epochs100_seed42.png", name

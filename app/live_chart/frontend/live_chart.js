@@ -226,6 +226,16 @@ function setupPlayer(state, fig, payload) {
   ANIMATED.add(state);
 }
 
+// The config handed to Plotly.react: undefined (keep the chart's own) when only the PNG
+// options changed, since Plotly.react redraws everything when any config value differs.
+function reactConfig(state, config) {
+  const { toImageButtonOptions, ...rest } = config;
+  const key = JSON.stringify(rest);
+  if (state.gd._context && key === state.configKey) return undefined;
+  state.configKey = key;
+  return { displaylogo: false, responsive: false, modeBarButtonsToRemove: ["sendChartToCloud"], ...rest };
+}
+
 async function render(state, payload, seq) {
   const Plotly = await loadPlotly(payload.plotly_src);
   if (state.disposed || seq !== state.seq) return; // only the newest update is drawn
@@ -241,8 +251,11 @@ async function render(state, payload, seq) {
     data: fig.data || [],
     layout: layoutFor(state, fig),
     frames: [],
-    config: { displaylogo: false, responsive: false, modeBarButtonsToRemove: ["sendChartToCloud"], ...(payload.config || {}) },
+    config: reactConfig(state, payload.config || {}),
   });
+  // The PNG's file name follows the run, but a changed config makes Plotly.react redraw
+  // the chart from scratch (and re-create WebGL), so it is set where the button reads it.
+  state.gd._context.toImageButtonOptions = { ...(payload.config || {}).toImageButtonOptions };
   if (!state.listening) {
     state.listening = true;
     state.gd.on("plotly_animatingframe", (event) => {
