@@ -115,3 +115,34 @@ def test_png_download_is_named_after_the_current_run(page, app_server):
         page.locator(f"{GRAPH} .modebar-btn[data-title='Download plot as a PNG']").click()
     name = info.value.suggested_filename
     assert name == "gradient-descent_lr0.015_epochs100_seed42.png", name
+
+
+def test_quick_key_presses_keep_the_chart_and_the_connection(page, app_server):
+    """Holding an arrow key on a slider: runs are cut short by the next press. The chart
+    must stay the same drawing, updated in place (it was re-created in 3 of 5 bursts), and
+    the connection must survive (Streamlit's message cache lost track: "Connection error")."""
+    open_app(page, app_server)
+    wait_for_player(page)
+    slider = page.locator("[data-testid=stSidebar] [role=group][aria-label='Learning rate']")
+    for burst, key in enumerate(("ArrowRight", "ArrowLeft", "ArrowRight", "ArrowLeft")):
+        page.evaluate(
+            f"() => {{ window.__graph = deep('{GRAPH}'); window.__svg = deep('{GRAPH} .main-svg');"
+            f" window.__renders = Number(deep('{CHART}').dataset.renders); }}"
+        )
+        slider.locator("input[type=range]").first.focus()
+        for _ in range(8):
+            page.keyboard.press(key)
+            page.wait_for_timeout(25)
+        wait_for_rerun(page)
+        page.wait_for_timeout(500)
+        expect(page.get_by_text("Connection error")).to_have_count(0)
+        kept = page.evaluate(
+            f"() => [window.__graph === deep('{GRAPH}'),"
+            f" window.__svg === deep('{GRAPH} .main-svg'),"
+            f" Number(deep('{CHART}').dataset.renders) > window.__renders]"
+        )
+        assert kept == [True, True, True], f"burst {burst}: same div, same SVG, redrawn: {kept}"
+    # Four bursts of eight, up and down: back at the default rate, and drawn for it.
+    expect(slider).to_contain_text("0.01")
+    wait_for_frame(page, "i === 100")
+    assert_no_exception(page)

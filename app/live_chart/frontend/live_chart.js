@@ -15,6 +15,7 @@
 const STATE = new WeakMap();
 const ANIMATED = new Set(); // states of charts with a player, for the keyboard
 const NARROW_PX = 700;
+const DISPOSE_AFTER_MS = 200; // a cleanup not followed by a call within this disposes
 const STILL = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
 
 // plotly.js (~4.6 MB) is loaded once per page as a classic <script>, from the
@@ -108,13 +109,20 @@ function mount(parentElement) {
   range.addEventListener("input", () => goTo(state, Number(range.value)));
   state.resizeObserver = new ResizeObserver(() => onResize(state));
   state.resizeObserver.observe(root);
-  state.cleanup = () => {
+  const dispose = () => {
     state.disposed = true;
     ANIMATED.delete(state);
     state.resizeObserver.disconnect();
     if (window.Plotly) window.Plotly.purge(gd);
     root.remove();
     STATE.delete(parentElement);
+  };
+  // Streamlit also runs the cleanup right before calling the component again on the same
+  // element (seen after quick key presses on a slider): disposing of the chart then would
+  // draw it again from scratch. So it is disposed of only if no call follows.
+  state.cleanup = () => {
+    clearTimeout(state.disposeTimer);
+    state.disposeTimer = setTimeout(dispose, DISPOSE_AFTER_MS);
   };
   STATE.set(parentElement, state);
   return state;
@@ -355,6 +363,7 @@ function listenForPlacing(state) {
 
 export default function liveChart({ data, parentElement, setTriggerValue }) {
   let state = STATE.get(parentElement);
+  if (state) clearTimeout(state.disposeTimer); // called again: the chart stays
   if (!state) {
     state = mount(parentElement);
     listenForPlacing(state);
