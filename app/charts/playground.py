@@ -212,9 +212,10 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
     panel.still.append(on(LANDSCAPE, landmarks(marks)))
     # The whole route, faint: the path so far is drawn over it as Play runs.
     route_w, route_b, at_epoch = _route(run, frames_at)
+    route_x, route_y = rounded(route_w), rounded(route_b)
     route = line(
-        rounded(route_w),
-        rounded(route_b),
+        route_x,
+        route_y,
         PALETTE["gd"],
         lw * 0.5,
         name="route",
@@ -226,12 +227,13 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
     # The path so far is thinned to a fixed grid of the route's points (so it does not
     # flicker from frame to frame) plus the current epoch.
     path_grid = np.arange(len(route_w))[:: max(1, -(-len(route_w) // MAX_PATH_POINTS))]
+    grid_epoch = at_epoch[path_grid]
 
-    def path_at(k: int) -> dict:
-        done = path_grid[at_epoch[path_grid] < k]
+    def path_at(k: int) -> dict:  # the route's rounded numbers, reused in every frame
+        done = path_grid[grid_epoch < k].tolist()
         return {
-            "x": rounded(np.append(route_w[done], h.w[k])),
-            "y": rounded(np.append(route_b[done], h.b[k])),
+            "x": [route_x[i] for i in done] + rounded(h.w[k : k + 1]),
+            "y": [route_y[i] for i in done] + rounded(h.b[k : k + 1]),
         }
 
     path = {

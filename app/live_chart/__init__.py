@@ -26,6 +26,7 @@ from typing import Any
 import streamlit as st
 from streamlit.components import v1 as components_v1
 from streamlit.components import v2 as components_v2
+from streamlit.components.v1.component_registry import ComponentRegistry
 
 __all__ = ["SHORTCUTS", "live_plotly_chart"]
 
@@ -33,6 +34,7 @@ __all__ = ["SHORTCUTS", "live_plotly_chart"]
 SHORTCUTS = {"Alt+P": "play / pause", "Alt+,": "previous frame", "Alt+.": "next frame"}
 
 _PLOTLY_DIR = str(resources.files("plotly") / "package_data")
+_PLOTLY_ASSETS = "plotly_js"
 _JS = (Path(__file__).parent / "frontend" / "live_chart.js").read_text(encoding="utf-8")
 
 # In a shadow root: the page's many style rules do not apply inside it, so the chart's
@@ -44,13 +46,16 @@ def _plotly_js_url() -> str:
     """URL of plotly.min.js, served by Streamlit's v1 component file route.
 
     The declaration is never rendered; it only registers ``plotly/package_data``
-    as a static folder. It is repeated on every call because v1 registration
-    is per runtime and only happens during a script run.
+    as a static folder. Registration is per runtime and only happens during a
+    script run, so it is made whenever this runtime's registry does not have it
+    yet (declaring again on every rerun inspected the call stack each time).
     """
-    assets = components_v1.declare_component("plotly_js", path=_PLOTLY_DIR)
+    name = f"{__name__}.{_PLOTLY_ASSETS}"
+    if ComponentRegistry.instance().get_component_path(name) is None:
+        name = components_v1.declare_component(_PLOTLY_ASSETS, path=_PLOTLY_DIR).name
     base = st.get_option("server.baseUrlPath").strip("/")
     prefix = f"/{base}" if base else ""
-    return f"{prefix}/component/{assets.name}/plotly.min.js"
+    return f"{prefix}/component/{name}/plotly.min.js"
 
 
 def live_plotly_chart(
