@@ -57,8 +57,9 @@ st.write(f"value = {{v}}")
 """
 
 # The app's own figure for two learning rates, built once at startup and shown through
-# one chart path. For st.plotly_chart the player is Plotly's own slider and buttons (the
-# HTML player exists only in the live chart).
+# one chart path, with a PNG file name that follows the rate as the app's does (a constant
+# one hid that a new name made the live chart draw from scratch). For st.plotly_chart the
+# player is Plotly's own slider and buttons (the HTML player exists only in the live chart).
 FIGURE_APP = textwrap.dedent(f"""
     import sys
     sys.path.insert(0, {str(ROOT)!r})
@@ -103,7 +104,7 @@ FIGURE_APP = textwrap.dedent(f"""
     figs = figures(int(q.get("n_samples", 100)), int(q.get("epochs", 100)))
     lr = st.select_slider({LABEL!r}, LRS, format_func=lambda v: f"{{v:g}}")
     if PATH == "live":
-        show_figure(figs[lr], alt="Gradient descent", filename="bench", key="chart")
+        show_figure(figs[lr], alt="Gradient descent", filename=f"bench-lr{{lr:g}}", key="chart")
     else:
         st.plotly_chart(Prebuilt(figs[lr]), theme=None, key="chart")
 """)
