@@ -18,6 +18,23 @@ from tests.e2e.player import (
     wait_for_player,
 )
 
+LR_SLIDER = "[data-testid=stSidebar] [role=group][aria-label='Learning rate']"
+# Remembers the chart's graph div, Plotly's SVG in it and its draw count; the second script
+# says, later, whether the div and the SVG are the same nodes and whether it has drawn since.
+MARK_CHART = (
+    f"() => {{ window.__graph = deep('{GRAPH}'); window.__svg = deep('{GRAPH} .main-svg');"
+    f" window.__renders = Number(deep('{CHART}').dataset.renders); }}"
+)
+SAME_CHART = (
+    f"() => [window.__graph === deep('{GRAPH}'), window.__svg === deep('{GRAPH} .main-svg'),"
+    f" Number(deep('{CHART}').dataset.renders) > window.__renders]"
+)
+
+
+def focus_learning_rate(page) -> None:
+    """Put the keyboard on the sidebar's learning-rate slider."""
+    page.locator(LR_SLIDER).locator("input[type=range]").first.focus()
+
 
 def test_four_panels_render_without_exception(page, app_server):
     open_app(page, app_server)
@@ -77,16 +94,11 @@ def test_learning_rate_by_keyboard_updates_the_chart_in_place(page, app_server):
     wait_for_player(page)
     expect(page.get_by_text("Still converging")).to_be_visible()
     renders = int(page.locator(CHART).get_attribute("data-renders"))
-    page.evaluate(
-        f"() => {{ window.__graph = deep('{GRAPH}'); window.__svg = deep('{GRAPH} .main-svg'); }}"
-    )
-    thumb = page.locator("[data-testid=stSidebar] [role=group][aria-label='Learning rate']")
-    thumb.locator("input[type=range]").first.focus()
+    page.evaluate(MARK_CHART)
+    focus_learning_rate(page)
     for _ in range(10):  # 0.01 -> 0.015 -> ... -> 0.5: ten steps up the log grid
         page.keyboard.press("ArrowRight")
-        # One finished run per step. (Keys pressed faster than the runs finish can get the
-        # chart re-created instead of redrawn, now and then: seen, not asserted here.)
-        wait_for_rerun(page)
+        wait_for_rerun(page)  # one finished run per step (quicker presses: the test below)
     expect(page.get_by_text("Diverged at epoch").first).to_be_visible(timeout=15_000)
     page.wait_for_function(
         "([s, n]) => Number(deep(s).dataset.renders) > n",
@@ -95,8 +107,9 @@ def test_learning_rate_by_keyboard_updates_the_chart_in_place(page, app_server):
     )
     # The same graph div, redrawn: the chart was updated in place, not re-created. Its SVG
     # is the same too: Plotly did not start over (as it does when its config changes).
-    assert page.evaluate(f"() => window.__graph === deep('{GRAPH}')")
-    assert page.evaluate(f"() => window.__svg === deep('{GRAPH} .main-svg')")
+    same_graph, same_svg, _ = page.evaluate(SAME_CHART)
+    assert same_graph
+    assert same_svg
     wait_for_frame(page, "i === 7")  # a diverged run stops at epoch 7: it opens there
     assert_no_exception(page)
     page.screenshot(path="test-artifacts/playground-diverged.png", full_page=True)
@@ -105,8 +118,7 @@ def test_learning_rate_by_keyboard_updates_the_chart_in_place(page, app_server):
 def test_png_download_is_named_after_the_current_run(page, app_server):
     open_app(page, app_server)
     wait_for_player(page)
-    thumb = page.locator("[data-testid=stSidebar] [role=group][aria-label='Learning rate']")
-    thumb.locator("input[type=range]").first.focus()
+    focus_learning_rate(page)
     page.keyboard.press("ArrowRight")  # 0.01 -> 0.015: the file name must follow
     wait_for_rerun(page)
     page.wait_for_function("(s) => Number(deep(s).dataset.renders) >= 2", arg=CHART, timeout=15_000)
@@ -123,26 +135,18 @@ def test_quick_key_presses_keep_the_chart_and_the_connection(page, app_server):
     the connection must survive (Streamlit's message cache lost track: "Connection error")."""
     open_app(page, app_server)
     wait_for_player(page)
-    slider = page.locator("[data-testid=stSidebar] [role=group][aria-label='Learning rate']")
     for burst, key in enumerate(("ArrowRight", "ArrowLeft", "ArrowRight", "ArrowLeft")):
-        page.evaluate(
-            f"() => {{ window.__graph = deep('{GRAPH}'); window.__svg = deep('{GRAPH} .main-svg');"
-            f" window.__renders = Number(deep('{CHART}').dataset.renders); }}"
-        )
-        slider.locator("input[type=range]").first.focus()
+        page.evaluate(MARK_CHART)
+        focus_learning_rate(page)
         for _ in range(8):
             page.keyboard.press(key)
             page.wait_for_timeout(25)
         wait_for_rerun(page)
         page.wait_for_timeout(500)
         expect(page.get_by_text("Connection error")).to_have_count(0)
-        kept = page.evaluate(
-            f"() => [window.__graph === deep('{GRAPH}'),"
-            f" window.__svg === deep('{GRAPH} .main-svg'),"
-            f" Number(deep('{CHART}').dataset.renders) > window.__renders]"
-        )
+        kept = page.evaluate(SAME_CHART)
         assert kept == [True, True, True], f"burst {burst}: same div, same SVG, redrawn: {kept}"
     # Four bursts of eight, up and down: back at the default rate, and drawn for it.
-    expect(slider).to_contain_text("0.01")
+    expect(page.locator(LR_SLIDER)).to_contain_text("0.01")
     wait_for_frame(page, "i === 100")
     assert_no_exception(page)
