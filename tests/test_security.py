@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import concurrent.futures
+import fnmatch
 import re
 import tomllib
 from pathlib import Path
@@ -141,6 +142,26 @@ def test_server_config_is_safe():
     # Visitors see no tracebacks (they go to the server log).
     assert config["client"]["showErrorDetails"] in ("none", "type")
     assert config["server"].get("enableCORS", True) is True
+
+
+def test_only_community_cloud_may_control_the_app_from_a_parent_frame():
+    """Streamlit's host messages (rerun, stop, ...) are taken only from Community Cloud."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    origins = config["client"]["allowedOrigins"]
+
+    def allowed(origin: str) -> bool:  # the frontend's URLPattern check, for these patterns
+        return any(fnmatch.fnmatchcase(origin, pattern) for pattern in origins)
+
+    assert allowed("https://gradient-descent.streamlit.app")
+    assert allowed("https://share.streamlit.io")
+    for other in (
+        "http://127.0.0.1:8501",
+        "https://example.com",
+        "https://evil.streamlit.app.example.com",
+        "http://gradient-descent.streamlit.app",
+        "https://x.staging.streamlitapp.test",
+    ):
+        assert not allowed(other), other
 
 
 def _requirements(name: str) -> dict[str, str]:
