@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
@@ -149,4 +150,27 @@ def test_quick_key_presses_keep_the_chart_and_the_connection(page, app_server):
     # Four bursts of eight, up and down: back at the default rate, and drawn for it.
     expect(page.locator(LR_SLIDER)).to_contain_text("0.01")
     wait_for_frame(page, "i === 100")
+    assert_no_exception(page)
+
+
+# Every trace of the figure: at default settings, and at the maximum with Adam (WebGL
+# points, typed arrays from the base64 data, more landmarks).
+@pytest.mark.parametrize("query", ["", "n_samples=10000&epochs=5000&optimizer=adam"])
+def test_plotly_finds_the_same_array_attributes_without_concat(page, app_server, query):
+    """The chart's concat-free findArrayAttributes agrees with plotly.js's own on every trace."""
+    open_app(page, app_server, query)
+    wait_for_player(page)
+    found = page.evaluate(
+        f"""() => {{
+          const find = Plotly.PlotSchema.findArrayAttributes;
+          if (typeof find.original !== 'function') return null;
+          return deep('{GRAPH}')._fullData.map((t) => [t.name, find(t), find.original(t)]);
+        }}"""
+    )
+    assert found is not None, "the concat-free findArrayAttributes is not installed"
+    for name, fast, original in found:
+        assert fast == original, name
+    by_name = {name: set(fast) for name, fast, _ in found}
+    assert {"x", "y"} <= by_name["route"]
+    assert {"marker.symbol", "marker.size", "marker.color"} <= by_name["landmarks"]
     assert_no_exception(page)
