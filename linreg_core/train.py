@@ -242,7 +242,9 @@ def _mini_batch(data, stats, lr, epochs, w0, b0, batch_size, rng, scale, fields)
     history = _history(
         lr, epochs, w, b, loss, batch_size=batch_size, truncated=epochs_run < epochs, **fields
     )
-    keep = (path.step <= history.epochs_run * per_epoch) & np.isfinite(path.w + path.b)
+    with np.errstate(over="ignore", invalid="ignore"):  # inf + -inf when w and b blow up apart
+        finite = np.isfinite(path.w + path.b)
+    keep = (path.step <= history.epochs_run * per_epoch) & finite
     path = StepPath(*(a[keep].copy() for a in (path.step, path.w, path.b)))
     for a in (path.step, path.w, path.b):
         a.setflags(write=False)
