@@ -13,11 +13,13 @@ figures are in the README).
 
 plotly.js is served from the installed ``plotly`` package
 (``plotly/package_data/plotly.min.js``) through a static-only
-``components.v1`` declaration; no CDN and no copy in this repository.
+``components.v1`` declaration; no CDN and no copy in this repository. The
+chart's own module is served the same way, behind a few-line loader.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -34,28 +36,46 @@ __all__ = ["SHORTCUTS", "live_plotly_chart"]
 SHORTCUTS = {"Alt+P": "play / pause", "Alt+,": "previous frame", "Alt+.": "next frame"}
 
 _PLOTLY_DIR = str(resources.files("plotly") / "package_data")
-_PLOTLY_ASSETS = "plotly_js"
-_JS = (Path(__file__).parent / "frontend" / "live_chart.js").read_text(encoding="utf-8")
+_FRONTEND = Path(__file__).parent / "frontend"
+_MODULE = "live_chart.js"
+# Its content in the URL: a changed file is a new URL, so no browser keeps an old copy.
+_MODULE_BYTES = (Path(__file__).parent / "frontend" / "live_chart.js").read_bytes()
+_MODULE_VERSION = hashlib.sha256(_MODULE_BYTES).hexdigest()[:12]
+
+# The component's own module is this loader, and the chart's code is imported from a
+# static URL. Streamlit sends a component's inline JS with every update and hashes it
+# character by character each time the data changes (about 2 ms for the 20 kB module);
+# a few lines cost nothing. The import is cached by the browser, so it runs once a page.
+_LOADER = """
+let chart;
+export default function (args) {
+  chart ??= import(new URL(args.data.module_src, location.href).href).catch((err) => {
+    chart = undefined;
+    throw err;
+  });
+  return chart.then((module) => module.default(args));
+}
+"""
 
 # In a shadow root: the page's many style rules do not apply inside it, so the chart's
 # own style and layout work stays small (plotly.js's CSS is copied in by the JS).
-_mount = components_v2.component("live_chart.live_plotly_chart", js=_JS, isolate_styles=True)
+_mount = components_v2.component("live_chart.live_plotly_chart", js=_LOADER, isolate_styles=True)
 
 
-def _plotly_js_url() -> str:
-    """URL of plotly.min.js, served by Streamlit's v1 component file route.
+def _static_url(name: str, folder: str, file: str) -> str:
+    """URL of ``folder/file``, served by Streamlit's v1 component file route.
 
-    The declaration is never rendered; it only registers ``plotly/package_data``
-    as a static folder. Registration is per runtime and only happens during a
-    script run, so it is made whenever this runtime's registry does not have it
-    yet (declaring again on every rerun inspected the call stack each time).
+    The v1 declaration named ``name`` is never rendered; it only registers ``folder``
+    as a static folder. Registration is per runtime and only happens during a script
+    run, so it is made whenever this runtime's registry does not have it yet
+    (declaring again on every rerun inspected the call stack each time).
     """
-    name = f"{__name__}.{_PLOTLY_ASSETS}"
-    if ComponentRegistry.instance().get_component_path(name) is None:
-        name = components_v1.declare_component(_PLOTLY_ASSETS, path=_PLOTLY_DIR).name
+    full_name = f"{__name__}.{name}"
+    if ComponentRegistry.instance().get_component_path(full_name) is None:
+        full_name = components_v1.declare_component(name, path=folder).name
     base = st.get_option("server.baseUrlPath").strip("/")
     prefix = f"/{base}" if base else ""
-    return f"{prefix}/component/{name}/plotly.min.js"
+    return f"{prefix}/component/{full_name}/{file}"
 
 
 def live_plotly_chart(
@@ -97,7 +117,9 @@ def live_plotly_chart(
             "config": config or {},
             "alt": alt,
             "font_size": int(font_size),
-            "plotly_src": _plotly_js_url(),
+            "plotly_src": _static_url("plotly_js", _PLOTLY_DIR, "plotly.min.js"),
+            "module_src": _static_url("live_chart_js", str(_FRONTEND), _MODULE)
+            + f"?v={_MODULE_VERSION}",
             "clickable": on_click is not None,
         },
         height="content",
