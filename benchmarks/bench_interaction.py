@@ -14,7 +14,8 @@ the project's ``.streamlit/config.toml`` (the trivial app gets the same settings
 For each it focuses the ``Learning rate`` slider, presses ArrowRight/ArrowLeft in
 turn, and times keydown -> the page settled (its last DOM change before 400 ms of
 quiet, with the script state ``notRunning``). It counts the chart's redraws per
-update (``plotly_afterplot`` events on any graph div, old or new), records the
+update on any graph div, old or new: ``plotly_afterplot`` for a full draw,
+``plotly_animated`` for a redraw of the changed traces alone. It records the
 websocket bytes per rerun, and plays the app's animation once (frames per second,
 duration against the promise, and whether the landscape image stays drawn).
 
@@ -111,7 +112,8 @@ FIGURE_APP = textwrap.dedent(f"""
 
 # Installed before the page's own scripts: the time of the key press, of the last DOM
 # mutation and of the last websocket message, the number of messages, and the number of
-# plotly_afterplot events (chart draws) on every graph div that appears.
+# chart draws on every graph div that appears: plotly_afterplot (a full draw) and
+# plotly_animated (the changed traces redrawn in place; no Play runs while timing presses).
 TRACKER_JS = """
 (() => {
   const s = (window.__b = {t0: null, mutation: null, message: null, msgs: 0, msgsAtT0: 0,
@@ -142,7 +144,11 @@ TRACKER_JS = """
     document.querySelectorAll(".js-plotly-plot").forEach(hook);
   };
   const hook = (gd) => {
-    if (!hooked.has(gd) && gd.on) { hooked.add(gd); gd.on("plotly_afterplot", () => s.draws++); }
+    if (!hooked.has(gd) && gd.on) {
+      hooked.add(gd);
+      gd.on("plotly_afterplot", () => s.draws++);
+      gd.on("plotly_animated", () => s.draws++);
+    }
   };
   watch(document);
   setInterval(scan, 50);

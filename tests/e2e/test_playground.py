@@ -153,6 +153,72 @@ def test_quick_key_presses_keep_the_chart_and_the_connection(page, app_server):
     assert_no_exception(page)
 
 
+# What Plotly has drawn of every trace: its line's path and its markers' paths and places.
+DRAWN = f"""() => [...deep('{GRAPH}').querySelectorAll('.scatterlayer .trace')].map((t) =>
+  [...t.querySelectorAll('path.js-line, path.point')]
+    .map((p) => `${{p.getAttribute('d')}}@${{p.getAttribute('transform') || ''}}`).join(' '))"""
+COUNT_FULL_DRAWS = (
+    f"() => {{ window.__full = 0; deep('{GRAPH}').on('plotly_afterplot', () => window.__full++); }}"
+)
+
+
+@pytest.mark.parametrize("query", ["", "n_samples=10000&epochs=5000"])
+def test_a_new_learning_rate_redraws_only_its_traces_and_as_a_fresh_page_would(
+    page, app_server, query
+):
+    """A learning rate changes only the run's traces: they alone are redrawn (no full
+    Plotly.react), and the result is what the same link draws from scratch in a new page,
+    down to every path, before and after scrubbing to an early epoch."""
+    open_app(page, app_server, query)
+    wait_for_player(page)
+    assert page.locator(CHART).get_attribute("data-update") == "full"  # the first draw
+    page.evaluate(COUNT_FULL_DRAWS)
+    focus_learning_rate(page)
+    page.keyboard.press("ArrowRight")
+    wait_for_rerun(page)
+    page.wait_for_function("(s) => Number(deep(s).dataset.renders) >= 2", arg=CHART)
+    assert page.locator(CHART).get_attribute("data-update") == "traces"
+    assert page.evaluate("() => window.__full") == 0
+    assert "lr=0.015" in page.url
+    fresh = page.context.new_page()
+    open_app(fresh, app_server, page.url.split("?", 1)[1])  # the link the page shows now
+    wait_for_player(fresh)
+    assert fresh.locator(CHART).get_attribute("data-update") == "full"
+    for shown in (page, fresh):
+        expect(shown.locator(LABEL)).to_have_text(re.compile(r"^epoch (100|5000) · "))
+    assert page.evaluate(DRAWN) == fresh.evaluate(DRAWN)
+    assert page.locator(LABEL).inner_text() == fresh.locator(LABEL).inner_text()
+    # The new run's frames: scrubbing shows its epoch 10 as the fresh page does.
+    for shown in (page, fresh):
+        shown.locator(SCRUBBER).fill("10")
+        wait_for_frame(shown, "i === 10")
+    assert page.evaluate(DRAWN) == fresh.evaluate(DRAWN)
+    assert page.locator(LABEL).inner_text() == fresh.locator(LABEL).inner_text()
+    assert_no_exception(page)
+    assert_no_exception(fresh)
+
+
+def test_more_epochs_redraw_the_whole_chart(page, app_server):
+    """The epoch axis changes with the number of epochs: that update is a full Plotly.react."""
+    open_app(page, app_server)
+    wait_for_player(page)
+    page.evaluate(COUNT_FULL_DRAWS)
+    page.locator("[data-testid=stSidebar] [role=group][aria-label='Epochs']").locator(
+        "input[type=range]"
+    ).first.focus()
+    page.keyboard.press("ArrowRight")
+    wait_for_rerun(page)
+    page.wait_for_function("(s) => Number(deep(s).dataset.renders) >= 2", arg=CHART)
+    assert page.locator(CHART).get_attribute("data-update") == "full"
+    assert page.evaluate("() => window.__full") >= 1
+    # The loss and parameter panels' epoch axes now end at the new number of epochs.
+    ends = page.evaluate(
+        f"() => ['xaxis2', 'xaxis3'].map((a) => deep('{GRAPH}')._fullLayout[a].range[1])"
+    )
+    assert all(end > 100 for end in ends), ends
+    assert_no_exception(page)
+
+
 # Every trace of the figure: at default settings, and at the maximum with Adam (WebGL
 # points, typed arrays from the base64 data, more landmarks).
 @pytest.mark.parametrize("query", ["", "n_samples=10000&epochs=5000&optimizer=adam"])

@@ -4,7 +4,8 @@
 // isolate_styles=False so plotly.js's global <style> reaches the mode bar).
 // Streamlit calls the default export on mount and every time `data` changes,
 // with the same `parentElement`, so each chart's state lives in a WeakMap
-// keyed by that element. Each update is one Plotly.react on the same div.
+// keyed by that element. Each update is one draw on the same div: the changed traces
+// alone when only their x and y changed (see tracesToRedraw), else one Plotly.react.
 //
 // Under an animated figure it draws the player: Play/Pause, an epoch scrubber
 // (a native range input: keyboard and touch work) with a few labelled ticks,
@@ -337,13 +338,25 @@ async function render(state, payload, seq) {
   state.fig = fig;
   state.payload = payload;
   state.pendingFrames = fig.frames && fig.frames.length ? fig.frames : null;
-  // `frames: []` makes Plotly.react drop the old frames; the new ones wait (framesReady).
-  await Plotly.react(state.gd, {
-    data: fig.data || [],
-    layout: layoutFor(state, fig),
-    frames: [],
-    config: reactConfig(state, payload.config || {}),
-  });
+  const layout = layoutFor(state, fig);
+  const layoutKey = JSON.stringify(layout); // taken before Plotly, which writes into it
+  const config = reactConfig(state, payload.config || {});
+  const changed = config === undefined ? tracesToRedraw(state, fig.data || [], layoutKey) : null;
+  state.drawn = null; // until this draw is done
+  if (changed) {
+    // Only the x and y of some traces changed (a new learning rate, say). Those traces are
+    // redrawn where they are, as a frame of the player is; the axes, the legend, the
+    // landscape and the other traces stay. A full Plotly.react would lay out and draw all
+    // four panels again: about three times the work.
+    await Plotly.deleteFrames(state.gd); // the old run's; the new ones wait (framesReady)
+    const data = changed.map((i) => ({ x: fig.data[i].x, y: fig.data[i].y }));
+    await Plotly.animate(state.gd, { data, traces: changed }, STILL);
+  } else {
+    // `frames: []` makes Plotly.react drop the old frames; the new ones wait (framesReady).
+    await Plotly.react(state.gd, { data: fig.data || [], layout, frames: [], config });
+  }
+  state.drawn = { data: fig.data || [], layoutKey };
+  state.root.dataset.update = changed ? "traces" : "full";
   // The PNG's file name follows the run, but a changed config makes Plotly.react redraw
   // the chart from scratch (and re-create WebGL), so it is set where the button reads it.
   state.gd._context.toImageButtonOptions = { ...(payload.config || {}).toImageButtonOptions };
@@ -357,6 +370,55 @@ async function render(state, payload, seq) {
   }
   state.width = Math.round(state.root.getBoundingClientRect().width);
   state.root.dataset.renders = String(Number(state.root.dataset.renders || 0) + 1);
+}
+
+// The traces to redraw when only the x and y of some traces changed; else null (then the
+// update is a full Plotly.react). Required: the same layout and config, the same traces
+// otherwise, every axis on a fixed range (a redrawn trace does not move an autoranged
+// axis), and only SVG scatter traces (which Plotly can redraw one by one) besides WebGL
+// points. Plotly then redraws only the listed traces, but it empties a panel none of whose
+// traces is listed; so each such panel's scatter traces are listed too, unchanged.
+const sameValues = (a, b) => {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  const typed = (v) => v && typeof v === "object" && typeof v.bdata === "string";
+  return typed(a) && typed(b) && a.bdata === b.bdata && a.dtype === b.dtype && String(a.shape) === String(b.shape);
+};
+const withoutXY = (trace) => JSON.stringify({ ...trace, x: undefined, y: undefined });
+
+function tracesToRedraw(state, data, layoutKey) {
+  const { drawn, gd } = state;
+  const full = gd._fullLayout;
+  const fullData = gd._fullData;
+  if (!drawn || !full || !fullData || drawn.layoutKey !== layoutKey) return null;
+  if (drawn.data.length !== data.length || fullData.length !== data.length) return null;
+  for (const key of Object.keys(full)) {
+    if (/^[xy]axis\d*$/.test(key) && full[key].autorange) return null;
+  }
+  const changed = new Set();
+  const panels = new Map(); // "x2y2" -> that panel's scatter traces
+  for (let i = 0; i < data.length; i++) {
+    const [before, now, trace] = [drawn.data[i], data[i], fullData[i]];
+    if (withoutXY(before) !== withoutXY(now)) return null;
+    const scatter = trace.type === "scatter" && trace._module && trace._module.animatable;
+    if (!scatter && trace.type !== "scattergl") return null;
+    const same = sameValues(before.x, now.x) && sameValues(before.y, now.y);
+    if (!same && !scatter) return null; // WebGL points are redrawn by a full update only
+    if (!scatter) continue;
+    const panel = `${trace.xaxis}${trace.yaxis}`;
+    if (!panels.has(panel)) panels.set(panel, []);
+    panels.get(panel).push(i);
+    if (!same) changed.add(i);
+  }
+  if (!changed.size) return null;
+  for (const traces of panels.values()) {
+    if (!traces.some((i) => changed.has(i))) traces.forEach((i) => changed.add(i));
+  }
+  return [...changed].sort((a, b) => a - b);
 }
 
 function onResize(state) {
