@@ -133,7 +133,7 @@ def test_url_values_are_used_and_bad_ones_reported():
 
 
 def test_step_inspector_shows_the_notebooks_step():
-    at = start(state={"inspect_open": True})
+    at = start(state={"sections": ["inspect"]})
     at.slider(key="inspect_epoch").set_value(10).run()
     losses, ws, bs = notebook_training(*notebook_data(), 0.01)
     latex = " ".join(e.body for e in at.latex)
@@ -145,7 +145,7 @@ def test_step_inspector_shows_the_notebooks_step():
 
 
 def test_race_includes_current_rate_and_marks_divergence():
-    at = start(state={"race_open": True})
+    at = start(state={"sections": ["race"]})
     payloads = chart_payloads(at)
     assert len(payloads) == 2
     assert payloads[1]["config"]["toImageButtonOptions"]["filename"] == "learning-rate-race"
@@ -160,7 +160,7 @@ def test_race_includes_current_rate_and_marks_divergence():
 
 def test_epoch_table_is_a_text_alternative_to_the_chart():
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["table"] = True  # the expander is open
+    at.session_state["sections"] = ["table"]  # its section is open
     at.run()
     h = run(Settings()).history
     (table,) = [d for d in at.dataframe if "loss" in d.value.columns]

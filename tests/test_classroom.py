@@ -78,7 +78,7 @@ def test_a_link_writes_whole_numbers_without_a_decimal_point():
 
 
 def test_the_apps_share_link_after_moving_only_the_learning_rate():
-    at = start(state={"share_open": True})
+    at = start(state={"sections": ["share"]})
     at.select_slider(key="lr").set_value(0.03).run()
     assert not at.exception
     (link,) = [c.value for c in at.code]

@@ -116,7 +116,7 @@ def test_a_ravine_points_to_standardizing_x():
 
 def test_a_link_with_points_places_them_and_the_share_link_keeps_them():
     value = points_source([1.5, -2.25, 3.0], [0.0, 4.0, 2.0]).points
-    at = start({"points": value}, state={"share_open": True})
+    at = start({"points": value}, state={"sections": ["share"]})
     assert not at.exception
     assert at.session_state[PLACED_KEY] == value
     assert any(f"points={value}" in c.value for c in at.code)
@@ -235,7 +235,7 @@ def test_an_upload_read_with_changes_says_so(name):
 
 def test_an_upload_is_fitted_the_columns_can_be_swapped_and_the_link_leaves_it_out():
     rows = "\n".join(f"{i},{3 * i - 1},{i * i}" for i in range(12))
-    at = upload(start(state={"share_open": True}), "mine.csv", f"a,b,c\n{rows}\n".encode())
+    at = upload(start(state={"sections": ["share"]}), "mine.csv", f"a,b,c\n{rows}\n".encode())
     assert not at.exception
     assert data_trace(at)[1].tolist() == [3 * i - 1 for i in range(12)]
     at.selectbox(key="upload_y").set_value("c").run()
@@ -295,7 +295,7 @@ def test_settings_with_an_upload_hash_by_digest_and_ignore_the_arrays():
 
 
 def test_the_outlier_experiment_predicts_then_adds_the_far_point():
-    at = start(state={"outlier_open": True})
+    at = start(state={"sections": ["outlier"]})
     at.button(key="outlier_start").click().run()
     (x, y), (ox, oy) = outlier_parts()
     assert len(x) == 10 and (ox, oy) == (13.0, 12.74)

@@ -289,7 +289,7 @@ def test_each_method_by_link(query, says):
 
 
 def test_the_app_races_optimizers():
-    at = start({"optimizer": "adam", "lr": "0.05"}, state={"race_open": True})
+    at = start({"optimizer": "adam", "lr": "0.05"}, state={"sections": ["race"]})
     at.segmented_control(key="race_by").set_value("optimizer").run()
     assert not at.exception
     race = figures(at)[1]
@@ -345,7 +345,7 @@ def test_each_new_preset_loads_in_the_app(name):
     ids=str,
 )
 def test_the_inspector_says_what_the_method_really_did(query):
-    at = start(query, state={"inspect_open": True, "inspect_epoch": 3})
+    at = start(query, state={"sections": ["inspect"], "inspect_epoch": 3})
     assert not at.exception
     note = " ".join(i.value for i in at.info if "not plain full-batch" in i.value)
     r = run(split(parse_query(query).values)[0])
@@ -354,5 +354,5 @@ def test_the_inspector_says_what_the_method_really_did(query):
 
 
 def test_the_inspector_adds_nothing_for_plain_gradient_descent():
-    at = start(state={"inspect_open": True})
+    at = start(state={"sections": ["inspect"]})
     assert not [i for i in at.info if "not plain full-batch" in i.value]

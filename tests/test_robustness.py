@@ -293,7 +293,7 @@ def test_app_every_control_out_of_range(value):
     ids=str,
 )
 def test_app_one_epoch_run(query):
-    at = start(query, state={"inspect_open": True})  # the inspector once crashed on one epoch
+    at = start(query, state={"sections": ["inspect"]})  # the inspector once crashed on one epoch
     assert_renders_sanely(at)
     assert "only step" in " ".join(m.value for m in at.markdown)
 

@@ -29,7 +29,7 @@ def test_copied_link_reproduces_the_run(page, app_server, browser):
     wait_for_rerun(page)
     expect(page.get_by_text("Converged").first).to_be_visible(timeout=15_000)
     shown = metrics(page)
-    page.locator("summary", has_text="Share & export").click()
+    page.locator("[data-testid=stButtonGroup] button", has_text="Share & export").click()
     wait_for_rerun(page)
     link = page.locator("[data-testid=stCode] code").first.inner_text().strip()
     # Only what differs from the defaults, whole numbers without ".0" (no "seed=42.0").
@@ -100,7 +100,7 @@ def test_axe_finds_no_serious_violations(page, app_server, path):
 
 def test_downloads_are_made_on_click(page, app_server):
     open_app(page, app_server, "lr=0.5")
-    page.locator("summary", has_text="Share & export").click()
+    page.locator("[data-testid=stButtonGroup] button", has_text="Share & export").click()
     wait_for_rerun(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Python script (NumPy only)").click()
