@@ -73,6 +73,7 @@ from app.charts import playground_figure  # noqa: E402
 from app.compute import run  # noqa: E402
 from app.params import PARAMS  # noqa: E402
 from app.settings import Settings  # noqa: E402
+from app.views.playground import SECTIONS, SECTIONS_KEY  # noqa: E402
 from deploy import run_replicas, streamlit_server  # noqa: E402
 
 RUN_TIMEOUT_S = 60
@@ -82,7 +83,7 @@ NOISES = [round(0.1 * k, 1) for k in range(51)]  # 0.0 .. 5.0, the slider's step
 CACHE_HIT_MOVES = (("0.01", 1.5), ("0.015", 1.5))  # two settings every session shares
 HTTP_EVERY = 4  # every so many moves, a plain HTTP request of a browser
 DOWNLOAD_EVERY = 8  # every so many moves, open "Share & export" and download the data
-SHARE_KEY = "share_open"  # the expander of "Share & export" (drawn only while open)
+SHARE_LABEL = SECTIONS["share"][0]  # its toggle among the sections under the chart
 DOWNLOAD_KEY = "dl_data"  # its data-set download button (a deferred download)
 DOWNLOAD_TRIES = 3  # clicks on a download before a 404 is an error (see download)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -155,6 +156,8 @@ def rerun_msg(widgets: dict[str, tuple[str, object]], query_string: str = "") ->
             w.double_array_value.data.append(value)
         elif kind == "bool":
             w.bool_value = value
+        elif kind == "strings":
+            w.string_array_value.data.extend(value)
         else:
             w.string_array_value.data.append(value)
     return bm.SerializeToString()
@@ -329,7 +332,10 @@ async def session(
                 rec.errors.append(f"{where}: lr/noise widgets not found in {sorted(first.ids)}")
                 return
             rec.ready += 1
-            share_id = first.ids.get(SHARE_KEY)
+            share_id = first.ids.get(SECTIONS_KEY)
+            if not share_id:
+                rec.errors.append(f"{where}: no {SECTIONS_KEY!r} toggles for {SHARE_LABEL}")
+                return
             for n, (lr, noise) in enumerate(moves(rnd, how.cache_hit), start=1):
                 pause = how.think * rnd.uniform(1 - how.jitter, 1 + how.jitter)
                 with contextlib.suppress(TimeoutError):  # TimeoutError: the pause is over
@@ -337,9 +343,8 @@ async def session(
                 if stop.is_set():
                     break
                 widgets = {lr_id: ("string", lr), noise_id: ("double", noise)}
-                share = bool(share_id) and n % DOWNLOAD_EVERY == 0  # open it for this move
-                if share_id:
-                    widgets[share_id] = ("bool", share)
+                share = n % DOWNLOAD_EVERY == 0  # open it for this move
+                widgets[share_id] = ("strings", [SHARE_LABEL] if share else [])
                 t0 = time.perf_counter()
                 await ws.send(rerun_msg(widgets, query_string=f"lr={lr}&noise={noise:g}"))
                 result = await read_run(ws)

@@ -120,8 +120,8 @@ def test_a_download_is_served_by_its_session_s_replica_only(cluster):
         ) as ws:
             await ws.send(load_test.rerun_msg({}))
             first = await load_test.read_run(ws)
-            share = first.ids[load_test.SHARE_KEY]
-            await ws.send(load_test.rerun_msg({share: ("bool", True)}))
+            share = first.ids[load_test.SECTIONS_KEY]
+            await ws.send(load_test.rerun_msg({share: ("strings", [load_test.SHARE_LABEL])}))
             shown = await load_test.read_run(ws)
             url = await load_test.media_url(
                 ws, shown.session_id, shown.deferred[load_test.DOWNLOAD_KEY]

@@ -25,7 +25,21 @@ from ..ui.outlier import outlier_experiment
 from ..ui.race import race
 
 _CHART_KEY = "playground_chart"
-#: Session-state key of the sections open under the chart (a list of their names).
+#: The sections under the chart: name -> (its toggle's label, its heading). One row of
+#: toggles instead of five expanders: a closed section costs a slider move nothing either
+#: way, but every element on the page is drawn again on each rerun, and this is one
+#: element instead of five (a press settled about 5 ms sooner).
+SECTIONS = {
+    "table": ("Table of the run", "The run as a table (a text alternative to the chart)"),
+    "inspect": (
+        "Step inspector",
+        "Step inspector: one epoch's forward pass, loss, gradient and update",
+    ),
+    "race": ("Learning-rate race", "Learning-rate race: several rates on this data"),
+    "outlier": ("Outlier experiment", "Experiment: one point far away (predict first)"),
+    "share": ("Share & export", "Share & export: link to this run, CSV, Python script"),
+}
+#: Session-state key of the open sections (a list of their names).
 SECTIONS_KEY = "sections"
 _STATUS = {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}
 
@@ -72,48 +86,25 @@ def playground() -> None:
         f"Keyboard: {keys} · **Alt+D** reset · Tab moves between controls and the arrow keys "
         "move a slider."
     )
-    # One row of toggles instead of five expanders: a closed section costs a slider move
-    # nothing either way, but every element on the page is drawn again on each rerun, and
-    # this is one element instead of five (a press settled about 5 ms sooner).
-    sections = {
-        "table": (
-            "Table of the run",
-            "The run as a table (a text alternative to the chart)",
-            lambda: _epoch_table(run),
-        ),
-        "inspect": (
-            "Step inspector",
-            "Step inspector: one epoch's forward pass, loss, gradient and update",
-            lambda: step_inspector(run),
-        ),
-        "race": (
-            "Learning-rate race",
-            "Learning-rate race: several rates on this data",
-            lambda: race(run, style),
-        ),
-        "outlier": (
-            "Outlier experiment",
-            "Experiment: one point far away (predict first)",
-            lambda: outlier_experiment(run.settings),
-        ),
-        "share": (
-            "Share & export",
-            "Share & export: link to this run, CSV, Python script",
-            lambda: _share_and_export(run, view, link.hidden),
-        ),
+    draw = {
+        "table": lambda: _epoch_table(run),
+        "inspect": lambda: step_inspector(run),
+        "race": lambda: race(run, style),
+        "outlier": lambda: outlier_experiment(run.settings),
+        "share": lambda: _share_and_export(run, view, link.hidden),
     }
     chosen = st.pills(
         "Explore further",
-        list(sections),
-        format_func=lambda key: sections[key][0],
+        list(SECTIONS),
+        format_func=lambda key: SECTIONS[key][0],
         selection_mode="multi",
         key=SECTIONS_KEY,
         help="Each one opens below; several can be open at once.",
     )
-    for key, (_, heading, draw) in sections.items():
+    for key, (_, heading) in SECTIONS.items():
         if key in chosen:
             st.subheader(heading)
-            draw()
+            draw[key]()
 
 
 def _link_notices(notices: tuple[str, ...]) -> None:
