@@ -18,6 +18,11 @@ def test_walk_the_whole_lesson(page, app_server):
             expect(lock).to_be_disabled()  # nothing is revealed before a prediction
             predict_and_lock(page, main)
             expect(main.get_by_text("What happened").first).to_be_visible()
+        if k == 1:  # the data alone: a chart with nothing to play shows no player
+            players = main.locator(".live-chart-player")
+            expect(players.first).to_be_attached()
+            for player in players.all():
+                expect(player).to_be_hidden()
         if k == 4:  # the notebook's final numbers, as it prints them
             expect(main.get_by_text("w ends at 1.4206 and b at 1.7024")).to_be_visible()
         assert_no_exception(page)

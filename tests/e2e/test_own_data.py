@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from app.own_data import decode_points
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
+from tests.e2e.player import PLAY
 from tests.helpers import HOSTILE_FILES, NOTED_FILES
 
 CHART = ".live-chart"
@@ -79,6 +80,7 @@ def _click_at(page: Page, x: float, y: float, placed: int) -> None:
 def test_click_adds_a_point_and_clicking_it_removes_it(page, app_server):
     open_app(page, app_server, "points=")
     expect(page.locator(CHART)).to_have_attribute("data-clickable", "true")
+    expect(page.locator(PLAY)).to_be_hidden()  # nothing trained: no player
     for n, (x, y) in enumerate(((-5.0, -3.0), (4.0, 6.0), (1.0, 1.0)), start=1):
         _click_at(page, x, y, n)
     xs, ys = _points(page)
@@ -96,6 +98,7 @@ def test_click_adds_a_point_and_clicking_it_removes_it(page, app_server):
     page.get_by_role("button", name="Clear").click()
     wait_for_rerun(page)
     assert len(_points(page)[0]) == 0
+    expect(page.locator(PLAY)).to_be_hidden()  # not the last run's player, stale
     assert_no_exception(page)
     assert not page.errors, page.errors
 

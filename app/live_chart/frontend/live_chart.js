@@ -126,6 +126,7 @@ function loadPlotly(src) {
 const CSS = `
 .live-chart-player{display:flex;flex-wrap:wrap;align-items:center;gap:.4em .9em;margin:.3em 0 0 0;
   font-family:var(--st-font, inherit);color:var(--st-text-color, inherit)}
+.live-chart-player[hidden]{display:none}
 .live-chart-player button{min-width:6.5em;min-height:44px;padding:.2em .9em;font:inherit;cursor:pointer;
   color:inherit;background:var(--st-secondary-background-color, transparent);
   border:1px solid var(--st-border-color, rgba(128,128,128,.5));border-radius:.5em}
