@@ -411,18 +411,39 @@ def test_predicted_epochs_agree_with_the_run(center, lr, kind, beta, standardize
     history = train(data, lr, 5000, optimizer=Optimizer(kind, beta=beta), standardize=standardize)
     d = diagnose(history, stats)
     assert d.converged_at is not None and math.isfinite(d.predicted_epochs)
-    # Theory's rate is exact; the constant in front of it is not. It takes each direction's
-    # start amplitude, while the run's distance also carries up to sqrt(2) (two directions
-    # adding up) and, for momentum, its transient (about 1 + k (1 - rate) at critical
-    # damping, at most 4 here): a factor of at most 8, i.e. log 8 / -log(rate) epochs.
-    slack = math.log(8) / -math.log(d.rate) + 1
-    assert abs(d.converged_at - d.predicted_epochs) <= slack
+    # The loss is a quadratic, so theory's closed-form recurrence is the run, epoch for epoch.
+    assert d.predicted_epochs == d.converged_at
+    if not standardize:  # and a plain loop of the update rule agrees, to a rounding at the edge
+        assert abs(d.predicted_epochs - reference_settles(data, stats, lr, kind, beta)) <= 1
     # And the epochs still needed, read part-way, land on the run's own settling epoch.
     part = max(d.converged_at // 2, 1)
     d_part = diagnose(
         train(data, lr, part, optimizer=history.optimizer, standardize=standardize), stats
     )
     assert part + d_part.epochs_needed == d.converged_at
+
+
+def reference_settles(data, stats, lr, kind, beta, epochs=5000):
+    """Epoch from which a plain loop's run stays within 1 % (diagnose's scale) of the optimum."""
+    ws, bs, _ = reference_run(data.x, data.y, lr, epochs, 0.0, 0.0, kind, beta=beta)
+    dists = np.hypot(ws - stats.w_ls, bs - stats.b_ls)
+    scale = max(math.hypot(stats.w_ls, stats.b_ls), dists[0])
+    return int(np.flatnonzero(dists > CONVERGED_TOL * scale)[-1]) + 1
+
+
+def test_theory_counts_the_first_swings_at_polyaks_constants():
+    """At Polyak's constants both directions are critically damped: the offset shrinks as
+    k * rate**k, and the epochs to 1 % are about twice what the rate alone says."""
+    data = make_dataset(x_min=15.0, x_max=25.0)  # a ravine
+    stats = sufficient_stats(data)
+    t = stability(stats)
+    opt = Optimizer("momentum", beta=t.beta_polyak)
+    d = diagnose(train(stats, t.lr_polyak, 10, optimizer=opt), stats)
+    ref = reference_settles(data, stats, t.lr_polyak, "momentum", t.beta_polyak)
+    assert abs(d.predicted_epochs - ref) <= 1
+    by_rate_alone = math.log(CONVERGED_TOL) / math.log(t.rate_polyak)
+    assert d.predicted_epochs > 1.5 * by_rate_alone  # what the old estimate missed
+    assert d.epochs_needed == d.predicted_epochs - 10  # from where the 10 epochs ended
 
 
 def test_no_linear_theory_for_adaptive_methods():

@@ -94,14 +94,22 @@ def _polyak(b: Beyond, facts: dict) -> None:
         style=style,
     )
     st.caption(f"The ravine and momentum presets, {facts['polyak_epochs']} epochs each. {summary}.")
-    t = b.ravine.stability
+    t, m = b.ravine.stability, b.momentum.settings
     st.dataframe(
         {
-            "theory": ["best plain gradient descent", "Polyak's momentum"],
-            "lr": [t.lr_fastest, t.lr_polyak],
-            "β": [0.0, t.beta_polyak],
-            "theory: factor per epoch": [t.rate_fastest, t.rate_polyak],
-            "theory: epochs to 1 %": [facts["t_best_epochs"], facts["t_polyak_epochs"]],
+            "method": ["best plain gradient descent", "Polyak's momentum", "momentum preset"],
+            "lr": [t.lr_fastest, t.lr_polyak, m.lr],
+            "β": [0.0, t.beta_polyak, m.beta],
+            "theory: factor per epoch, long run": [
+                t.rate_fastest,
+                t.rate_polyak,
+                t.contraction(m.lr, m.method),
+            ],
+            "theory: epochs from (0, 0) to 1 %": [
+                facts["t_best_epochs"],
+                facts["t_polyak_epochs"],
+                facts["p_predicted"],
+            ],
         },
         hide_index=True,
         key=f"{PREFIX}polyak_table",
