@@ -485,10 +485,11 @@ def choose_columns(table: Table, x_name: str, y_name: str) -> Points | Refusal:
     y = table.values[keep, j].copy()  # (n,)
     if i == j:
         notices.append("x and y are the same column, so every point lies on the line y = x.")
-    if np.all(x == x[0]):
-        notices.append(
-            f"Every x is {x[0]:g}, so the slope cannot be learned from this data: every line "
-            f"through the mean of y at x = {x[0]:g} fits equally well."
+    if np.all(x == x[0]):  # no best line: every diagnosis and limit would be about nothing
+        return Refusal(
+            f"Every x in {_show(x_name)} is {x[0]:g}, so there is no best line to learn: "
+            f"every line through the mean of y at x = {x[0]:g} fits equally well. A line "
+            "needs points at two different x values at least."
         )
     return Points(_read_only(x), _read_only(y), tuple(notices))
 

@@ -103,6 +103,7 @@ HOSTILE_FILES = {
     "one-column.csv": (b"x\n1\n2\n3\n", "one column"),
     "words.csv": (b"name,city\nann,oslo\nbob,rome\n", "two columns of numbers"),
     "single-row.csv": (b"x,y\n1,2\n", "only one row"),
+    "constant-x.csv": (b"x,y\n3,1\n3,2\n3,4\n", "two different x"),
     "header-only.csv": (b"x,y\n", "no rows"),
     "nan-everywhere.csv": (b"x,y\n1,nan\ninf,2\n3,\n", "two columns of numbers"),
     "no-row-with-both.csv": (b"a,b\n1,\n2,\n,3\n,4\n", "Only 0 rows"),

@@ -166,7 +166,8 @@ def test_parse_source_never_raises_and_its_points_are_valid(text):
         source, notices = parse_source(query)
         assert all(isinstance(n, str) for n in notices)
         x, y = source.xy_points()
-        assert len(x) == len(y) <= MAX_POINTS
+        assert len(x) == len(y)
+        assert source.kind != POINTS or len(x) <= MAX_POINTS  # a data set may be larger
         assert source_query(source) == (
             {"points": source.points} if source.kind == POINTS else {"dataset": source.name}
             if source.kind == DATASET else {}
@@ -182,6 +183,17 @@ def test_fewer_than_two_points_show_the_canvas_to_click_on():
     fig = figures(at)[0]
     assert len(fig["data"]) == 1 and fig["data"][0]["x"] == []
     assert "Click on the chart" in " ".join(i.value for i in at.info)
+
+
+def test_points_at_one_x_show_the_canvas_and_say_why():
+    at = start({"points": points_source([3, 3, 3], [1, 2, 4]).points})
+    assert not at.exception
+    fig = figures(at)[0]
+    assert len(fig["data"]) == 1 and len(fig["data"][0]["x"]) == 3  # the points, no run
+    assert "Every point you placed has x = 3" in " ".join(i.value for i in at.info)
+    assert not at.metric and not at.success and not at.warning  # no diagnosis of nothing
+    at2 = start({"points": points_source([3, 3, 4], [1, 2, 4]).points})
+    assert at2.metric  # a second x value: trained
 
 
 def test_undo_and_clear():

@@ -279,15 +279,23 @@ def data_source(*, hidden: bool = False) -> Source:
 
 
 def placing_canvas(style: ChartStyle, *, key: str, on_click: Callable[[], None]) -> bool:
-    """With fewer than two placed points, draw the empty canvas to click on; say if drawn."""
+    """Until the placed points have two different x values, draw the canvas to click on
+    instead of a run (with one x value there is no best line); say if drawn."""
     x, y = placed_points()
-    if len(x) >= 2:
+    if len(np.unique(x)) >= 2:
         return False
-    st.info(
-        "Click on the chart to place points: a line needs at least two. Then gradient "
-        "descent fits them, and every click trains again.",
-        icon=":material/ads_click:",
-    )
+    if len(x) >= 2:
+        message = (
+            f"Every point you placed has x = {x[0]:g}: place one at another x. With a single "
+            "x value there is no best line, since every line through the middle of the "
+            "points fits them equally well."
+        )
+    else:
+        message = (
+            "Click on the chart to place points: a line needs at least two, at different x. "
+            "Then gradient descent fits them, and every click trains again."
+        )
+    st.info(message, icon=":material/ads_click:")
     show_figure(
         canvas_figure(x, y, style=style),
         alt=f"An empty plot for placing points; {len(x)} placed so far.",
