@@ -204,7 +204,9 @@ BEYOND_STEPS: tuple[Step, ...] = (
             "and κ = {s_kappa:g}. With lr = 1/λ = {s_lr:g}, 1 − lr·λ = 0 in every direction: "
             "the first step lands on the optimum, w = {ls_w:.4f}, b = {ls_b:.4f} in x's "
             "units. It took {s_took} epoch. Centring alone (subtracting the mean) removes "
-            "the ravine; scaling makes the two curvatures equal."
+            "the ravine; scaling makes the two curvatures equal. The landscape is still "
+            "drawn over w and b in x's units, where the valley is a ravine; on z the same "
+            "loss is a round bowl, so one step goes straight to its centre."
         ),
         reveal=BeyondReveal.STANDARDIZED,
     ),

@@ -127,13 +127,20 @@ def _linear_sentence(run: Run) -> str | None:
     if factor is None:  # plain descent on raw x diverges at this learning rate
         return (
             f"{subject} converges at lr = {h.lr:g}, where plain gradient descent on this data "
-            f"diverges (theory: the distance shrinks by {rate:.3g} per epoch, where plain "
-            f"descent's grows {gd_rate:.3g}×; {_took(run)})."
+            f"diverges (theory: {_each_epoch(rate)}, where plain descent's grows "
+            f"{gd_rate:.3g}×; {_took(run)})."
         )
     return (
-        f"{subject} {_compared(factor)} at this learning rate on this data (theory: the "
-        f"distance shrinks by {rate:.3g} vs {gd_rate:.3g} per epoch; {_took(run)})."
+        f"{subject} {_compared(factor)} at this learning rate on this data (theory: "
+        f"{_each_epoch(rate)}, against {gd_rate:.3g} for plain descent; {_took(run)})."
     )
+
+
+def _each_epoch(rate: float) -> str:
+    """What theory's per-epoch factor does to the distance to the optimum, in words."""
+    if rate < 5e-4:  # would print as 0: the first step lands on the optimum
+        return "the first step lands on the optimum, a factor of 0"
+    return f"each epoch multiplies the distance to the optimum by {rate:.3g}"
 
 
 def _mini_batch_sentence(run: Run) -> str:

@@ -185,7 +185,8 @@ def test_momentum_status_quotes_theory_and_the_run():
     factor = math.log(r.diagnosis.rate) / math.log(gd_rate)
     assert f"Momentum β = 0.9 converges about {factor:.2g}× faster" in text
     assert factor > 2
-    assert f"{r.diagnosis.rate:.3g} vs {gd_rate:.3g} per epoch" in text
+    rates = f"by {r.diagnosis.rate:.3g}, against {gd_rate:.3g} for plain descent"
+    assert f"each epoch multiplies the distance to the optimum {rates}" in text
     assert f"predicted {r.diagnosis.predicted_epochs:,.0f} epochs" in text
     assert f"took {r.diagnosis.converged_at}" in text and kind == "success"
     assert speedup(0.5, 0.5) == pytest.approx(1.0) and speedup(1.2, 0.5) is None
@@ -211,6 +212,9 @@ def test_captions_speak_about_the_method():
     standardized = run(Settings(x_center=10.0, standardize=True))
     assert theory(standardized).kappa == pytest.approx(1.0)
     assert "one step" in lr_limit_caption(standardized)
+    # lr = 1/λ on z: theory's factor is 0, said as what it does, not "shrinks by 0"
+    one_step = run(Settings(x_center=10.0, standardize=True, lr=0.5))
+    assert "the first step lands on the optimum, a factor of 0" in status_message(one_step)[1]
     assert "no linear theory" in lr_limit_caption(run(Settings(optimizer="rmsprop")))
 
 
