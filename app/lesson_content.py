@@ -221,7 +221,9 @@ STEPS: tuple[Step, ...] = (
             ),
         ),
         why=(
-            "The loss fell from {loss0:.4f} to {loss_end:.4f}, and {early_drop:.0%} of that drop "
+            "The loss fell from {loss0:.4f} to {loss_end:.4f} at the final w and b (the "
+            "printout's last line says {loss_printed_end:.4f}: it shows each epoch's loss "
+            "before that epoch's update), and {early_drop:.0%} of that drop "
             "happened in the first {PROGRESS_EVERY} epochs. The gradient is large when the line "
             "is far off, so the early steps are big; as the fit improves, the gradient and the "
             "steps shrink. (The loss axis is logarithmic.)"
@@ -439,6 +441,7 @@ def lesson_facts(run: Run, race: tuple[History, ...]) -> dict[str, object]:
         "w_end": float(h.w[-1]),
         "b_end": float(h.b[-1]),
         "loss_end": h.final_loss,
+        "loss_printed_end": float(h.epoch_loss[-1]),
         "ls_w": ls.w,
         "ls_b": ls.b,
         "ls_loss": ls.loss,

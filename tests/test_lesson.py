@@ -122,6 +122,12 @@ def test_fixed_answers_agree_with_the_run():
     assert h.w.max() < 1.5 and h.b.max() < 2.0  # no overshoot
     assert _right_choice("5") == "Steep at first, then flattening"
     assert FACTS["early_drop"] > 0.5
+    # Two losses at epoch 100, both named: the notebook's printout (before the last update)
+    # and the final w and b's, which the player and the later steps show.
+    assert round(FACTS["loss_printed_end"], 4) == 1.8930  # as the notebook prints it
+    assert FACTS["loss_end"] < FACTS["loss_printed_end"]
+    plots_why = next(st.why for st in STEPS if st.reveal is Reveal.PLOTS).format_map(FACTS)
+    assert f"{FACTS['loss_end']:.4f} at the final w and b" in plots_why and "1.8930" in plots_why
     assert _right_choice("6") == "Both: it rotates and shifts"
     assert FACTS["w_settle"] < 30 and FACTS["b_share"] < 0.9
 
