@@ -108,6 +108,7 @@ HOSTILE_FILES = {
     "nan-everywhere.csv": (b"x,y\n1,nan\ninf,2\n3,\n", "two columns of numbers"),
     "no-row-with-both.csv": (b"a,b\n1,\n2,\n,3\n,4\n", "Only 0 rows"),
     "too-big.csv": (b"x,y\n" + b"1,2\n" * 250_010, "limit is 1,000,000"),
+    "three-mb.csv": (b"x,y\n" + b"1,2\n" * 750_000, "limit is 1,000,000"),  # on the page
     "too-many-rows.csv": (b"x,y\n" + b"1,2\n" * 10_001, "10,000"),
     "utf32.csv": ("x,y\n1,2\n3,4\n".encode("utf-32"), "UTF-32"),
     "utf16-no-bom.csv": ("x,y\n1,2\n3,4\n".encode("utf-16-le"), "NUL"),

@@ -15,6 +15,7 @@ import streamlit as st
 
 from ..charts.data import canvas_figure
 from ..charts.style import ChartStyle
+from ..links import show as _show
 from ..own_data import (
     BUNDLED,
     MAX_POINTS,
@@ -203,10 +204,11 @@ def _upload_controls() -> Source | None:
         "with commas, semicolons or tabs between columns. **Uploaded data is not stored and "
         "does not go into the link.**"
     )
-    # The widget stops files over 2 MB itself; smaller ones over the limit get the parser's
-    # own notice, which says what the limit is and what to do.
+    # The widget stops files over 10 MB itself, with a red mark and its reason only in a
+    # tooltip; smaller ones over the limit get the parser's notice on the page, which says
+    # what the limit is and what to do (the file is read and dropped at once).
     file = st.file_uploader(
-        "CSV file", type=["csv", "txt", "tsv"], key="upload_file", max_upload_size=2
+        "CSV file", type=["csv", "txt", "tsv"], key="upload_file", max_upload_size=10
     )
     if file is None:
         if _UPLOAD_KEY not in st.session_state:
@@ -215,7 +217,7 @@ def _upload_controls() -> Source | None:
     raw = file.getvalue()
     table = parse_csv(raw)
     if isinstance(table, Refusal):
-        st.error(f"This file cannot be used, so the data is unchanged. {table.reason}")
+        st.error(f"{_show(file.name)} cannot be used, so the data is unchanged. {table.reason}")
         return st.session_state.get(_UPLOAD_KEY)
     columns = table.numeric_columns
     x_name = st.selectbox("x column", columns, index=0, key="upload_x")
