@@ -88,6 +88,15 @@ def test_straight_lines_are_shapes_on_their_panels():
     assert len(without) == 1 + 2  # the true line and the true levels of w and b
 
 
+def test_a_negative_intercept_reads_as_a_minus_in_the_legend():
+    run_ = run(Settings(true_w=-1.5, true_b=-2.0))
+    names = {d.get("name") for d in playground_figure(run_)["layout"]["shapes"]} - {None}
+    ls = run_.least_squares
+    assert "true line: y = −1.5x − 2" in names
+    assert f"least squares: y = −{-ls.w:.3f}x − {-ls.b:.3f}" in names
+    assert not any("+ -" in n for n in names)
+
+
 def test_moving_traces_are_the_last_four_one_per_panel():
     fig = playground_figure(DEFAULT)
     last_four = fig["data"][-4:]

@@ -9,7 +9,7 @@ from ..compute import Run
 from ..own_data import POINT_LIMIT
 from ..sources import POINTS, Source, plot_text
 from .style import PALETTE, ChartStyle, style_layout
-from .traces import f32, line_shape, padded
+from .traces import equation, f32, line_shape, padded
 
 __all__ = [
     "CANVAS",
@@ -92,7 +92,7 @@ def true_line(run: Run, style: ChartStyle, xs: list[float], axes: tuple[str, str
     d = run.data
     if not d.has_true_line:
         return None
-    name = f"true line: y = {d.true_w:g}x + {d.true_b:g}"
+    name = f"true line: {equation(d.true_w, d.true_b)}"
     return line_shape(axes, d.true_w, d.true_b, xs, PALETTE["true"], style.line_width, "dash", name)
 
 

@@ -21,7 +21,7 @@ from .data import axis_titles, data_panel_range, data_points, true_line
 from .grid import axis_ids, grid_layout
 from .landscape import landscape_image, level_lines
 from .style import PALETTE, ChartStyle, log_ticks, style_layout
-from .traces import f32, landmarks, line, line_shape, on, rounded, segment
+from .traces import equation, f32, landmarks, line, line_shape, on, rounded, segment
 
 __all__ = ["PANEL_TITLES", "playground_figure"]
 
@@ -72,7 +72,7 @@ def _data_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
     if truth is not None:
         panel.shapes.append(truth)
     if view.show_ls:
-        name = f"least squares: y = {ls.w:.3f}x + {ls.b:.3f}"
+        name = f"least squares: {equation(ls.w, ls.b, '.3f')}"
         panel.shapes.append(
             line_shape(DATA, ls.w, ls.b, xs, PALETTE["ls"], style.line_width, "dot", name)
         )

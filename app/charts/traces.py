@@ -7,6 +7,7 @@ import base64
 import numpy as np
 
 __all__ = [
+    "equation",
     "f32",
     "landmarks",
     "line",
@@ -134,6 +135,22 @@ def segment(
     if name is not None:
         shape |= {"name": name, "showlegend": True}
     return shape
+
+
+def equation(w: float, b: float, spec: str = "g") -> str:
+    """``y = w·x + b`` as a reader writes it: a negative intercept as "− 2", not "+ -2",
+    and a true minus sign.
+
+    Examples
+    --------
+    >>> equation(1.5, 2), equation(49.6861, -5780.8312, ".3f"), equation(-1, 0)
+    ('y = 1.5x + 2', 'y = 49.686x − 5780.831', 'y = −1x + 0')
+    """
+    slope = format(w, spec).removeprefix("-")
+    return (
+        f"y = {'−' if slope != format(w, spec) else ''}{slope}x "
+        f"{'−' if b < 0 else '+'} {format(abs(b), spec)}"
+    )
 
 
 def line_shape(

@@ -15,6 +15,7 @@ import streamlit as st
 
 from ..cache import cached_playground_figure, cached_race, cached_run
 from ..charts import data_figure, race_figure
+from ..charts.traces import equation
 from ..compute import Run
 from ..lesson_content import (
     STEPS,
@@ -187,7 +188,7 @@ def _reveal_data(run: Run, race, facts: dict) -> None:
         key=f"{PREFIX}fig_data",
         filename="lesson-data",
         alt=f"Scatter plot of {run.data.n_samples} points spread around the true line "
-        f"y = {run.settings.true_w:g}x + {run.settings.true_b:g}.",
+        f"{equation(run.settings.true_w, run.settings.true_b)}.",
     )
 
 
