@@ -362,6 +362,16 @@ def test_race_marks_divergence_and_the_current_rate():
     assert any(n.startswith("lr = 0.5: diverged at epoch") for n in names)
     assert any(n == "lr = 0.01 (current)" for n in names)
     assert sum(1 for t in fig["data"] if t.get("marker", {}).get("symbol") == "x") == 1
+    # The loss axis spans every run's finite losses, diverged one included, with whole labels.
+    axis = fig["layout"]["yaxis"]
+    finite = np.concatenate([h.loss for h in histories])
+    finite = finite[np.isfinite(finite)]
+    lo, hi = axis["range"]
+    assert lo < np.log10(finite.min()) and np.log10(finite.max()) < hi
+    if axis.get("tickmode") == "array":
+        assert axis["ticktext"] == [f"{v:g}" for v in axis["tickvals"]]
+    else:  # many decades: whole powers of ten
+        assert axis["dtick"] >= 1 and axis["exponentformat"] == "power"
 
 
 def test_the_animation_modules_examples_run():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 import numpy as np
 
 from linreg_core import History
@@ -11,7 +14,7 @@ from ..method_text import race_label
 from .animation import frame_epochs
 from .grid import axis_ids, grid_layout
 from .landscape import landscape_image, level_lines
-from .style import PALETTE, RACE_COLOURS, ChartStyle, style_layout
+from .style import PALETTE, RACE_COLOURS, ChartStyle, log_ticks, style_layout
 from .traces import f32, line, on, point, rounded
 
 __all__ = ["race_figure"]
@@ -111,7 +114,7 @@ def race_figure(
     layout = grid_layout(1, 2, (title, PATHS_TITLE), hgap=0.1, vgap=0.0)
     grid = run.grid
     layout["xaxis"].update(title={"text": "epoch"})
-    layout["yaxis"].update(type="log", title={"text": "loss"})
+    layout["yaxis"].update(type="log", title={"text": "loss"}, **_loss_axis(histories))
     layout["xaxis2"].update(range=[float(grid.w[0]), float(grid.w[-1])], title={"text": "w"})
     layout["yaxis2"].update(range=[float(grid.b[0]), float(grid.b[-1])], title={"text": "b"})
     style_layout(layout, style, legend_y=-0.22)
@@ -121,3 +124,16 @@ def race_figure(
         images=[landscape_image(grid, ls.loss, LANDSCAPE)],
     )
     return {"data": data, "layout": layout}
+
+
+def _loss_axis(histories: Sequence[History]) -> dict:
+    """A log axis over every run's finite losses, with whole labels (1, 2, 5 … or powers of
+    ten): Plotly's own log ticks label 20 and 2 alike, as a small "2"."""
+    losses = np.concatenate([h.loss for h in histories]) if histories else np.zeros(0)
+    losses = losses[np.isfinite(losses) & (losses > 0)]
+    if losses.size == 0:
+        return {}
+    lo, hi = math.log10(float(losses.min())), math.log10(float(losses.max()))
+    pad = max(0.04 * (hi - lo), 0.02)
+    lo, hi = lo - pad, hi + pad
+    return {"range": [lo, hi], **log_ticks(lo, hi)}
