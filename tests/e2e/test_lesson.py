@@ -32,3 +32,4 @@ def test_walk_the_whole_lesson(page, app_server):
             next_step(page, main)
     expect(main.get_by_text("Close is not the same as true")).to_be_visible()
     page.screenshot(path="test-artifacts/lesson-takeaways.png", full_page=True)
+    assert not page.errors, page.errors

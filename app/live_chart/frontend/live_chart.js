@@ -424,7 +424,8 @@ function tracesToRedraw(state, data, layoutKey) {
 
 function onResize(state) {
   const width = Math.round(state.root.getBoundingClientRect().width);
-  if (!state.fig || !window.Plotly || width === state.width || state.disposed) return;
+  // A width of 0: the chart is hidden or leaving the page, and Plotly refuses to resize it.
+  if (!state.fig || !window.Plotly || width === 0 || width === state.width || state.disposed) return;
   state.width = width;
   const narrow = Boolean(state.fig.narrow) && width < NARROW_PX;
   if (narrow !== state.narrow) {
@@ -434,7 +435,8 @@ function onResize(state) {
       if (state.anim && at !== undefined) goTo(state, at);
     });
   } else {
-    window.Plotly.Plots.resize(state.gd);
+    // Still refused if it left the page meanwhile: nothing to draw then, not a page error.
+    window.Plotly.Plots.resize(state.gd).catch(() => {});
   }
 }
 
