@@ -163,14 +163,17 @@ STEPS: tuple[Step, ...] = (
             Question(
                 key="3",
                 prompt=(
-                    "At w = 0, b = 0, what is ∂L/∂w on this data? (Hint: the chain rule gives "
-                    "mean(−2·x·(y − ŷ)), and here ŷ = 0.)"
+                    "Work out ∂L/∂w with the chain rule, then estimate it at w = 0, b = 0 on "
+                    "this data. (Hint: there ŷ = 0; y is about 1.5·x + 2, and x spread evenly "
+                    "over −5 to 5 has mean(x²) ≈ 8.3.)"
                 ),
                 answer="dw0",
             ),
         ),
         why=(
-            "With ŷ = 0 the residuals are just y, so ∂L/∂w = −2·mean(x·y) = {dw0:.4f}. It is "
+            "The chain rule gives ∂L/∂w = mean(−2·x·(y − ŷ)). With ŷ = 0 the residuals are "
+            "just y, so ∂L/∂w = −2·mean(x·y) = {dw0:.4f}; the estimate −2·1.5·mean(x²) ≈ −25 "
+            "is close, since the + 2 averages out against x. It is "
             "negative because the points rise to the right: raising w lowers the loss, and "
             "the update w ← w − lr·∂L/∂w does exactly that, moving w to {new_w0:.4f}."
         ),

@@ -122,6 +122,10 @@ def test_fixed_answers_agree_with_the_run():
     assert h.w.max() < 1.5 and h.b.max() < 2.0  # no overshoot
     assert _right_choice("5") == "Steep at first, then flattening"
     assert FACTS["early_drop"] > 0.5
+    # Step 3 asks for the derivation (the notebook's exercise), not to plug into it: the
+    # prompt has no formula, and its hint's estimate, −2·1.5·mean(x²), is near the answer.
+    assert "mean(−2" not in QUESTIONS["3"].prompt
+    assert abs(-2 * 1.5 * 100 / 12 - FACTS["dw0"]) < 0.1 * abs(FACTS["dw0"])
     # Two losses at epoch 100, both named: the notebook's printout (before the last update)
     # and the final w and b's, which the player and the later steps show.
     assert round(FACTS["loss_printed_end"], 4) == 1.8930  # as the notebook prints it
