@@ -88,21 +88,24 @@ def race_figure(
     *,
     style: ChartStyle = ChartStyle(),
     by: str = "lr",
+    current: str | None = "current",
 ) -> dict:
     """Loss curves of several runs (log scale) and their paths on the landscape.
 
     ``by`` is what the runs differ in: ``"lr"`` (learning rates) or ``"optimizer"``.
-    The current run is drawn in the playground's gradient-descent colour; a
-    diverged run ends in a cross at the epoch where it blew up.
+    The run like ``run`` is drawn in the playground's gradient-descent colour, and
+    its legend entry ends in ``(current)`` (the playground's word; a lesson names
+    what it is instead, or nothing with ``None``); a diverged run ends in a cross at
+    the epoch where it blew up.
     """
     title = RACES[by]
     levels = level_lines(run.stats, run.grid)
     data: list[dict] = [on(LANDSCAPE, levels)] if levels is not None else []
     others = iter(RACE_COLOURS)
     for h in histories:
-        current = _is_current(h, run, by)
-        colour = PALETTE["gd"] if current else next(others)
-        label = race_label(h, by) + (" (current)" if current else "")
+        is_current = _is_current(h, run, by)
+        colour = PALETTE["gd"] if is_current else next(others)
+        label = race_label(h, by) + (f" ({current})" if is_current and current else "")
         if h.diverged_at is not None:
             label += f": diverged at epoch {h.diverged_at}"
         data += _runner(h, colour, label, style)

@@ -87,7 +87,7 @@ def _polyak(b: Beyond, facts: dict) -> None:
     style = chart_style()
     summary = race_summary(b.polyak, "optimizer")
     show_figure(  # drawn on the momentum run's landscape: its window holds both paths
-        race_figure(b.polyak, b.momentum, style=style, by="optimizer"),
+        race_figure(b.polyak, b.momentum, style=style, by="optimizer", current=None),
         key=f"{PREFIX}polyak",
         filename="beyond-polyak",
         alt=f"The ravine: gradient descent against momentum. {summary}.",
@@ -135,7 +135,7 @@ def _noise(b: Beyond, facts: dict) -> None:
     style = chart_style()
     summary = race_summary(b.calm, "batch")
     show_figure(
-        race_figure(b.calm, b.noisy, style=style, by="batch"),
+        race_figure(b.calm, b.noisy, style=style, by="batch", current="the preset"),
         key=f"{PREFIX}noise",
         filename="beyond-mini-batch-noise",
         alt=f"Mini-batch runs on the notebook's data. {summary}.",

@@ -257,7 +257,7 @@ def _reveal_animation(run: Run, race, facts: dict) -> None:
 def _reveal_race(run: Run, race, facts: dict) -> None:
     summary = race_summary(race)
     show_figure(
-        race_figure(race, run, style=chart_style()),
+        race_figure(race, run, style=chart_style(), current="the notebook's"),
         key=f"{PREFIX}race",
         filename="lesson-learning-rate-race",
         alt=f"Learning-rate race. {summary}.",
