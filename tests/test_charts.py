@@ -23,6 +23,8 @@ from app.charts import (
     playground_figure,
     race_figure,
 )
+from app.charts import playground as playground_module
+from app.charts import traces as traces_module
 from app.charts.animation import MIN_FRAME_MS
 from app.charts.playground import MAX_PATH_POINTS, PANEL_TITLES
 from app.compute import GRID_SIZE, run
@@ -374,7 +376,36 @@ def test_race_marks_divergence_and_the_current_rate():
         assert axis["dtick"] >= 1 and axis["exponentformat"] == "power"
 
 
-def test_the_animation_modules_examples_run():
-    """Its docstring examples (doctest collection covers ``tests`` and ``linreg_core`` only)."""
-    result = doctest.testmod(animation)
+@pytest.mark.parametrize("module", [animation, playground_module, traces_module])
+def test_the_chart_modules_examples_run(module):
+    """Their docstring examples (doctest collection covers ``tests`` and ``linreg_core`` only)."""
+    result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def _farthest_from(path_x, path_y, xs, ys, spans) -> float:
+    """The largest distance from a point (xs, ys) to the polyline (path_x, path_y), each axis
+    over its span: how far the drawn path strays from the route it stands for."""
+    px, py = np.asarray(path_x) / spans[0], np.asarray(path_y) / spans[1]
+    qx, qy = np.asarray(xs) / spans[0], np.asarray(ys) / spans[1]
+    a = np.stack([px[:-1], py[:-1]], 1)  # (m, 2) segment starts
+    d = np.stack([np.diff(px), np.diff(py)], 1)  # (m, 2)
+    q = np.stack([qx, qy], 1)[:, None, :]  # (k, 1, 2)
+    t = np.clip(((q - a) * d).sum(-1) / np.maximum((d * d).sum(-1), 1e-300), 0.0, 1.0)
+    return float(np.linalg.norm(q - (a + t[..., None] * d), axis=-1).min(axis=1).max())
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [Settings(lr=0.05, epochs=300), Settings(), Settings(lr=0.1, epochs=1000)],
+)
+def test_the_bold_path_follows_the_route_and_keeps_its_corners(settings):
+    """The thinned path so far stays on the route: at lr 0.05, w settles in a few epochs
+    and b much later, and a path thinned evenly in epochs ran across the contours."""
+    fig = playground_figure(run(settings))
+    route = next(t for t in fig["data"] if t.get("name") == "route")
+    path = fig["data"][-1]
+    layout = fig["layout"]
+    spans = [np.diff(layout[ax]["range"])[0] for ax in ("xaxis4", "yaxis4")]
+    assert len(path["x"]) <= MAX_PATH_POINTS + 1
+    assert _farthest_from(path["x"], path["y"], route["x"], route["y"], spans) < 0.03
