@@ -409,3 +409,23 @@ def test_the_bold_path_follows_the_route_and_keeps_its_corners(settings):
     spans = [np.diff(layout[ax]["range"])[0] for ax in ("xaxis4", "yaxis4")]
     assert len(path["x"]) <= MAX_PATH_POINTS + 1
     assert _farthest_from(path["x"], path["y"], route["x"], route["y"], spans) < 0.03
+
+
+@pytest.mark.parametrize(
+    ("settings", "shows_floor"),
+    [
+        (Settings(noise=0.0), False),  # floor ~1e-30: the axis spans the run instead
+        (Settings(n_samples=2), False),  # two points: a perfect fit, floor 0
+        (Settings(), True),  # the notebook: the floor, 1.81, is on the axis
+    ],
+)
+def test_the_log_loss_axis_spans_the_run_not_a_vanishing_floor(settings, shows_floor):
+    r = run(settings)
+    fig = playground_figure(r)
+    lo, hi = fig["layout"]["yaxis2"]["range"]
+    losses = r.history.loss[r.history.loss > 0]
+    assert lo <= np.log10(losses.min()) and np.log10(losses.max()) <= hi
+    assert hi - lo < np.log10(losses.max() / losses.min()) + 1  # no empty decades below
+    floor = r.least_squares.loss
+    assert (floor > 0 and lo <= np.log10(floor)) == shows_floor
+

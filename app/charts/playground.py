@@ -88,8 +88,12 @@ def _data_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
 def _loss_range(loss: np.ndarray, floor: float, log: bool) -> list[float]:
     lo, hi = min(float(loss.min()), floor), float(loss.max())
     if log:
-        if lo <= 0:  # a perfect fit (two points, points on a line): the floor is 0, off a log axis
-            lo = float(loss[loss > 0].min(initial=np.inf))
+        # A floor far below the run (a perfect fit: two points, or no noise, where the floor
+        # is 0 or a rounding error like 1e-30) would squash the curve into the top of the
+        # panel: the axis then spans the run, and the floor stays off it (its metric says 0).
+        run_lo = float(loss[loss > 0].min(initial=np.inf))
+        if lo <= 0 or (np.isfinite(run_lo) and floor < run_lo / 1000):
+            lo = run_lo
         lo = max(lo, 1e-300) if np.isfinite(lo) else 1e-300
         return [float(np.log10(lo)) - 0.1, float(np.log10(max(hi, lo * 10))) + 0.1]
     return [0.0 - 0.08 * hi, hi * 1.08] if hi > 0 else [-1.0, 1.0]
