@@ -428,4 +428,3 @@ def test_the_log_loss_axis_spans_the_run_not_a_vanishing_floor(settings, shows_f
     assert hi - lo < np.log10(losses.max() / losses.min()) + 1  # no empty decades below
     floor = r.least_squares.loss
     assert (floor > 0 and lo <= np.log10(floor)) == shows_floor
-

@@ -34,8 +34,8 @@ from app.sources import (
 )
 from app.ui.chart import figure_json
 from app.ui.data_source import KIND_KEY, PLACED_KEY
-from app.ui.outlier import outlier_parts
-from tests.helpers import HOSTILE_FILES, NOTED_FILES, decode, figures, start
+from app.ui.outlier import outlier_parts, outlier_training
+from tests.helpers import HOSTILE_FILES, NOTED_FILES, decode, figures, start, status
 
 DATASETS = Path(__file__).resolve().parents[1] / "app" / "datasets"
 
@@ -323,6 +323,13 @@ def test_the_outlier_experiment_predicts_then_adds_the_far_point():
     assert w_before == pytest.approx(np.polyfit(x, y, 1)[0])
     assert w_after == pytest.approx(np.polyfit(np.append(x, ox), np.append(y, oy), 1)[0])
     assert "Not this time" in " ".join(m.value for m in at.markdown)
+    # The experiment trains long enough that gradient descent reaches the best line, before
+    # and after (the ten points' x lie far from 0: 100 epochs left w at 0.67, not 0.35).
+    assert (at.session_state["lr"], at.session_state["epochs"]) == outlier_training()
+    gd_w, gd_b = table.iloc[2, 1:].tolist(), table.iloc[3, 1:].tolist()
+    np.testing.assert_allclose(gd_w, table.iloc[0, 1:].tolist(), rtol=0.02)
+    np.testing.assert_allclose(gd_b, table.iloc[1, 1:].tolist(), rtol=0.02)
+    assert "Converged" in status(at)
 
 
 def test_source_defaults_to_synthetic_and_titles_never_hold_file_text():
