@@ -79,6 +79,8 @@ def test_play_replays_from_the_start_and_pause_stops(page, app_server):
     page.wait_for_timeout(500)  # not a timing assertion: the frame must stay put while paused
     assert frame(page) == paused_at
     assert page.locator(LABEL).inner_text().startswith(f"epoch {paused_at} ·")
+    # Pausing interrupts Play's animation: Plotly rejects its promise, which is no error.
+    assert not [e for e in page.errors if e.startswith("page error")], page.errors
 
 
 def test_dragging_the_scrubber_shows_that_epoch(page, app_server):

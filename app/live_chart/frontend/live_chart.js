@@ -232,8 +232,12 @@ function setPlaying(state, playing) {
 function pause(state) {
   if (!state.playing) return;
   setPlaying(state, false);
-  window.Plotly.animate(state.gd, [null], STILL);
+  window.Plotly.animate(state.gd, [null], STILL).catch(interrupted);
 }
+
+// Plotly rejects an animation's promise, with no reason, when a newer one interrupts it
+// (Pause, the scrubber, a new figure): expected, not an error.
+function interrupted() {}
 
 // Frames are handed to Plotly only when first needed (Play, the scrubber, a key):
 // Plotly.react with frames crawls every frame's arrays, a fifth of an update's cost,
@@ -260,7 +264,7 @@ async function toggle(state) {
     frame: { duration: anim.frameMs, redraw: false },
     transition: { duration: 0 },
     mode: "immediate",
-  });
+  }).catch(interrupted);
 }
 
 async function goTo(state, i) {
@@ -271,7 +275,7 @@ async function goTo(state, i) {
   show(state, i);
   await framesReady(state);
   if (state.anim !== anim) return; // a new figure arrived meanwhile
-  window.Plotly.animate(gd, [anim.names[i]], STILL);
+  window.Plotly.animate(gd, [anim.names[i]], STILL).catch(interrupted);
 }
 
 function drawTicks(state) {
