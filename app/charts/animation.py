@@ -19,7 +19,7 @@ __all__ = [
     "animate",
     "animation_plan",
     "frame_epochs",
-    "tick_frames",
+    "tick_epochs",
 ]
 
 #: The animation never has more frames than this; longer runs are sampled evenly.
@@ -29,8 +29,8 @@ MAX_FRAMES = 200
 TICK_MS = 1000 / 60
 #: Shortest time a frame is shown (4 display frames): enough for the browser to draw one.
 MIN_FRAME_MS = 4 * TICK_MS
-#: Labelled ticks under the epoch scrubber.
-SCRUBBER_TICKS = 5
+#: Most steps between the labelled ticks under the epoch scrubber.
+SCRUBBER_INTERVALS = 5
 
 
 def frame_epochs(epochs_run: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
@@ -68,14 +68,33 @@ def animation_plan(epochs_run: int, seconds: float) -> tuple[np.ndarray, int]:
     return frames_at, round(ticks * TICK_MS - TICK_MS / 2)
 
 
-def tick_frames(n_frames: int, ticks: int = SCRUBBER_TICKS) -> list[int]:
-    """Indices of the frames that get a labelled tick under the scrubber (first and last
-    included).
+def tick_epochs(last: int, intervals: int = SCRUBBER_INTERVALS) -> list[int]:
+    """Epochs that get a labelled tick under the scrubber: 0, round steps (1, 2 or 5 times a
+    power of ten, at most ``intervals`` of them), and the last epoch.
 
-    >>> tick_frames(101), tick_frames(3)
-    ([0, 25, 50, 75, 100], [0, 1, 2])
+    A last epoch that is not a step's multiple replaces the tick before it when the two
+    would crowd each other. (Evenly spaced frames gave labels like 0, 252, 504, 748, 1000,
+    or 0, 1, 2, 4, 5.)
+
+    >>> tick_epochs(100), tick_epochs(1000), tick_epochs(300)
+    ([0, 20, 40, 60, 80, 100], [0, 200, 400, 600, 800, 1000], [0, 100, 200, 300])
+    >>> tick_epochs(5), tick_epochs(7), tick_epochs(0)
+    ([0, 1, 2, 3, 4, 5], [0, 2, 4, 7], [0])
     """
-    return sorted({round(i * (n_frames - 1) / (ticks - 1)) for i in range(ticks)})
+    if last <= 0:
+        return [0]
+    step = next(
+        m * 10**e
+        for e in range(len(str(last)) + 1)
+        for m in (1, 2, 5)
+        if last / (m * 10**e) <= intervals
+    )
+    ticks = list(range(0, last + 1, step))
+    if ticks[-1] != last:
+        if last - ticks[-1] < 0.6 * step:
+            ticks.pop()
+        ticks.append(last)
+    return ticks
 
 
 @dataclass(frozen=True)
@@ -124,5 +143,5 @@ def animate(
         for k in frames_at
     ]
     labels = [label(int(k)) for k in frames_at]
-    player = {"frame_ms": frame_ms, "labels": labels, "ticks": tick_frames(len(frames_at))}
+    player = {"frame_ms": frame_ms, "labels": labels, "ticks": tick_epochs(last)}
     return traces, frames, player

@@ -281,10 +281,12 @@ async function goTo(state, i) {
 function drawTicks(state) {
   const { anim, ticks } = state;
   ticks.replaceChildren();
-  const last = Math.max(anim.names.length - 1, 1);
-  for (const i of anim.ticks) {
-    const span = el("span", { textContent: anim.names[i] }, ticks);
-    span.style.left = `${(100 * i) / last}%`;
+  // Ticks are epochs (0, round steps, the last); frames are spread evenly over the epochs,
+  // so an epoch's place on the scrubber is its share of the last one.
+  const last = Math.max(Number(anim.names[anim.names.length - 1]), 1);
+  for (const epoch of anim.ticks) {
+    const span = el("span", { textContent: String(epoch) }, ticks);
+    span.style.left = `${(100 * epoch) / last}%`;
   }
 }
 
