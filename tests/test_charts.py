@@ -432,3 +432,21 @@ def test_the_log_loss_axis_spans_the_run_not_a_vanishing_floor(settings, shows_f
     assert hi - lo < np.log10(losses.max() / losses.min()) + 1  # no empty decades below
     floor = r.least_squares.loss
     assert (floor > 0 and lo <= np.log10(floor)) == shows_floor
+
+
+@pytest.mark.parametrize("style", [ChartStyle(), ChartStyle.lecture()])
+def test_race_spacing_grows_with_the_font_and_a_phone_stacks_the_panels(style):
+    histories = train_many(DEFAULT.stats, RACE_LRS, 100)
+    fig = race_figure(histories, DEFAULT, style=style)
+    layout, narrow = fig["layout"], fig["narrow"]
+    font = style.font_size
+    # Below the panels: tick labels and the axis title (2 lines of text), then the legend.
+    assert layout["margin"]["b"] >= 2 * font + 34 + len(histories) // 3 * font
+    assert layout["legend"]["y"] < 0 and layout["margin"]["t"] >= font + 22
+    # On a phone: one column, the loss panel above the paths, apart by a title and an axis.
+    assert narrow["xaxis"]["domain"] == narrow["xaxis2"]["domain"] == [0.0, 1.0]
+    (lo1, hi1), (lo2, hi2) = narrow["yaxis"]["domain"], narrow["yaxis2"]["domain"]
+    gap_px = (lo1 - hi2) * (narrow["height"] - narrow["margin"]["t"] - narrow["margin"]["b"])
+    assert hi2 < lo1 and gap_px >= 3 * font + 50
+    assert narrow["height"] > layout["height"]
+

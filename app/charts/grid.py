@@ -44,3 +44,15 @@ def grid_layout(rows: int, cols: int, titles: tuple[str, ...], hgap: float, vgap
             }
         )
     return layout
+
+
+def narrow_part(layout: dict) -> dict:
+    """What a phone's one-column ``layout`` changes in the wide one: the axes' domains, the
+    panel titles, the legend, the height and the margins (the live chart merges it in
+    below its narrow width)."""
+    keep = ("annotations", "legend", "height", "margin", "showlegend")
+    out = {k: layout[k] for k in keep if k in layout}
+    out |= {
+        k: {"domain": v["domain"]} for k, v in layout.items() if k.startswith(("xaxis", "yaxis"))
+    }
+    return out

@@ -18,7 +18,7 @@ from ..method_text import method_label
 from ..settings import View
 from .animation import Moving, animate, animation_plan
 from .data import axis_titles, data_panel_range, data_points, true_line
-from .grid import axis_ids, grid_layout
+from .grid import axis_ids, grid_layout, narrow_part
 from .landscape import landscape_image, level_lines
 from .style import PALETTE, ChartStyle, log_ticks, style_layout
 from .traces import equation, f32, landmarks, line, line_shape, on, rounded, segment
@@ -327,16 +327,6 @@ def _layout(panels: list[_Panel], style: ChartStyle, rows: int, cols: int) -> di
     return layout
 
 
-def _narrow(layout: dict) -> dict:
-    """What a phone's one-column layout changes: domains, titles, legend, height, margins."""
-    keep = ("annotations", "legend", "height", "margin", "showlegend")
-    out = {k: layout[k] for k in keep}
-    out |= {
-        k: {"domain": v["domain"]} for k, v in layout.items() if k.startswith(("xaxis", "yaxis"))
-    }
-    return out
-
-
 def playground_figure(run: Run, *, style: ChartStyle = ChartStyle(), view: View = View()) -> dict:
     """The four synchronised panels for one run, animated epoch by epoch.
 
@@ -382,5 +372,5 @@ def playground_figure(run: Run, *, style: ChartStyle = ChartStyle(), view: View 
         "layout": layout,
         "frames": frames,
         "animation": player,
-        "narrow": _narrow(_layout(panels, style, 4, 1)),
+        "narrow": narrow_part(_layout(panels, style, 4, 1)),
     }

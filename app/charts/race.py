@@ -12,7 +12,7 @@ from linreg_core import History
 from ..compute import Run
 from ..method_text import race_label
 from .animation import frame_epochs
-from .grid import axis_ids, grid_layout
+from .grid import axis_ids, grid_layout, narrow_part
 from .landscape import landscape_image, level_lines
 from .style import PALETTE, RACE_COLOURS, ChartStyle, log_ticks, style_layout
 from .traces import f32, line, on, point, rounded
@@ -114,19 +114,45 @@ def race_figure(
         ls.w, ls.b, "least-squares optimum", "star", PALETTE["ls"], style.marker_size + 9
     )
     data.append(on(LANDSCAPE, optimum))
-    layout = grid_layout(1, 2, (title, PATHS_TITLE), hgap=0.1, vgap=0.0)
     grid = run.grid
-    layout["xaxis"].update(title={"text": "epoch"})
-    layout["yaxis"].update(type="log", title={"text": "loss"}, **_loss_axis(histories))
-    layout["xaxis2"].update(range=[float(grid.w[0]), float(grid.w[-1])], title={"text": "w"})
-    layout["yaxis2"].update(range=[float(grid.b[0]), float(grid.b[-1])], title={"text": "b"})
-    style_layout(layout, style, legend_y=-0.22)
+    axes = {
+        "xaxis": {"title": {"text": "epoch"}},
+        "yaxis": {"type": "log", "title": {"text": "loss"}, **_loss_axis(histories)},
+        "xaxis2": {"range": [float(grid.w[0]), float(grid.w[-1])], "title": {"text": "w"}},
+        "yaxis2": {"range": [float(grid.b[0]), float(grid.b[-1])], "title": {"text": "b"}},
+    }
+    layout = _race_layout((title, PATHS_TITLE), axes, style, len(histories), narrow=False)
+    layout["images"] = [landscape_image(grid, ls.loss, LANDSCAPE)]
+    # A phone's layout: the two panels one above the other (side by side, their titles ran
+    # into each other).
+    narrow = _race_layout((title, PATHS_TITLE), axes, style, len(histories), narrow=True)
+    return {"data": data, "layout": layout, "narrow": narrow_part(narrow)}
+
+
+def _race_layout(
+    titles: tuple[str, str], axes: dict, style: ChartStyle, runs: int, *, narrow: bool
+) -> dict:
+    """Two panels side by side (or, ``narrow``, one above the other), spaced in pixels from
+    the font size: a title above each, tick labels and an axis title below, then the
+    legend, so that lecture sizes do not run into each other."""
+    font = style.font_size
+    title_px, axis_px = font + 22, 2 * font + 34
+    legend_rows = runs if narrow else -(-runs // 3)  # about three entries a row when wide
+    legend_px = legend_rows * (font + 10) + 10
+    panel_px = 240 if narrow else int(style.height * 0.7) - title_px - axis_px - 40
+    plot_px = 2 * panel_px + title_px + axis_px if narrow else panel_px
+    if narrow:
+        layout = grid_layout(2, 1, titles, hgap=0.0, vgap=(title_px + axis_px) / plot_px)
+    else:
+        layout = grid_layout(1, 2, titles, hgap=0.1, vgap=0.0)
+    for name, axis in axes.items():
+        layout[name].update(axis)
+    style_layout(layout, style, legend_y=-(axis_px + 4) / plot_px)
     layout.update(
-        height=int(style.height * 0.7),
-        margin={"l": 60, "r": 20, "t": 40, "b": 40},
-        images=[landscape_image(grid, ls.loss, LANDSCAPE)],
+        height=title_px + plot_px + axis_px + legend_px,
+        margin={"l": 60 + 2 * (font - 14), "r": 20, "t": title_px, "b": axis_px + legend_px},
     )
-    return {"data": data, "layout": layout}
+    return layout
 
 
 def _loss_axis(histories: Sequence[History]) -> dict:
