@@ -26,6 +26,7 @@ from app.charts import (
 from app.charts import playground as playground_module
 from app.charts import traces as traces_module
 from app.charts.animation import MIN_FRAME_MS
+from app.charts.grid import MODEBAR_PX
 from app.charts.playground import MAX_PATH_POINTS, PANEL_TITLES
 from app.compute import GRID_SIZE, run
 from app.params import RACE_LRS, SPEEDS
@@ -339,6 +340,8 @@ def test_narrow_layout_is_one_column():
     assert tops_first == ys  # panel 0 on top
     assert all(low[1] < high[0] for high, low in itertools.pairwise(tops_first))  # disjoint
     assert narrow["height"] > fig["layout"]["height"]  # four panels stacked need more height
+    # A phone always shows Plotly's toolbar: the top margin holds it above the first title.
+    assert narrow["margin"]["t"] >= fig["layout"]["margin"]["t"] + MODEBAR_PX
     # The browser merges it into the layout; the result is still a valid figure.
     layout = {
         k: fig["layout"][k] | v if k.startswith(("xaxis", "yaxis")) else v
@@ -445,8 +448,7 @@ def test_race_spacing_grows_with_the_font_and_a_phone_stacks_the_panels(style):
     assert layout["legend"]["y"] < 0 and layout["margin"]["t"] >= font + 22
     # On a phone: one column, the loss panel above the paths, apart by a title and an axis.
     assert narrow["xaxis"]["domain"] == narrow["xaxis2"]["domain"] == [0.0, 1.0]
-    (lo1, hi1), (lo2, hi2) = narrow["yaxis"]["domain"], narrow["yaxis2"]["domain"]
+    lo1, hi2 = narrow["yaxis"]["domain"][0], narrow["yaxis2"]["domain"][1]
     gap_px = (lo1 - hi2) * (narrow["height"] - narrow["margin"]["t"] - narrow["margin"]["b"])
     assert hi2 < lo1 and gap_px >= 3 * font + 50
     assert narrow["height"] > layout["height"]
-

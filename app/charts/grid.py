@@ -46,12 +46,20 @@ def grid_layout(rows: int, cols: int, titles: tuple[str, ...], hgap: float, vgap
     return layout
 
 
+#: Height of Plotly's toolbar (the mode bar), which a phone shows above the chart.
+MODEBAR_PX = 30
+
+
 def narrow_part(layout: dict) -> dict:
     """What a phone's one-column ``layout`` changes in the wide one: the axes' domains, the
     panel titles, the legend, the height and the margins (the live chart merges it in
     below its narrow width)."""
     keep = ("annotations", "legend", "height", "margin", "showlegend")
     out = {k: layout[k] for k in keep if k in layout}
+    # A touch screen shows Plotly's toolbar all the time, at the top right: room above the
+    # first panel's title, so that it does not sit on it.
+    out["margin"] = {**out["margin"], "t": out["margin"]["t"] + MODEBAR_PX}
+    out["height"] = out["height"] + MODEBAR_PX
     out |= {
         k: {"domain": v["domain"]} for k, v in layout.items() if k.startswith(("xaxis", "yaxis"))
     }
