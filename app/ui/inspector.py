@@ -78,19 +78,25 @@ def step_inspector(run: Run) -> None:
         "by the chain rule; it points uphill. **4. Update**: a step downhill, scaled by the "
         f"learning rate {h.lr:g}."
     )
+    # No column of step names inside the formula (the sentence above has them): on a
+    # phone the aligned block must fit 390 px, where it was cut off at the right edge.
     st.latex(
         r"\begin{aligned}"
-        rf"&\text{{2. loss}} & L &= \tfrac{{1}}{{n}}\textstyle\sum_i (y_i - \hat y_i)^2"
-        rf" = {step.loss:.4f} \\"
-        rf"&\text{{3. backward}} & \tfrac{{\partial L}}{{\partial w}} &= \tfrac{{1}}{{n}}"
+        rf"L &= \tfrac{{1}}{{n}}\textstyle\sum_i (y_i - \hat y_i)^2 = {step.loss:.4f} \\"
+        rf"\tfrac{{\partial L}}{{\partial w}} &= \tfrac{{1}}{{n}}"
         rf"\textstyle\sum_i -2\,x_i\,(y_i - \hat y_i) = {step.dw:.4f} \\"
-        rf"& & \tfrac{{\partial L}}{{\partial b}} &= \tfrac{{1}}{{n}}"
+        rf"\tfrac{{\partial L}}{{\partial b}} &= \tfrac{{1}}{{n}}"
         rf"\textstyle\sum_i -2\,(y_i - \hat y_i) = {step.db:.4f} \\"
-        rf"&\text{{4. update}} & w &\leftarrow {step.w:.4f} - {h.lr:g} \times ({step.dw:.4f})"
-        rf" = {step.new_w:.4f} \\"
-        rf"& & b &\leftarrow {step.b:.4f} - {h.lr:g} \times ({step.db:.4f})"
-        rf" = {step.new_b:.4f}"
+        rf"w &\leftarrow {step.w:.4f} - {h.lr:g} \times ({step.dw:.4f}) = {step.new_w:.4f} \\"
+        rf"b &\leftarrow {step.b:.4f} - {h.lr:g} \times ({step.db:.4f}) = {step.new_b:.4f}"
         r"\end{aligned}"
     )
+    st.html(_NARROW_MATH_CSS)
     if note := inspector_note(h, k, step.dw, step.db):
         st.info(note, icon=":material/info:")
+
+
+# Constant text, no user input. Below 640 px (a phone) the formulas get a smaller type.
+_NARROW_MATH_CSS = """<style>
+@media (max-width: 640px) { .stApp .katex-display { font-size: 0.85em; } }
+</style>"""

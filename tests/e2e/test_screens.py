@@ -94,6 +94,33 @@ def test_panels_stand_in_one_column_and_nothing_overlaps(phone, app_server):
     page.screenshot(path=f"test-artifacts/phone-{width}.png", full_page=True)
 
 
+def test_the_race_and_the_step_inspector_fit_a_phone(phone, app_server):
+    page, width, _ = phone
+    open_app(page, app_server)
+    wait_for_player(page)
+    for label in ("Step inspector", "Learning-rate race"):
+        page.locator("[data-testid=stButtonGroup] button", has_text=label).tap()
+        wait_for_rerun(page)
+    race = ".st-key-race_chart .live-chart"
+    page.wait_for_function(
+        "(c) => { const r = deep(c); return r && Number(r.dataset.renders || 0) >= 1; }",
+        arg=race,
+    )
+    found = page.evaluate(BOXES_JS, race)
+    lengths = {a["name"]: a["length"] for a in found["axes"]}
+    assert lengths["xaxis"] >= 0.6 * width and lengths["xaxis2"] >= 0.6 * width  # stacked
+    titles = [b for b in found["boxes"] if b["kind"] in ("panel title", "axis title", "legend")]
+    clashes = [(a, b) for a, b in itertools.combinations(titles, 2) if _overlap(a, b)]
+    assert not clashes, clashes[:5]
+    # The inspector's formulas fit the column: no part of them cut off at the right edge.
+    overflow = page.evaluate(
+        "() => [...document.querySelectorAll('.katex-display')]"
+        ".map(e => e.scrollWidth - e.clientWidth)"
+    )
+    assert overflow and all(d <= 3 for d in overflow), overflow  # KaTeX struts: 2 px
+    assert not page.errors
+
+
 def test_play_pause_and_the_scrubber_work_by_touch(phone, app_server):
     page, _, _ = phone
     open_app(page, app_server)
