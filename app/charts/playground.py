@@ -102,6 +102,12 @@ def _loss_range(loss: np.ndarray, floor: float, log: bool) -> list[float]:
 _CURVE = {"x0": 0, "dx": 1, "showlegend": False}
 
 
+def _epoch_range(last: int) -> list[float]:
+    """The epoch axis, a little past the last epoch: the "now" markers sit on it whole
+    (ending exactly there, they were cut in half by the panel's edge)."""
+    return [0, max(last, 1) * 1.025]
+
+
 def _loss_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
     h, ls = run.history, run.least_squares
     last, lw = h.epochs_run, style.line_width
@@ -113,7 +119,7 @@ def _loss_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
     }
     if log:
         y_axis.update(log_ticks(*y_axis["range"]))
-    epochs = {"range": [0, max(last, 1)], "title": {"text": "epoch"}}
+    epochs = {"range": _epoch_range(last), "title": {"text": "epoch"}}
     panel = _Panel(axes=_axes(LOSS, epochs, y_axis))
     curve = line(
         None,
@@ -158,7 +164,7 @@ def _param_range(run: Run) -> list[float]:
 def _params_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
     h, d, ls = run.history, run.data, run.least_squares
     last, lw = h.epochs_run, style.line_width
-    epochs = {"range": [0, max(last, 1)], "title": {"text": "epoch"}}
+    epochs = {"range": _epoch_range(last), "title": {"text": "epoch"}}
     panel = _Panel(
         axes=_axes(PARAMS, epochs, {"range": _param_range(run), "title": {"text": "value"}})
     )

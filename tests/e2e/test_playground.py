@@ -83,6 +83,20 @@ def test_play_replays_from_the_start_and_pause_stops(page, app_server):
     assert not [e for e in page.errors if e.startswith("page error")], page.errors
 
 
+def test_the_scrubber_keeps_its_width_while_a_diverging_run_plays(page, app_server):
+    open_app(page, app_server, "preset=diverges")  # the loss label grows to 5.606e+13
+    wait_for_player(page)
+    widths = [page.locator(SCRUBBER).bounding_box()["width"]]
+    page.locator(SCRUBBER).fill("0")
+    wait_for_frame(page, "i === 0")
+    widths.append(page.locator(SCRUBBER).bounding_box()["width"])
+    page.locator(PLAY).click()
+    for k in (2, 5):
+        wait_for_frame(page, f"i >= {k}")
+        widths.append(page.locator(SCRUBBER).bounding_box()["width"])
+    assert max(widths) - min(widths) <= 1, widths
+
+
 def test_dragging_the_scrubber_shows_that_epoch(page, app_server):
     open_app(page, app_server)
     wait_for_player(page)

@@ -319,6 +319,10 @@ function setupPlayer(state, fig, payload) {
   state.player.hidden = false;
   state.player.style.fontSize = `${payload.font_size || 14}px`;
   state.range.max = String(frames.length - 1);
+  // As wide as the longest label from the start: a label growing during Play (a diverging
+  // loss, "1.815" to "5.606e+13") shrank the scrubber beside it, which then jittered.
+  const longest = Math.max(...anim.labels.map((text) => text.length));
+  state.label.style.minWidth = `min(${longest}ch, 100%)`;
   drawTicks(state);
   setPlaying(state, false);
   show(state, frames.length - 1); // the figure opens on its last frame
