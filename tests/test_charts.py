@@ -456,3 +456,21 @@ def test_race_spacing_grows_with_the_font_and_a_phone_stacks_the_panels(style):
     gap_px = (lo1 - hi2) * (narrow["height"] - narrow["margin"]["t"] - narrow["margin"]["b"])
     assert hi2 < lo1 and gap_px >= 3 * font + 50
     assert narrow["height"] > layout["height"]
+
+
+def test_a_diverged_path_leaves_the_landscape_once_and_never_crosses_back():
+    r = run(Settings(lr=0.5))  # the notebook's diverging rate
+    assert r.history.diverged_at is not None
+    fig = playground_figure(r)
+    (w_lo, w_hi), (b_lo, b_hi) = (fig["layout"][a]["range"] for a in ("xaxis4", "yaxis4"))
+    route = next(t for t in fig["data"] if t.get("name") == "route")
+
+    def inside(w, b):
+        return w_lo <= w <= w_hi and b_lo <= b <= b_hi
+
+    flags = [inside(w, b) for w, b in zip(route["x"], route["y"], strict=True)]
+    assert flags[0] and not flags[-1] and all(flags[:-1])  # ends at its first point outside
+    for frame in fig["frames"]:  # and the path so far never runs on between far points
+        path = frame["data"][-1]
+        outside = [not inside(w, b) for w, b in zip(path["x"], path["y"], strict=True)]
+        assert sum(outside) <= 1 and (not any(outside) or outside[-1])

@@ -221,7 +221,7 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
         marks.append((ls.w, ls.b, "least-squares optimum", "star", PALETTE["ls"], ms + 9, "white"))
     panel.still.append(on(LANDSCAPE, landmarks(marks)))
     # The whole route, faint: the path so far is drawn over it as Play runs.
-    route_w, route_b, at_epoch = _route(run, frames_at)
+    route_w, route_b, at_epoch = _route(run, frames_at, w_axis["range"], b_axis["range"])
     route_x, route_y = rounded(route_w), rounded(route_b)
     route = line(
         route_x,
@@ -240,8 +240,18 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
     path_grid = path_points(route_w, route_b, spans, MAX_PATH_POINTS)
     grid_epoch = at_epoch[path_grid]
 
+    # A diverged run's route stops where it leaves the panel; past that, so does the path.
+    (w_lo, w_hi), (b_lo, b_hi) = w_axis["range"], b_axis["range"]
+    left = h.diverged_at is not None and not (
+        w_lo <= route_w[-1] <= w_hi and b_lo <= route_b[-1] <= b_hi
+    )
+    left_at = at_epoch[-1] if left else None
+
     def path_at(k: int) -> dict:  # the route's rounded numbers, reused in every frame
         done = path_grid[grid_epoch < k].tolist()
+        if left_at is not None and k > left_at:  # ends where it left: the route's last point
+            done = [i for i in done if i < len(route_x) - 1] + [len(route_x) - 1]
+            return {"x": [route_x[i] for i in done], "y": [route_y[i] for i in done]}
         return {
             "x": [route_x[i] for i in done] + rounded(h.w[k : k + 1]),
             "y": [route_y[i] for i in done] + rounded(h.b[k : k + 1]),
@@ -283,18 +293,30 @@ def path_points(w: np.ndarray, b: np.ndarray, spans: tuple[float, float], n: int
     return np.unique(np.searchsorted(along, marks, side="left"))
 
 
-def _route(run: Run, frames_at: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _route(
+    run: Run, frames_at: np.ndarray, w_range: list[float], b_range: list[float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The path drawn on the landscape: ``(w, b, epoch of each point)``, each (k,).
 
     Full batch, the epochs that are frames. Mini-batch, the core's thinned path of
     the steps: the parameters after each epoch would hide the zig-zag of the noisy
-    steps between them, which is what a learner should see.
+    steps between them, which is what a learner should see. A diverged run's route
+    ends at its first point outside the panel: the line leaves the panel there. (Its
+    later segments, between points far outside, crossed the panel as straight lines,
+    over the optimum.)
     """
     h = run.history
     if h.path is None:
-        return h.w[frames_at], h.b[frames_at], frames_at.astype(float)
-    per_epoch = -(-run.stats.n // h.batch_size)
-    return h.path.w, h.path.b, h.path.step / per_epoch
+        w, b, at = h.w[frames_at], h.b[frames_at], frames_at.astype(float)
+    else:
+        per_epoch = -(-run.stats.n // h.batch_size)
+        w, b, at = h.path.w, h.path.b, h.path.step / per_epoch
+    if h.diverged_at is not None:
+        inside = (w >= w_range[0]) & (w <= w_range[1]) & (b >= b_range[0]) & (b <= b_range[1])
+        if not inside.all():
+            end = int(np.argmin(inside)) + 1  # up to the first point outside, included
+            w, b, at = w[:end], b[:end], at[:end]
+    return w, b, at
 
 
 def _epoch_label(run: Run, k: int) -> str:
