@@ -69,7 +69,9 @@ class Diagnosis:
         ``k * rate**k``, and on the ravine that estimate says 78 epochs where
         the recurrence, and the run, take 173.)
     converged_at : int or None
-        What happened: the epoch from which the run stayed within ``tol`` to its end.
+        What happened: the epoch from which the run stayed within ``tol`` to its end;
+        ``None`` while a linear method's run has not yet reached the epoch from which it
+        stays there (a momentum run can pass through the tolerance and swing out again).
     """
 
     state: RunState
@@ -122,9 +124,15 @@ def diagnose(history: History, stats: SufficientStats, tol: float = CONVERGED_TO
     else:
         regime, needed = _regime_shown(history), _needed_from_trend(dists, target)
 
+    settled = _settled_at(dists, target)
+    # Inside the tolerance now but not for good: a momentum run swings out again before
+    # the epoch theory's exact count says it settles.
+    swings_out = linear and history.epochs_run < predicted
+    if swings_out:
+        settled = None
     if history.diverged_at is not None:
         state, needed = RunState.DIVERGED, math.inf
-    elif distance <= tol:
+    elif distance <= tol and not swings_out:
         state, needed = RunState.CONVERGED, 0.0
     elif regime is LrRegime.DIVERGING:
         state = RunState.DIVERGED
@@ -141,7 +149,7 @@ def diagnose(history: History, stats: SufficientStats, tol: float = CONVERGED_TO
         diverged_at=history.diverged_at,
         rate=rate,
         predicted_epochs=predicted,
-        converged_at=_settled_at(dists, target),
+        converged_at=settled,
     )
 
 

@@ -17,6 +17,7 @@ from linreg_core import (
     DIVERGENCE_FACTOR,
     MAX_STEPS,
     Optimizer,
+    RunState,
     diagnose,
     make_dataset,
     stability,
@@ -444,6 +445,21 @@ def test_theory_counts_the_first_swings_at_polyaks_constants():
     by_rate_alone = math.log(CONVERGED_TOL) / math.log(t.rate_polyak)
     assert d.predicted_epochs > 1.5 * by_rate_alone  # what the old estimate missed
     assert d.epochs_needed == d.predicted_epochs - 10  # from where the 10 epochs ended
+
+
+def test_a_momentum_run_passing_through_the_tolerance_has_not_converged():
+    """At 61 epochs this run is within 1 %, swings out by epoch 70 and settles at 81."""
+    opt = Optimizer("momentum", beta=0.9)
+    dists = [diagnose(train(STATS, 0.01, e, optimizer=opt), STATS) for e in (61, 70, 81)]
+    assert dists[0].distance <= CONVERGED_TOL < dists[1].distance  # in, then out again
+    assert [d.state for d in dists] == [
+        RunState.OSCILLATING,
+        RunState.OSCILLATING,
+        RunState.CONVERGED,
+    ]
+    assert [d.converged_at for d in dists] == [None, None, 81]
+    assert [d.epochs_needed for d in dists] == [20, 11, 0]
+    assert reference_settles(DATA, STATS, 0.01, "momentum", 0.9) == 81  # a plain loop agrees
 
 
 def test_no_linear_theory_for_adaptive_methods():
