@@ -361,7 +361,7 @@ async function render(state, payload, seq) {
     // four panels again: about three times the work.
     await Plotly.deleteFrames(state.gd); // the old run's; the new ones wait (framesReady)
     const data = changed.map((i) => ({ x: fig.data[i].x, y: fig.data[i].y }));
-    await Plotly.animate(state.gd, { data, traces: changed }, STILL);
+    await Plotly.animate(state.gd, { data, traces: changed }, STILL).catch(interrupted);
   } else {
     // `frames: []` makes Plotly.react drop the old frames; the new ones wait (framesReady).
     await Plotly.react(state.gd, { data: fig.data || [], layout, frames: [], config });
@@ -441,9 +441,11 @@ function onResize(state) {
   if (narrow !== state.narrow) {
     // The other layout: same data and frames, so the run and its frame stay where they were.
     const at = state.current;
-    window.Plotly.relayout(state.gd, layoutFor(state, state.fig)).then(() => {
-      if (state.anim && at !== undefined) goTo(state, at);
-    });
+    window.Plotly.relayout(state.gd, layoutFor(state, state.fig))
+      .then(() => {
+        if (state.anim && at !== undefined) goTo(state, at);
+      })
+      .catch(interrupted); // the chart left the page meanwhile
   } else {
     // Still refused if it left the page meanwhile: nothing to draw then, not a page error.
     window.Plotly.Plots.resize(state.gd).catch(() => {});
