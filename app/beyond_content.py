@@ -248,7 +248,7 @@ BEYOND_STEPS: tuple[Step, ...] = (
             "damped, where the offset shrinks like k·{rate_polyak:.4f}^k, not "
             "{rate_polyak:.4f}^k, and the first epochs lose ground. Best in the long run is "
             "not fewest epochs to 1 %: the momentum preset, β = {m_beta:g} at lr = {m_lr:g}, "
-            "gets there in {p_took} epochs (theory: {p_predicted:,.0f}). The chart races it "
+            "gets there in {p_took} epochs. The chart races it "
             "against the ravine preset for {polyak_epochs} epochs: gradient descent at "
             "lr = {r_lr:g} still has {g_left:.0%} of the way to go (theory: "
             "{g_predicted:,.0f} epochs in all)."

@@ -26,6 +26,7 @@ from .compute import Run
 from .params import optimizer_name
 
 __all__ = [
+    "factor_text",
     "inspector_note",
     "method_caption",
     "method_label",
@@ -132,15 +133,21 @@ def _linear_sentence(run: Run) -> str | None:
         )
     return (
         f"{subject} {_compared(factor)} at this learning rate on this data (theory: "
-        f"{_each_epoch(rate)}, against {gd_rate:.3g} for plain descent; {_took(run)})."
+        f"{_each_epoch(rate)}, against {factor_text(gd_rate)} for plain descent; {_took(run)})."
     )
 
 
 def _each_epoch(rate: float) -> str:
     """What theory's per-epoch factor does to the distance to the optimum, in words."""
-    if rate < 5e-4:  # would print as 0: the first step lands on the optimum
-        return "the first step lands on the optimum, a factor of 0"
-    return f"each epoch multiplies the distance to the optimum by {rate:.3g}"
+    if rate < 1e-12:  # 0 up to rounding: a step or two (momentum's) lands on the optimum
+        return "a factor of 0: the optimum is reached exactly, within a step or two"
+    return f"each epoch multiplies the distance to the optimum by {factor_text(rate)}"
+
+
+def factor_text(rate: float) -> str:
+    """A per-epoch factor for the page: ``0.98``, or ``1 − 2e-05`` where it rounds to 1."""
+    shown = f"{rate:.3g}"
+    return f"1 − {1.0 - rate:.2g}" if shown == "1" and rate < 1.0 else shown
 
 
 def _mini_batch_sentence(run: Run) -> str:

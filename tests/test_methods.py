@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose
 from app.charts import playground_figure, race_figure
 from app.compute import lr_race, optimizer_race, run
 from app.links import parse_query, share_query, validate
-from app.method_text import method_sentence, speedup, stable_below, theory
+from app.method_text import factor_text, method_sentence, speedup, stable_below, theory
 from app.params import BATCH_OPTIONS, FULL, PARAMS, defaults
 from app.presets import PRESETS
 from app.settings import Settings, split
@@ -214,7 +214,8 @@ def test_captions_speak_about_the_method():
     assert "one step" in lr_limit_caption(standardized)
     # lr = 1/λ on z: theory's factor is 0, said as what it does, not "shrinks by 0"
     one_step = run(Settings(x_center=10.0, standardize=True, lr=0.5))
-    assert "the first step lands on the optimum, a factor of 0" in status_message(one_step)[1]
+    assert "a factor of 0: the optimum is reached exactly" in status_message(one_step)[1]
+    assert factor_text(0.98) == "0.98" and factor_text(0.99998) == "1 − 2e-05"
     assert "no linear theory" in lr_limit_caption(run(Settings(optimizer="rmsprop")))
 
 

@@ -88,11 +88,11 @@ def _data_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
 def _loss_range(loss: np.ndarray, floor: float, log: bool) -> list[float]:
     lo, hi = min(float(loss.min()), floor), float(loss.max())
     if log:
-        # A floor far below the run (a perfect fit: two points, or no noise, where the floor
-        # is 0 or a rounding error like 1e-30) would squash the curve into the top of the
-        # panel: the axis then spans the run, and the floor stays off it (its metric says 0).
+        # A floor of 0 up to rounding (a perfect fit: two points, or no noise, 1e-30) would
+        # stretch the axis down to 1e-14 and squash the curve into the top of the panel:
+        # the axis then spans the run, and the floor stays off it (its metric says 0).
         run_lo = float(loss[loss > 0].min(initial=np.inf))
-        if lo <= 0 or (np.isfinite(run_lo) and floor < run_lo / 1000):
+        if lo <= 0 or floor <= 1e-12 * float(loss[0]):  # 0 up to rounding, not a real floor
             lo = run_lo
         lo = max(lo, 1e-300) if np.isfinite(lo) else 1e-300
         return [float(np.log10(lo)) - 0.1, float(np.log10(max(hi, lo * 10))) + 0.1]
@@ -132,7 +132,9 @@ def _loss_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
     )
     panel.still.append(on(LOSS, curve | _CURVE))
     if view.show_ls:  # the floor: the least-squares loss
-        panel.shapes.append(segment(LOSS, (0, ls.loss), (last, ls.loss), PALETTE["ls"], lw, "dot"))
+        panel.shapes.append(
+            segment(LOSS, (0, ls.loss), (epochs["range"][1], ls.loss), PALETTE["ls"], lw, "dot")
+        )
     marker = {
         "type": "scatter",
         "mode": "markers",
@@ -185,7 +187,14 @@ def _params_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
         levels += [(best, "dot")] if view.show_ls else []
         for value, dash in levels:
             panel.shapes.append(
-                segment(PARAMS, (0, value), (last, value), PALETTE[name], lw * 0.6, dash)
+                segment(
+                    PARAMS,
+                    (0, value),
+                    (epochs["range"][1], value),  # to the axis's end
+                    PALETTE[name],
+                    lw * 0.6,
+                    dash,
+                )
             )
     now = {
         "type": "scatter",

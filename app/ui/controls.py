@@ -20,7 +20,7 @@ from ..presets import PRESETS
 from ..settings import Settings, View, split
 from .data_source import data_source, reset_source
 
-__all__ = ["init_state", "sidebar", "widget"]
+__all__ = ["PRESET_KEY", "init_state", "sidebar", "widget"]
 
 #: The sidebar's sections: control group -> (heading, title of its less-used controls).
 #: Those are in an expander drawn only while open: a closed one's widgets cost a rerun
@@ -33,7 +33,7 @@ SECTIONS = {
 }
 
 _LINK_KEY = "_link_state"
-_PRESET_KEY = "preset_choice"
+PRESET_KEY = "preset_choice"
 
 
 def init_state() -> LinkState:
@@ -48,13 +48,13 @@ def init_state() -> LinkState:
             # A float widget's state is a float from the start: set again on a later run,
             # it would count as a change and write itself into the URL.
             st.session_state.setdefault(key, float(value) if PARAMS[key].float_widget else value)
-        st.session_state[_PRESET_KEY] = link.preset
+        st.session_state[PRESET_KEY] = link.preset
         st.session_state[_LINK_KEY] = link
     return st.session_state[_LINK_KEY]
 
 
 def _apply_preset() -> None:
-    name = st.session_state[_PRESET_KEY]
+    name = st.session_state[PRESET_KEY]
     if name is None:
         return
     values = defaults() | PRESETS[name].values
@@ -72,7 +72,7 @@ def _preset_picker() -> str | None:
         format_func=lambda n: PRESETS[n].title,
         index=None,
         placeholder="Choose a teaching scenario…",
-        key=_PRESET_KEY,
+        key=PRESET_KEY,
         on_change=_apply_preset,
         help="Ready-made runs that each show one idea. Also opened by ?preset=NAME in a link.",
     )
@@ -85,7 +85,7 @@ def _reset() -> None:
     for key, value in defaults().items():
         if PARAMS[key].group != "view":
             st.session_state[key] = value
-    st.session_state[_PRESET_KEY] = None
+    st.session_state[PRESET_KEY] = None
     reset_source()
 
 

@@ -22,6 +22,7 @@ from ..own_data import load_bundled
 from ..params import FULL, PARAMS
 from ..settings import Settings
 from ..sources import points_source
+from .controls import PRESET_KEY
 from .data_source import add_point, place_points
 
 __all__ = ["CHOICES", "RIGHT", "outlier_experiment", "outlier_parts", "outlier_training"]
@@ -73,6 +74,7 @@ def _start() -> None:
     st.session_state.update(
         optimizer="gd", batch=FULL, standardize=False, lr=lr, epochs=epochs, w0=0.0, b0=0.0
     )
+    st.session_state[PRESET_KEY] = None  # no scenario describes these settings any more
     st.session_state[_STARTED] = True
     st.session_state.pop(_LOCKED, None)
 
