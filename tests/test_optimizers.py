@@ -414,8 +414,9 @@ def test_predicted_epochs_agree_with_the_run(center, lr, kind, beta, standardize
     assert d.converged_at is not None and math.isfinite(d.predicted_epochs)
     # The loss is a quadratic, so theory's closed-form recurrence is the run, epoch for epoch.
     assert d.predicted_epochs == d.converged_at
-    if not standardize:  # and a plain loop of the update rule agrees, to a rounding at the edge
-        assert abs(d.predicted_epochs - reference_settles(data, stats, lr, kind, beta)) <= 1
+    # And a plain loop of the update rule agrees, to a rounding at the edge.
+    ref = reference_settles(data, stats, lr, kind, beta, standardize=standardize)
+    assert abs(d.predicted_epochs - ref) <= 1
     # And the epochs still needed, read part-way, land on the run's own settling epoch.
     part = max(d.converged_at // 2, 1)
     d_part = diagnose(
@@ -424,9 +425,15 @@ def test_predicted_epochs_agree_with_the_run(center, lr, kind, beta, standardize
     assert part + d_part.epochs_needed == d.converged_at
 
 
-def reference_settles(data, stats, lr, kind, beta, epochs=5000):
-    """Epoch from which a plain loop's run stays within 1 % (diagnose's scale) of the optimum."""
-    ws, bs, _ = reference_run(data.x, data.y, lr, epochs, 0.0, 0.0, kind, beta=beta)
+def reference_settles(data, stats, lr, kind, beta, epochs=5000, standardize=False):
+    """Epoch from which a plain loop's run from (0, 0) stays within 1 % (diagnose's scale) of
+    the optimum; ``standardize``: trained on z = (x − mean)/std, measured in x's units."""
+    if standardize:
+        mean, std = data.x.mean(), data.x.std()
+        wz, bz, _ = reference_run((data.x - mean) / std, data.y, lr, epochs, 0.0, 0.0, kind, beta)
+        ws, bs = wz / std, bz - wz * mean / std  # (0, 0) on z is (0, 0) on x too
+    else:
+        ws, bs, _ = reference_run(data.x, data.y, lr, epochs, 0.0, 0.0, kind, beta=beta)
     dists = np.hypot(ws - stats.w_ls, bs - stats.b_ls)
     scale = max(math.hypot(stats.w_ls, stats.b_ls), dists[0])
     return int(np.flatnonzero(dists > CONVERGED_TOL * scale)[-1]) + 1
