@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from app.charts import playground_figure
 from app.compute import run
 from app.export import data_csv, reproduce_script
+from app.outlier_content import outlier_parts, outlier_training
 from app.own_data import BUNDLED, MAX_POINTS, Points, choose_columns, decode_points, parse_csv
 from app.settings import Settings
 from app.sources import (
@@ -34,7 +35,6 @@ from app.sources import (
 )
 from app.ui.chart import figure_json
 from app.ui.data_source import KIND_KEY, PLACED_KEY
-from app.ui.outlier import outlier_parts, outlier_training
 from tests.helpers import HOSTILE_FILES, NOTED_FILES, decode, figures, start, status
 
 DATASETS = Path(__file__).resolve().parents[1] / "app" / "datasets"

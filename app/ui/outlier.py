@@ -8,24 +8,20 @@ and after). The points are placed points, so Undo and clicking work on them too.
 
 from __future__ import annotations
 
-import functools
-import math
 from dataclasses import replace
 
 import numpy as np
 import streamlit as st
 
-from linreg_core import Dataset, diagnose, stability, sufficient_stats, train
-
 from ..cache import cached_run
-from ..own_data import load_bundled
-from ..params import FULL, PARAMS
+from ..outlier_content import outlier_parts, outlier_training
+from ..params import FULL
 from ..settings import Settings
 from ..sources import points_source
 from .controls import PRESET_KEY
 from .data_source import add_point, place_points
 
-__all__ = ["CHOICES", "RIGHT", "outlier_experiment", "outlier_parts", "outlier_training"]
+__all__ = ["CHOICES", "RIGHT", "outlier_experiment"]
 
 CHOICES = (
     "It barely moves: one point among eleven hardly counts",
@@ -36,34 +32,6 @@ RIGHT = 1
 _GUESS = "outlier_guess"
 _LOCKED = "outlier_locked"
 _STARTED = "outlier_started"
-
-
-@functools.cache
-def outlier_parts() -> tuple[tuple[np.ndarray, np.ndarray], tuple[float, float]]:
-    """Anscombe's set 3 as ``((x, y) of the ten on a line, (x, y) of the outlier)``."""
-    x, y = load_bundled("anscombe-3")
-    far = int(np.argmax(np.abs(y - np.polyval(np.polyfit(x, y, 1), x))))  # (13, 12.74)
-    keep = np.arange(len(x)) != far
-    return (x[keep], y[keep]), (float(x[far]), float(y[far]))
-
-
-@functools.cache
-def outlier_training() -> tuple[float, int]:
-    """A learning rate and epochs with which plain gradient descent reaches the
-    least-squares line (within 1 %) on the ten points and on all eleven.
-
-    Their x lie between 4 and 14, far from 0: a ravine (κ ≈ 800), where the
-    playground's default 100 epochs leave the line far from the points. The rate is the
-    largest the sidebar offers below 95 % of the stability limit of both data sets.
-    """
-    (x, y), (ox, oy) = outlier_parts()
-    both = [sufficient_stats(Dataset.from_points(x, y))]
-    both.append(sufficient_stats(Dataset.from_points(np.append(x, ox), np.append(y, oy))))
-    limit = 0.95 * min(stability(s).lr_max for s in both)
-    lr = max(v for v in PARAMS["lr"].options if v < limit)
-    needed = max(diagnose(train(s, lr, 1), s).predicted_epochs for s in both)
-    epochs = min(int(PARAMS["epochs"].hi), 500 * math.ceil(1.1 * needed / 500))
-    return lr, epochs
 
 
 def _start() -> None:
