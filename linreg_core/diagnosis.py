@@ -124,12 +124,10 @@ def diagnose(history: History, stats: SufficientStats, tol: float = CONVERGED_TO
     else:
         regime, needed = _regime_shown(history), _needed_from_trend(dists, target)
 
-    settled = _settled_at(dists, target)
     # Inside the tolerance now but not for good: a momentum run swings out again before
     # the epoch theory's exact count says it settles.
     swings_out = linear and history.epochs_run < predicted
-    if swings_out:
-        settled = None
+    settled = None if swings_out else _settled_at(dists, target)
     if history.diverged_at is not None:
         state, needed = RunState.DIVERGED, math.inf
     elif distance <= tol and not swings_out:

@@ -46,6 +46,12 @@ def grid_layout(rows: int, cols: int, titles: tuple[str, ...], hgap: float, vgap
     return layout
 
 
+def text_px(font: int) -> tuple[int, int]:
+    """Room for a panel's title above it, and for its tick labels and axis title below it,
+    in pixels at font size ``font``: ``(title_px, axis_px)``."""
+    return font + 22, 2 * font + 34
+
+
 #: Height of Plotly's toolbar (the mode bar), which a phone shows above the chart.
 MODEBAR_PX = 30
 

@@ -18,7 +18,7 @@ from ..method_text import method_label
 from ..settings import View
 from .animation import Moving, animate, animation_plan
 from .data import axis_titles, data_panel_range, data_points, true_line
-from .grid import axis_ids, grid_layout, narrow_part
+from .grid import axis_ids, grid_layout, narrow_part, text_px
 from .landscape import landscape_image, level_lines
 from .style import PALETTE, ChartStyle, log_ticks, style_layout
 from .traces import equation, f32, landmarks, line, line_shape, on, rounded, segment
@@ -230,7 +230,7 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
         marks.append((ls.w, ls.b, "least-squares optimum", "star", PALETTE["ls"], ms + 9, "white"))
     panel.still.append(on(LANDSCAPE, landmarks(marks)))
     # The whole route, faint: the path so far is drawn over it as Play runs.
-    route_w, route_b, at_epoch = _route(run, frames_at, w_axis["range"], b_axis["range"])
+    route_w, route_b, at_epoch, left_at = _route(run, frames_at, w_axis["range"], b_axis["range"])
     route_x, route_y = rounded(route_w), rounded(route_b)
     route = line(
         route_x,
@@ -249,16 +249,9 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
     path_grid = path_points(route_w, route_b, spans, MAX_PATH_POINTS)
     grid_epoch = at_epoch[path_grid]
 
-    # A diverged run's route stops where it leaves the panel; past that, so does the path.
-    (w_lo, w_hi), (b_lo, b_hi) = w_axis["range"], b_axis["range"]
-    left = h.diverged_at is not None and not (
-        w_lo <= route_w[-1] <= w_hi and b_lo <= route_b[-1] <= b_hi
-    )
-    left_at = at_epoch[-1] if left else None
-
     def path_at(k: int) -> dict:  # the route's rounded numbers, reused in every frame
         done = path_grid[grid_epoch < k].tolist()
-        if left_at is not None and k > left_at:  # ends where it left: the route's last point
+        if left_at is not None and k > left_at:  # a diverged run's path ends where it left
             done = [i for i in done if i < len(route_x) - 1] + [len(route_x) - 1]
             return {"x": [route_x[i] for i in done], "y": [route_y[i] for i in done]}
         return {
@@ -304,8 +297,9 @@ def path_points(w: np.ndarray, b: np.ndarray, spans: tuple[float, float], n: int
 
 def _route(
     run: Run, frames_at: np.ndarray, w_range: list[float], b_range: list[float]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The path drawn on the landscape: ``(w, b, epoch of each point)``, each (k,).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float | None]:
+    """The path drawn on the landscape: ``(w, b, epoch of each point)``, each (k,), and
+    the epoch at which it leaves the panel (``None`` if it does not).
 
     Full batch, the epochs that are frames. Mini-batch, the core's thinned path of
     the steps: the parameters after each epoch would hide the zig-zag of the noisy
@@ -324,8 +318,8 @@ def _route(
         inside = (w >= w_range[0]) & (w <= w_range[1]) & (b >= b_range[0]) & (b <= b_range[1])
         if not inside.all():
             end = int(np.argmin(inside)) + 1  # up to the first point outside, included
-            w, b, at = w[:end], b[:end], at[:end]
-    return w, b, at
+            return w[:end], b[:end], at[:end], float(at[end - 1])
+    return w, b, at, None
 
 
 def _epoch_label(run: Run, k: int) -> str:
@@ -342,7 +336,7 @@ def _layout(panels: list[_Panel], style: ChartStyle, rows: int, cols: int) -> di
     """
     wide = cols > 1
     font = style.font_size
-    title_px, axis_px = font + 22, 2 * font + 34
+    title_px, axis_px = text_px(font)
     legend_px = (5 if wide else 8) * font + 16 if style.legend else 0
     gap_px = title_px + axis_px
     height = style.height if wide else rows * NARROW_PANEL_PX + (rows - 1) * gap_px

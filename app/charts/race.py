@@ -12,7 +12,7 @@ from linreg_core import History
 from ..compute import Run
 from ..method_text import race_label
 from .animation import frame_epochs
-from .grid import axis_ids, grid_layout, narrow_part
+from .grid import axis_ids, grid_layout, narrow_part, text_px
 from .landscape import landscape_image, level_lines
 from .style import PALETTE, RACE_COLOURS, ChartStyle, log_ticks, style_layout
 from .traces import f32, line, on, point, rounded
@@ -136,7 +136,7 @@ def _race_layout(
     the font size: a title above each, tick labels and an axis title below, then the
     legend, so that lecture sizes do not run into each other."""
     font = style.font_size
-    title_px, axis_px = font + 22, 2 * font + 34
+    title_px, axis_px = text_px(font)
     legend_rows = runs if narrow else -(-runs // 3)  # about three entries a row when wide
     legend_px = legend_rows * (font + 10) + 10
     panel_px = 240 if narrow else int(style.height * 0.7) - title_px - axis_px - 40
