@@ -56,6 +56,15 @@ def figures(at: AppTest) -> list[dict]:
     return [json.loads(p["figure"]) for p in chart_payloads(at)]
 
 
+def result(at: AppTest) -> dict[str, list[str]]:
+    """The table above the playground's chart, by row: ``{"w": [run, best fit, true], ...}``
+    (``{"columns": [...]}`` too); empty when the page draws none (lecture mode)."""
+    table = chart_payloads(at)[0].get("table") if chart_payloads(at) else None
+    if not table:
+        return {}
+    return {"columns": table["columns"]} | {row[0]: row[1:] for row in table["rows"]}
+
+
 def status(at: AppTest) -> str:
     """The text of every status box on the page (success, info, warning, error)."""
     return " ".join(

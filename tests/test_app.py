@@ -17,6 +17,7 @@ from tests.helpers import (
     chart_payloads,
     decode,
     figures,
+    result,
     start,
     status,
 )
@@ -30,20 +31,41 @@ def test_default_page_shows_the_notebooks_numbers():
     # What the notebook prints after its last epoch: w = 1.4206, b = 1.7024.
     last = PRINTED_PROGRESS.splitlines()[-1]
     assert last.endswith("w = 1.4206, b = 1.7024")
-    w_metric, b_metric, loss_metric = (m.value for m in at.metric)
-    assert (w_metric, b_metric) == ("1.4206", "1.7024")
-    # The loss metric is the loss AT the final (w, b), one update after the notebook's last
+    table = result(at)
+    assert table["columns"][1] == "Gradient descent, 100 epochs"
+    assert (table["w"][0], table["b"][0]) == ("1.4206", "1.7024")
+    # The loss shown is the loss AT the final (w, b), one update after the notebook's last
     # printed loss (1.8930, taken before that update): computed here with the notebook's code.
     x, y = notebook_data()
     losses, ws, bs = notebook_training(x, y, 0.01)
     final_loss = np.mean((y - (ws[-1] * x + bs[-1])) ** 2)
     assert final_loss < losses[-1] == pytest.approx(1.8930, abs=5e-5)
-    assert loss_metric == f"{final_loss:.4g}"
+    assert table["Loss (MSE)"][0] == f"{final_loss:.4f}"
+    # Beside it: the best fit (NumPy's own least squares) and the true line on this sample.
+    w_ls, b_ls = np.polyfit(x, y, 1)
+    loss_ls = np.mean((y - (w_ls * x + b_ls)) ** 2)
+    loss_true = np.mean((y - (1.5 * x + 2.0)) ** 2)
+    assert table["w"][1:] == [f"{w_ls:.4f}", "1.5"]
+    assert table["b"][1:] == [f"{b_ls:.4f}", "2"]
+    assert table["Loss (MSE)"][1:] == [f"{loss_ls:.4f}", f"{loss_true:.4f}"]
+    assert loss_ls < loss_true  # the noise: the best line for the sample beats the true one
+    assert not at.metric  # the numbers are drawn by the chart, not as five more elements
     assert any("Stable below lr ≈ 0.113" in c.value for c in at.sidebar.caption)
     assert len(chart_payloads(at)) == 1  # the race is closed, so its chart is not drawn
     assert not at.latex  # nor is the step inspector
     keys = " ".join(c.value for c in at.caption)
     assert all(k in keys for k in ("Alt+P", "Alt+,", "Alt+.", "Alt+D"))
+
+
+def test_the_result_table_drops_the_true_line_for_real_data_and_shortens_huge_numbers():
+    at = start({"dataset": "anscombe-1"})
+    table = result(at)
+    assert table["columns"][1:] == ["Gradient descent, 100 epochs", "Best fit (least squares)"]
+    assert all(len(table[row]) == 2 for row in ("w", "b", "Loss (MSE)"))
+    r = run(Settings(lr=0.5))  # the diverging preset's rate: w is in the millions
+    at = start({"lr": "0.5"})
+    w = result(at)["w"][0]
+    assert abs(r.history.w[-1]) > 1e5 and w == f"{r.history.w[-1]:.4g}" and "e+" in w
 
 
 @pytest.mark.parametrize("optimizer", ["gd", "momentum", "rmsprop", "adam"])
@@ -84,7 +106,8 @@ def test_zero_noise_converges_to_the_true_line():
     at.slider(key="epochs").set_value(3000).run()
     assert not at.exception
     assert "Converged" in status(at)
-    w, b = (float(m.value) for m in at.metric[:2])
+    table = result(at)
+    w, b = float(table["w"][0]), float(table["b"][0])
     assert w == pytest.approx(1.5, abs=1e-3) and b == pytest.approx(2.0, abs=1e-3)
 
 

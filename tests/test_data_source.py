@@ -35,7 +35,7 @@ from app.sources import (
 )
 from app.ui.chart import figure_json
 from app.ui.data_source import KIND_KEY, PLACED_KEY
-from tests.helpers import HOSTILE_FILES, NOTED_FILES, decode, figures, start, status
+from tests.helpers import HOSTILE_FILES, NOTED_FILES, decode, figures, result, start, status
 
 DATASETS = Path(__file__).resolve().parents[1] / "app" / "datasets"
 
@@ -191,9 +191,9 @@ def test_points_at_one_x_show_the_canvas_and_say_why():
     fig = figures(at)[0]
     assert len(fig["data"]) == 1 and len(fig["data"][0]["x"]) == 3  # the points, no run
     assert "Every point you placed has x = 3" in " ".join(i.value for i in at.info)
-    assert not at.metric and not at.success and not at.warning  # no diagnosis of nothing
+    assert not result(at) and not at.success and not at.warning  # no diagnosis of nothing
     at2 = start({"points": points_source([3, 3, 4], [1, 2, 4]).points})
-    assert at2.metric  # a second x value: trained
+    assert result(at2)["w"]  # a second x value: trained
 
 
 def test_undo_and_clear():

@@ -25,7 +25,7 @@ from linreg_core import (
     sufficient_stats,
     train,
 )
-from tests.helpers import by_name, decode, figures, start, status
+from tests.helpers import by_name, decode, figures, result, start, status
 
 # --- Links and settings -----------------------------------------------------------------------
 
@@ -289,8 +289,8 @@ def test_each_method_by_link(query, says):
     fig = figures(at)[0]
     assert_allclose(decode(by_name(fig, "w")["y"]), r.history.w, rtol=1e-6)
     assert_allclose(decode(by_name(fig, "loss")["y"]), r.history.loss, rtol=1e-6)
-    w_metric, b_metric, _ = (m.value for m in at.metric)
-    assert (w_metric, b_metric) == (f"{r.history.w[-1]:.4f}", f"{r.history.b[-1]:.4f}")
+    table = result(at)
+    assert (table["w"][0], table["b"][0]) == (f"{r.history.w[-1]:.4f}", f"{r.history.b[-1]:.4f}")
 
 
 def test_the_app_races_optimizers():
@@ -341,7 +341,7 @@ def test_switching_optimizer_shows_and_hides_beta_and_keeps_it():
 def test_each_new_preset_loads_in_the_app(name):
     at = start({"preset": name})
     assert not at.exception
-    assert at.metric[0].value == f"{preset_run(name).history.w[-1]:.4f}"
+    assert float(result(at)["w"][0]) == pytest.approx(preset_run(name).history.w[-1], abs=5e-5)
 
 
 @pytest.mark.parametrize(

@@ -89,6 +89,7 @@ def live_plotly_chart(
     config: dict[str, Any] | None = None,
     font_size: int = 14,
     on_click: Callable[[], None] | None = None,
+    table: dict[str, list] | None = None,
 ) -> None:
     """Show a figure in a persistent Plotly chart, updated in place on reruns.
 
@@ -112,6 +113,9 @@ def live_plotly_chart(
         Placing points: when given, a click on the first panel (axes x, y) runs it,
         with ``st.session_state[key]["click"]`` holding ``{"action": "add" or
         "remove", "x", "y"}`` in data coordinates (see ``frontend/live_chart.js``).
+    table : dict, optional
+        A small table drawn above the chart: ``{"columns": [header, ...], "rows":
+        [[row header, cell, ...], ...]}``, all text (the first column heads the rows).
     """
     _mount(
         key=key,
@@ -124,6 +128,7 @@ def live_plotly_chart(
             "module_src": _static_url("live_chart_js", str(_FRONTEND), _MODULE)
             + f"?v={_MODULE_VERSION}",
             "clickable": on_click is not None,
+            "table": table,
         },
         height="content",
         width="stretch",

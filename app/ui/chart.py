@@ -27,10 +27,12 @@ def show_figure(
     key: str,
     style: ChartStyle | None = None,
     on_click: Callable[[], None] | None = None,
+    table: dict[str, list] | None = None,
 ) -> None:
     """Draw a figure (dict or its JSON) full width, with a PNG download named ``filename``.
 
-    ``on_click`` turns on placing points on the first panel (see ``live_plotly_chart``).
+    ``on_click`` turns on placing points on the first panel, and ``table`` draws a table
+    above the chart (see ``live_plotly_chart``).
     """
     config = {"toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
     live_plotly_chart(
@@ -40,6 +42,7 @@ def show_figure(
         config=config,
         font_size=(style or ChartStyle()).font_size + 1,
         on_click=on_click,
+        table=table,
     )
 
 

@@ -16,7 +16,7 @@ from ..live_chart import SHORTCUTS
 from ..method_text import method_label
 from ..settings import Settings, View
 from ..sources import POINTS, UPLOAD, source_query
-from ..text import lr_limit_caption, ravine_hint, status_message
+from ..text import lr_limit_caption, ravine_hint, result_table, status_message
 from ..ui.chart import apply_lecture_css, chart_style, show_figure
 from ..ui.controls import init_state, sidebar
 from ..ui.data_source import on_chart_click, placing_canvas, source_notices
@@ -69,8 +69,6 @@ def playground() -> None:
     _STATUS[kind](message)
     if hint := ravine_hint(run):
         st.info(hint, icon=":material/straighten:")
-    if not view.lecture:  # at a projector the player's label under the chart has the numbers
-        _metrics(run)
 
     style = chart_style(view.lecture)
     show_figure(
@@ -80,6 +78,11 @@ def playground() -> None:
         key=_CHART_KEY,
         style=style,
         on_click=on_click,
+        # The numbers above the chart, drawn by it: as Streamlit metrics and a caption they
+        # were five elements, and a slider move settled 3 ms later (bench_interaction's
+        # method, 150 presses each). At a projector the chart has the screen, and the
+        # player's label under it has the numbers.
+        table=None if view.lecture else result_table(run),
     )
     keys = " · ".join(f"**{k}** {what}" for k, what in SHORTCUTS.items())
     st.caption(
@@ -113,50 +116,6 @@ def _link_notices(notices: tuple[str, ...]) -> None:
             "Some parts of the link could not be used as they were:\n\n"
             + "\n".join(f"- {n}" for n in notices)
         )
-
-
-def _metrics(run: Run) -> None:
-    h, d, ls = run.history, run.data, run.least_squares
-    truth = (
-        f"True w = {d.true_w:g}, b = {d.true_b:g}; "
-        if d.has_true_line
-        else "These points have no known true line; "
-    )
-    metrics = (
-        (
-            "w after training",
-            f"{h.w[-1]:.4f}",
-            f"best fit {ls.w:.4f}",
-            f"least-squares w = {ls.w:.4f}.",
-        ),
-        (
-            "b after training",
-            f"{h.b[-1]:.4f}",
-            f"best fit {ls.b:.4f}",
-            f"least-squares b = {ls.b:.4f}.",
-        ),
-        (
-            "Loss (MSE)",
-            f"{h.final_loss:.4g}",
-            f"best fit {ls.loss:.4f}",
-            f"The least-squares loss {ls.loss:.4g} is the lowest any line can get.",
-        ),
-    )
-    # One flex row, not three columns: the same look in one element instead of four.
-    row = st.container(horizontal=True, gap="medium")
-    for label, value, best, why in metrics:
-        help_text = why if label.startswith("Loss") else truth + why
-        row.metric(label, value, delta=best, delta_arrow="off", delta_color="off", help=help_text)
-    true_line = (
-        f"True line: w = {d.true_w:g}, b = {d.true_b:g} · least squares on this sample"
-        if d.has_true_line
-        else f"{run.settings.source.title}, {d.n_samples:,} points · least squares"
-    )
-    st.caption(
-        f"{true_line}: w = {ls.w:.4f}, b = {ls.b:.4f} · {method_label(h.optimizer).lower()} "
-        "after "
-        f"{h.epochs_run} epochs: w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}"
-    )
 
 
 def _epoch_table(run: Run) -> None:

@@ -13,7 +13,9 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 
 
 def metrics(page):
-    return page.locator("[data-testid=stMetricValue]").all_inner_texts()
+    """The run's numbers in the table above the chart (Playwright's CSS reaches into the
+    chart's shadow root)."""
+    return page.locator(".live-chart-table td").all_inner_texts()
 
 
 def test_copied_link_reproduces_the_run(page, app_server, browser):
@@ -41,8 +43,8 @@ def test_copied_link_reproduces_the_run(page, app_server, browser):
     try:
         fresh.goto(link)
         fresh.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
-        fresh.wait_for_selector("[data-testid=stMetricValue]")
-        assert metrics(fresh) == shown
+        fresh.wait_for_selector(".live-chart-table td")
+        assert shown and metrics(fresh) == shown
         assert_no_exception(fresh)
     finally:
         fresh.context.close()

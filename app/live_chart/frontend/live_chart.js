@@ -138,6 +138,16 @@ const CSS = `
 .live-chart-ticks span{position:absolute;transform:translateX(-50%);white-space:nowrap}
 .live-chart-ticks span:first-child{transform:none}.live-chart-ticks span:last-child{transform:translateX(-100%)}
 .live-chart-label{flex:0 1 auto;font-variant-numeric:tabular-nums}
+.live-chart-table{border-collapse:collapse;margin:0 0 .6em 0;font-family:var(--st-font, inherit);
+  color:var(--st-text-color, inherit);font-variant-numeric:tabular-nums;line-height:1.3}
+.live-chart-table[hidden]{display:none}
+.live-chart-table th,.live-chart-table td{padding:.2em 0 .2em 1.4em;text-align:right;vertical-align:bottom;
+  border-bottom:1px solid var(--st-border-color, rgba(128,128,128,.3))}
+.live-chart-table thead th{font-weight:400;font-size:.85em;opacity:.8;max-width:11em}
+.live-chart-table th:first-child{padding-left:0}
+.live-chart-table tbody th{text-align:left;font-weight:400}
+.live-chart-table tbody td:first-of-type{font-size:1.4em;font-weight:600}
+.live-chart-table caption{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
 `;
 
 // The chart lives in a shadow root: its own CSS, and plotly.js's (which plotly.js puts
@@ -175,6 +185,7 @@ function mount(parentElement) {
   root.setAttribute("role", "figure");
   // Containment: the chart's many layout reads and writes stay inside it.
   root.style.cssText = "width:100%;background:transparent;contain:layout paint style;";
+  const table = el("table", { className: "live-chart-table", hidden: true }, root);
   const gd = el("div", {}, root);
   gd.style.cssText = "width:100%;";
   const player = el("div", { className: "live-chart-player", hidden: true }, root);
@@ -187,7 +198,7 @@ function mount(parentElement) {
   const label = el("div", { className: "live-chart-label" }, player);
   label.setAttribute("aria-live", "polite");
 
-  const state = { root, gd, player, play, range, ticks, label, seq: 0, queue: Promise.resolve() };
+  const state = { root, table, gd, player, play, range, ticks, label, seq: 0, queue: Promise.resolve() };
   state.anim = null; // {names, labels, frameMs}
   state.playing = false;
   play.addEventListener("click", () => toggle(state));
@@ -219,6 +230,31 @@ function show(state, i) {
   range.value = String(i);
   range.setAttribute("aria-valuetext", anim.labels[i]);
   label.textContent = anim.labels[i];
+}
+
+// The table above the chart ({columns, rows}, all text), drawn again only when it changed.
+function drawTable(state, spec, fontSize) {
+  const key = JSON.stringify(spec || null);
+  if (key === state.tableKey) return;
+  state.tableKey = key;
+  const { table } = state;
+  table.hidden = !spec;
+  if (!spec) return table.replaceChildren();
+  table.style.fontSize = `${fontSize || 14}px`;
+  const caption = el("caption", { textContent: "The run's result beside the best possible line" });
+  const head = el("thead");
+  const top = el("tr", {}, head);
+  spec.columns.forEach((text, i) => {
+    const th = el("th", { textContent: text }, top);
+    if (i > 0) th.scope = "col";
+  });
+  const body = el("tbody");
+  for (const [name, ...cells] of spec.rows) {
+    const tr = el("tr", {}, body);
+    el("th", { textContent: name, scope: "row" }, tr);
+    for (const text of cells) el("td", { textContent: text }, tr);
+  }
+  table.replaceChildren(caption, head, body);
 }
 
 function setPlaying(state, playing) {
@@ -345,6 +381,7 @@ async function render(state, payload, seq) {
   if (state.playing) pause(state);
   const fig = JSON.parse(payload.figure);
   copyPlotlyCss(state.root.getRootNode());
+  drawTable(state, payload.table, payload.font_size);
   setupPlayer(state, fig, payload);
   state.fig = fig;
   state.payload = payload;
