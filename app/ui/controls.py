@@ -181,7 +181,7 @@ def _render_group(
     main = [k for k in shown if not PARAMS[k].more]
     more = [k for k in shown if PARAMS[k].more]
     if main and header:
-        st.header(heading)
+        st.header(heading, anchor=False)  # no link icon: a sidebar heading is no target
     for key in main:
         values[key] = _draw(PARAMS[key], optimizer)
     if more:
@@ -205,7 +205,7 @@ def sidebar(link: LinkState) -> tuple[Settings, View]:
             if group == "data":  # where the points come from; the synthetic controls need it
                 all_hidden = all(k in link.hidden for k in group_keys("data"))
                 if not all_hidden:
-                    st.header(SECTIONS["data"][0])
+                    st.header(SECTIONS["data"][0], anchor=False)
                 source = data_source(hidden=all_hidden)
                 if not source.synthetic:
                     hidden = hidden | frozenset(group_keys("data"))
