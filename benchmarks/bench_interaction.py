@@ -269,18 +269,32 @@ def measure(targets: list[Target], presses: int, warmup: int) -> None:
                 target.samples.append(sample)
 
 
+def ratio_interval(case: list[float], trivial: list[float], rounds: int = 2000) -> tuple:
+    """A 95 % bootstrap interval of p50(case) / p50(trivial): medians of 20-60 presses move
+    by several ms between runs, so a ratio near its target needs its uncertainty beside it."""
+    rng = np.random.default_rng(0)
+    a, b = np.asarray(case), np.asarray(trivial)
+    ratios = [
+        np.median(rng.choice(a, a.size)) / np.median(rng.choice(b, b.size)) for _ in range(rounds)
+    ]
+    return tuple(float(v) for v in np.percentile(ratios, [2.5, 97.5]))
+
+
 def report(targets: list[Target]) -> None:
     print(f"\nkey press -> page settled, {len(targets[0].samples)} presses each (load {loadavg()})")
-    head = ("case", "p50 ms", "p95 ms", "draws/update", "KB/rerun", "x trivial")
+    head = ("case", "p50 ms", "p95 ms", "draws/update", "KB/rerun", "x trivial", "95 % interval")
     print(f"{head[0]:<28}" + "".join(f"{h:>{len(h) + 3}}" for h in head[1:]))
-    trivial = float(np.percentile(targets[0].samples and [s[0] for s in targets[0].samples], 50))
+    base = [s[0] for s in targets[0].samples]
+    trivial = float(np.percentile(base, 50))
     for t in targets:
         total = [s[0] for s in t.samples]
         p50 = float(np.percentile(total, 50))
+        lo, hi = ratio_interval(total, base)
         print(
             f"{t.name:<28}{p50:9.0f}{np.percentile(total, 95):9.0f}"
             f"{np.median([s[1] for s in t.samples]):15.1f}"
             f"{np.median([s[2] for s in t.samples]) / 1024:11.1f}{p50 / trivial:12.2f}"
+            f"{lo:10.2f}-{hi:.2f}"
         )
 
 
