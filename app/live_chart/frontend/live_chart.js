@@ -147,6 +147,7 @@ const CSS = `
 .live-chart-table th:first-child{padding-left:0}
 .live-chart-table tbody th{text-align:left;font-weight:400}
 .live-chart-table tbody td:first-of-type{font-size:1.4em;font-weight:600}
+@media (max-width:480px){.live-chart-table th,.live-chart-table td{padding-left:.7em}}
 .live-chart-table caption{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
 `;
 
