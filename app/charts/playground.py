@@ -90,7 +90,7 @@ def _loss_range(loss: np.ndarray, floor: float, log: bool) -> list[float]:
     if log:
         # A floor of 0 up to rounding (a perfect fit: two points, or no noise, 1e-30) would
         # stretch the axis down to 1e-14 and squash the curve into the top of the panel:
-        # the axis then spans the run, and the floor stays off it (its metric says 0).
+        # the axis then spans the run, and the floor stays off it (the table above says 0).
         run_lo = float(loss[loss > 0].min(initial=np.inf))
         if lo <= 0 or floor <= 1e-12 * float(loss[0]):  # 0 up to rounding, not a real floor
             lo = run_lo

@@ -58,8 +58,6 @@ _LECTURE_CSS = """<style>
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stWidgetLabel"] p,
 .stApp [data-testid="stSliderThumbValue"], .stApp [data-testid="stSliderTickBar"] div,
 .stApp button p, .stApp [data-testid="stAlertContentInfo"] p { font-size: 22px !important; }
-.stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] p,
-.stApp [data-testid="stMetricValue"] div { font-size: 44px !important; }
 .stApp h1 { font-size: 48px !important; }
 .stApp [data-testid="stMainBlockContainer"] {
   padding-top: 3.8rem !important; padding-bottom: 1rem !important;
