@@ -23,7 +23,7 @@ st.set_page_config(
 )
 # The pages sit in the header bar, not the sidebar: there they stay in sight in lecture mode
 # (whose sidebar starts closed), and the sidebar is left to the controls. (A phone folds them
-# into the sidebar's menu.) It also made a slider move settle about 2 ms sooner.
+# into the sidebar's menu.)
 pages = [
     st.Page(
         playground, title="Playground", icon=":material/tune:", url_path="playground", default=True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from linreg_core import CONVERGED_TOL, History, RunState, mse_loss, predict
+from linreg_core import CONVERGED_TOL, History, RunState
 
 from .compute import Run
 from .method_text import (
@@ -19,7 +19,14 @@ from .own_data import BUNDLED
 from .params import LR_OPTIONS
 from .sources import DATASET, RAVINE_KAPPA
 
-__all__ = ["lr_limit_caption", "race_summary", "ravine_hint", "result_table", "status_message"]
+__all__ = [
+    "lr_limit_caption",
+    "number_text",
+    "race_summary",
+    "ravine_hint",
+    "result_table",
+    "status_message",
+]
 
 
 def lr_limit_caption(run: Run) -> str:
@@ -116,7 +123,7 @@ def _state_message(run: Run) -> tuple[str, str]:
 
 def result_table(run: Run) -> dict[str, list]:
     """The run's final w, b and loss beside the best fit's and, for synthetic data, the true
-    line's: ``{"columns": [...], "rows": [[name, value, ...], ...]}``, all text.
+    line's: ``{"caption", "columns": [...], "rows": [[name, value, ...], ...]}``, all text.
 
     The true line's loss is on this sample, so noise leaves it above the best fit's.
     """
@@ -124,22 +131,27 @@ def result_table(run: Run) -> dict[str, list]:
     run_column = f"{method_label(h.optimizer)}, {h.epochs_run:,} epochs"
     columns = ["", run_column, "Best fit (least squares)"]
     rows = [
-        ["w", _number(h.w[-1]), _number(ls.w)],
-        ["b", _number(h.b[-1]), _number(ls.b)],
-        ["Loss (MSE)", _number(h.final_loss), _number(ls.loss)],
+        ["w", number_text(h.w[-1]), number_text(ls.w)],
+        ["b", number_text(h.b[-1]), number_text(ls.b)],
+        ["Loss (MSE)", number_text(h.final_loss), number_text(ls.loss)],
     ]
+    caption = "The run's final w, b and loss beside the best fit's"
     if d.has_true_line:
         columns.append("True line")
-        true_loss = mse_loss(d.y, predict(d.x, d.true_w, d.true_b))
-        truth = (f"{d.true_w:g}", f"{d.true_b:g}", _number(true_loss))
+        truth = (f"{d.true_w:g}", f"{d.true_b:g}", number_text(run.stats.loss(d.true_w, d.true_b)))
         for row, value in zip(rows, truth, strict=True):
             row.append(value)
-    return {"columns": columns, "rows": rows}
+        caption += " and the true line's"
+    return {"caption": caption, "columns": columns, "rows": rows}
 
 
-def _number(value: float) -> str:
-    """To 4 decimals, as the notebook prints, or to 4 significant digits once it is huge."""
-    return f"{value:.4f}" if abs(value) < 1e5 else f"{value:.4g}"
+def number_text(value: float) -> str:
+    """To 4 decimals, as the notebook prints (no "-0.0000"), or to 4 significant digits
+    once it is huge (a diverging run's "2.513e+06")."""
+    if abs(value) >= 1e5:
+        return f"{value:#.4g}"
+    text = f"{value:.4f}"
+    return "0.0000" if text == "-0.0000" else text
 
 
 def race_summary(histories: tuple[History, ...], by: str = "lr") -> str:

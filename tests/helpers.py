@@ -45,7 +45,7 @@ def chart_payloads(at: AppTest) -> list[dict]:
     """What each chart on the page sends to the browser, in page order.
 
     Each is the chart component's data: ``figure`` (JSON text), ``alt``, ``config``,
-    ``font_size``, ``fit_viewport`` and ``plotly_src``.
+    ``font_size``, ``plotly_src``, ``module_src``, ``clickable`` and ``table``.
     """
     elements = at.get("bidi_component")
     return [json.loads(e.proto.json) for e in elements if e.proto.component_name == LIVE_CHART]

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from app.compute import run
 from app.params import PARAMS, applies
 from app.settings import Settings
+from app.text import number_text
 from app.ui.controls import SECTIONS
 from app.ui.data_source import KIND_KEY
 from tests.helpers import (
@@ -61,11 +62,14 @@ def test_the_result_table_drops_the_true_line_for_real_data_and_shortens_huge_nu
     at = start({"dataset": "anscombe-1"})
     table = result(at)
     assert table["columns"][1:] == ["Gradient descent, 100 epochs", "Best fit (least squares)"]
+    assert "true line" not in chart_payloads(at)[0]["table"]["caption"]
     assert all(len(table[row]) == 2 for row in ("w", "b", "Loss (MSE)"))
     r = run(Settings(lr=0.5))  # the diverging preset's rate: w is in the millions
     at = start({"lr": "0.5"})
     w = result(at)["w"][0]
-    assert abs(r.history.w[-1]) > 1e5 and w == f"{r.history.w[-1]:.4g}" and "e+" in w
+    assert abs(r.history.w[-1]) > 1e5 and w == f"{r.history.w[-1]:#.4g}" and "e+" in w
+    # A value that rounds to 0 from below reads 0, not -0.0000 (a b of symmetric points).
+    assert [number_text(v) for v in (-1e-17, -0.0, 1e5)] == ["0.0000", "0.0000", "1.000e+05"]
 
 
 @pytest.mark.parametrize("optimizer", ["gd", "momentum", "rmsprop", "adam"])

@@ -285,7 +285,7 @@ def _takeaways(run: Run, race, facts: dict) -> None:
         key=f"{PREFIX}gap",
     )
     st.success(
-        "That is the whole notebook. The Playground (top of the sidebar) lets you change "
+        "That is the whole notebook. The Playground (in the bar at the top) lets you change "
         "any of these settings and watch what happens.",
         icon=":material/celebration:",
     )

@@ -16,7 +16,7 @@ from ..live_chart import SHORTCUTS
 from ..method_text import method_label
 from ..settings import Settings, View
 from ..sources import POINTS, UPLOAD, source_query
-from ..text import lr_limit_caption, ravine_hint, result_table, status_message
+from ..text import lr_limit_caption, number_text, ravine_hint, result_table, status_message
 from ..ui.chart import apply_lecture_css, chart_style, show_figure
 from ..ui.controls import init_state, sidebar
 from ..ui.data_source import on_chart_click, placing_canvas, source_notices
@@ -79,9 +79,9 @@ def playground() -> None:
         style=style,
         on_click=on_click,
         # The numbers above the chart, drawn by it: as Streamlit metrics and a caption they
-        # were five elements, and a slider move settled 3 ms later (bench_interaction's
-        # method, 150 presses each). At a projector the chart has the screen, and the
-        # player's label under it has the numbers.
+        # were five elements, each redrawn by Streamlit on every move (see the README's
+        # Performance). At a projector the chart has the screen, and the player's label
+        # under it has the numbers.
         table=None if view.lecture else result_table(run),
     )
     keys = " · ".join(f"**{k}** {what}" for k, what in SHORTCUTS.items())
@@ -193,7 +193,8 @@ def _chart_alt(run: Run, status: str) -> str:
         f"epochs at learning "
         f"rate {h.lr:g}: the data with the true, least-squares and fitted lines; the loss "
         f"per epoch; w and b per epoch; and the path over the loss landscape. {status} "
-        f"Final w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}, loss = {h.final_loss:.4g}."
+        f"Final w = {number_text(h.w[-1])}, b = {number_text(h.b[-1])}, "
+        f"loss = {number_text(h.final_loss)}."
     )
 
 

@@ -12,7 +12,7 @@ from tests.e2e.player import DEEP_JS
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def metrics(page):
+def table_cells(page):
     """The run's numbers in the table above the chart (Playwright's CSS reaches into the
     chart's shadow root)."""
     return page.locator(".live-chart-table td").all_inner_texts()
@@ -30,7 +30,7 @@ def test_copied_link_reproduces_the_run(page, app_server, browser):
     page.keyboard.press("End")
     wait_for_rerun(page)
     expect(page.get_by_text("Converged").first).to_be_visible(timeout=15_000)
-    shown = metrics(page)
+    shown = table_cells(page)
     page.locator("[data-testid=stButtonGroup] button", has_text="Share & export").click()
     wait_for_rerun(page)
     link = page.locator("[data-testid=stCode] code").first.inner_text().strip()
@@ -44,7 +44,7 @@ def test_copied_link_reproduces_the_run(page, app_server, browser):
         fresh.goto(link)
         fresh.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
         fresh.wait_for_selector(".live-chart-table td")
-        assert shown and metrics(fresh) == shown
+        assert shown and table_cells(fresh) == shown
         assert_no_exception(fresh)
     finally:
         fresh.context.close()

@@ -144,7 +144,7 @@ const CSS = `
 .live-chart-table th,.live-chart-table td{padding:.2em 0 .2em 1.4em;text-align:right;vertical-align:bottom;
   border-bottom:1px solid var(--st-border-color, rgba(128,128,128,.3))}
 .live-chart-table thead th{font-weight:400;font-size:.85em;opacity:.8;max-width:11em}
-.live-chart-table th:first-child{padding-left:0}
+.live-chart-table tr>:first-child{padding-left:0}
 .live-chart-table tbody th{text-align:left;font-weight:400}
 .live-chart-table tbody td:first-of-type{font-size:1.4em;font-weight:600}
 @media (max-width:480px){.live-chart-table th,.live-chart-table td{padding-left:.7em}}
@@ -233,7 +233,8 @@ function show(state, i) {
   label.textContent = anim.labels[i];
 }
 
-// The table above the chart ({columns, rows}, all text), drawn again only when it changed.
+// The table above the chart ({caption, columns, rows}, all text), drawn again only when it
+// changed. Every cell is a text node: nothing in it is read as HTML.
 function drawTable(state, spec, fontSize) {
   const key = JSON.stringify(spec || null);
   if (key === state.tableKey) return;
@@ -242,12 +243,12 @@ function drawTable(state, spec, fontSize) {
   table.hidden = !spec;
   if (!spec) return table.replaceChildren();
   table.style.fontSize = `${fontSize || 14}px`;
-  const caption = el("caption", { textContent: "The run's result beside the best possible line" });
+  const caption = el("caption", { textContent: spec.caption || "" });
   const head = el("thead");
   const top = el("tr", {}, head);
   spec.columns.forEach((text, i) => {
-    const th = el("th", { textContent: text }, top);
-    if (i > 0) th.scope = "col";
+    if (i === 0) el("td", {}, top); // the corner above the row names heads nothing
+    else el("th", { textContent: text, scope: "col" }, top);
   });
   const body = el("tbody");
   for (const [name, ...cells] of spec.rows) {
