@@ -9,6 +9,7 @@ from app.beyond_content import BEYOND_STEPS
 from app.compute import run
 from app.links import parse_query
 from app.settings import split
+from app.text import number_text
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
 from tests.e2e.lessons import next_step, predict_and_lock
 from tests.e2e.player import CHART, GRAPH, LABEL, wait_for_player
@@ -41,7 +42,10 @@ def test_each_method_by_link_renders(page, app_server, name):
     assert (
         page.locator(CHART)
         .get_attribute("aria-label")
-        .endswith(f"Final w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}, loss = {h.final_loss:.4g}.")
+        .endswith(
+            f"Final w = {number_text(h.w[-1])}, b = {number_text(h.b[-1])}, "
+            f"loss = {number_text(h.final_loss)}."
+        )
     )
 
 
