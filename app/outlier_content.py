@@ -11,21 +11,33 @@ import math
 
 import numpy as np
 
-from linreg_core import Dataset, diagnose, stability, sufficient_stats, train
+from linreg_core import Dataset, diagnose, least_squares, stability, sufficient_stats, train
 
 from .own_data import load_bundled
 from .params import PARAMS
 
-__all__ = ["outlier_parts", "outlier_training"]
+__all__ = ["outlier_height", "outlier_parts", "outlier_training"]
 
 
 @functools.cache
 def outlier_parts() -> tuple[tuple[np.ndarray, np.ndarray], tuple[float, float]]:
     """Anscombe's set 3 as ``((x, y) of the ten on a line, (x, y) of the outlier)``."""
     x, y = load_bundled("anscombe-3")
-    far = int(np.argmax(np.abs(y - np.polyval(np.polyfit(x, y, 1), x))))  # (13, 12.74)
+    far = int(np.argmax(np.abs(_residuals(x, y, x, y))))  # (13, 12.74)
     keep = np.arange(len(x)) != far
     return (x[keep], y[keep]), (float(x[far]), float(y[far]))
+
+
+def outlier_height() -> float:
+    """How far the eleventh point sits above the ten points' least-squares line."""
+    (x, y), (ox, oy) = outlier_parts()
+    return float(_residuals(x, y, np.array([ox]), np.array([oy]))[0])
+
+
+def _residuals(x: np.ndarray, y: np.ndarray, at_x: np.ndarray, at_y: np.ndarray) -> np.ndarray:
+    """``at_y`` minus the least-squares line of ``(x, y)`` at ``at_x`` (the core's fit)."""
+    fit = least_squares(sufficient_stats(Dataset.from_points(x, y)))
+    return at_y - (fit.w * at_x + fit.b)
 
 
 @functools.cache

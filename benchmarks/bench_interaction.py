@@ -291,8 +291,7 @@ def report(targets: list[Target]) -> None:
     for t in targets:
         total = [s[0] for s in t.samples]
         p50 = float(np.percentile(total, 50))
-        lo, hi = ratio_interval(total, base)
-        interval = f"{lo:.2f}-{hi:.2f}" if t is not targets[0] else "-"
+        interval = "-" if t is targets[0] else "{:.2f}-{:.2f}".format(*ratio_interval(total, base))
         print(
             f"{t.name:<28}{p50:9.0f}{np.percentile(total, 95):9.0f}"
             f"{np.median([s[1] for s in t.samples]):15.1f}"

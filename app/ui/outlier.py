@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 
 from ..cache import cached_run
-from ..outlier_content import outlier_parts, outlier_training
+from ..outlier_content import outlier_height, outlier_parts, outlier_training
 from ..params import FULL
 from ..settings import Settings
 from ..sources import points_source
@@ -73,7 +73,7 @@ def _reveal(settings: Settings) -> None:
             for c in ("ten points", "with the far point")
         },
     )
-    above = oy - float(np.polyval(np.polyfit(x, y, 1), ox))
+    above = outlier_height()
     st.info(
         f"Least squares adds up *squared* errors, so the one point {above:.2f} "
         f"above the line costs as much as many small misses: the best line tilts toward it, "
