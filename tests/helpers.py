@@ -72,8 +72,13 @@ def status(at: AppTest) -> str:
     )
 
 
+def control_widgets(where) -> list:
+    """Every control widget in ``where``: an AppTest, or its ``sidebar`` or ``main``."""
+    return [w for kind in WIDGET_KINDS for w in getattr(where, kind)]
+
+
 def control_values(at: AppTest, keys) -> dict[str, Any]:
-    """key -> value of every sidebar widget whose key is in ``keys``."""
+    """key -> value of every control widget whose key is in ``keys``."""
     return {w.key: w.value for kind in WIDGET_KINDS for w in getattr(at, kind) if w.key in keys}
 
 

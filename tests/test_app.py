@@ -6,16 +6,16 @@ from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
 from app.compute import run
-from app.params import PARAMS, applies
+from app.params import PARAMS, applies, group_keys
 from app.settings import Settings
 from app.text import number_text
 from app.ui.controls import SECTIONS
 from app.ui.data_source import KIND_KEY
 from tests.helpers import (
     APP,
-    WIDGET_KINDS,
     by_name,
     chart_payloads,
+    control_widgets,
     decode,
     figures,
     result,
@@ -51,11 +51,12 @@ def test_default_page_shows_the_notebooks_numbers():
     assert table["Loss (MSE)"][1:] == [f"{loss_ls:.4f}", f"{loss_true:.4f}"]
     assert loss_ls < loss_true  # the noise: the best line for the sample beats the true one
     assert not at.metric  # the numbers are drawn by the chart, not as five more elements
-    assert any("Stable below lr ≈ 0.113" in c.value for c in at.sidebar.caption)
+    assert any("Stable below lr ≈ 0.113" in c.value for c in at.main.caption)  # under lr
     assert len(chart_payloads(at)) == 1  # the race is closed, so its chart is not drawn
     assert not at.latex  # nor is the step inspector
-    keys = " ".join(c.value for c in at.caption)
-    assert all(k in keys for k in ("Alt+P", "Alt+,", "Alt+.", "Alt+D"))
+    # The keys are listed by the chart, under its player.
+    keys = dict(chart_payloads(at)[0]["keys"])
+    assert {"Alt+P", "Alt+,", "Alt+.", "Alt+D", "Tab"} <= set(keys) and all(keys.values())
 
 
 def test_the_result_table_drops_the_true_line_for_real_data_and_shortens_huge_numbers():
@@ -75,9 +76,13 @@ def test_the_result_table_drops_the_true_line_for_real_data_and_shortens_huge_nu
 @pytest.mark.parametrize("optimizer", ["gd", "momentum", "rmsprop", "adam"])
 def test_every_control_that_applies_has_its_widget_and_help(optimizer):
     at = start({"optimizer": optimizer})
-    widgets = [w for kind in WIDGET_KINDS for w in getattr(at.sidebar, kind)]
+    widgets = control_widgets(at)
     shown = {w.key for w in widgets} - {KIND_KEY}  # and where the data comes from
     assert shown == {k for k in PARAMS if applies(k, optimizer)}
+    # The training controls are above the chart, every other one is in the sidebar.
+    assert {w.key for w in control_widgets(at.main)} == set(group_keys("train"))
+    in_sidebar = (shown | {KIND_KEY}) - set(group_keys("train"))
+    assert {w.key for w in control_widgets(at.sidebar)} == in_sidebar
     assert ("beta" in shown) == (optimizer in ("momentum", "nesterov", "adam"))
     assert ("beta2" in shown) == (optimizer in ("rmsprop", "adam"))
     assert all(w.help for w in widgets)
@@ -200,7 +205,7 @@ def test_closed_sections_draw_no_widgets_but_keep_their_values():
     """Seed, x range, start and view controls sit in sections drawn only while open."""
     closed = {f"more_{group}": False for group in SECTIONS}
     at = start({"w0": "-5", "seed": "7", "log_loss": "false"}, state=closed)
-    drawn = {w.key for kind in WIDGET_KINDS for w in getattr(at.sidebar, kind)}
+    drawn = {w.key for w in control_widgets(at)}
     assert drawn & set(PARAMS) == {k for k, p in PARAMS.items() if not p.more and applies(k, "gd")}
     fig = figures(at)[0]
     marks = by_name(fig, "landmarks")

@@ -20,7 +20,7 @@ from app.params import PARAMS, applies, defaults
 from app.presets import PRESETS
 from app.settings import Settings, View, split
 from linreg_core import DEFAULT_BETA2, MAX_STEPS, RunState
-from tests.helpers import by_name, chart_payloads, figures, result, start
+from tests.helpers import by_name, chart_payloads, control_widgets, figures, result, start
 
 # --- Links ----------------------------------------------------------------------------------
 
@@ -166,7 +166,7 @@ def test_picking_a_preset_and_reset():
 
 def test_hidden_controls_are_not_drawn_but_still_apply():
     at = start({"hide": "noise", "lr_hide": "true", "lr": "0.5"})
-    keys = {w.key for kind in ("slider", "select_slider") for w in getattr(at.sidebar, kind)}
+    keys = {w.key for w in control_widgets(at)}
     assert "noise" not in keys and "lr" not in keys and "epochs" in keys
     assert len(at.error) == 1  # lr 0.5 from the link still diverges
 
@@ -177,6 +177,11 @@ def test_lecture_mode_from_the_link():
     # At a projector the chart has the screen: no title or table of numbers above it (the
     # player's label has the numbers), the status line stays.
     assert not at.title and not result(at)
+    # The training controls stay in the sidebar, with the learning rate's limit: above the
+    # chart they would push its bottom row off a 1280 x 720 screen.
+    assert not control_widgets(at.main)
+    assert {"lr", "epochs"} <= {w.key for w in control_widgets(at.sidebar)}
+    assert any("Stable below lr" in c.value for c in at.sidebar.caption)
     assert "Still converging" in at.info[0].value
     (payload,) = chart_payloads(at)
     assert payload["font_size"] >= 20  # the player's text

@@ -21,7 +21,7 @@ chart's own module is served the same way, behind a few-line loader.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -90,6 +90,7 @@ def live_plotly_chart(
     font_size: int = 14,
     on_click: Callable[[], None] | None = None,
     table: dict[str, list] | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> None:
     """Show a figure in a persistent Plotly chart, updated in place on reruns.
 
@@ -116,6 +117,8 @@ def live_plotly_chart(
     table : dict, optional
         A small table drawn above the chart: ``{"columns": [header, ...], "rows":
         [[row header, cell, ...], ...]}``, all text (the first column heads the rows).
+    keys : mapping, optional
+        Keyboard keys and what they do, listed under the player (e.g. :data:`SHORTCUTS`).
     """
     _mount(
         key=key,
@@ -129,6 +132,7 @@ def live_plotly_chart(
             + f"?v={_MODULE_VERSION}",
             "clickable": on_click is not None,
             "table": table,
+            "keys": [[name, what] for name, what in (keys or {}).items()],
         },
         height="content",
         width="stretch",

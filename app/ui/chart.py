@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
@@ -28,11 +28,12 @@ def show_figure(
     style: ChartStyle | None = None,
     on_click: Callable[[], None] | None = None,
     table: dict[str, list] | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> None:
     """Draw a figure (dict or its JSON) full width, with a PNG download named ``filename``.
 
-    ``on_click`` turns on placing points on the first panel, and ``table`` draws a table
-    above the chart (see ``live_plotly_chart``).
+    ``on_click`` turns on placing points on the first panel, ``table`` draws a table
+    above the chart and ``keys`` lists keyboard keys under it (see ``live_plotly_chart``).
     """
     config = {"toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
     live_plotly_chart(
@@ -43,6 +44,7 @@ def show_figure(
         font_size=(style or ChartStyle()).font_size + 1,
         on_click=on_click,
         table=table,
+        keys=keys,
     )
 
 

@@ -1,13 +1,16 @@
-"""The sidebar: one widget per entry of the PARAMS table, mirrored into the URL.
+"""The controls: one widget per entry of the PARAMS table, mirrored into the URL.
 
-:func:`sidebar` draws it and returns the user's inputs as two frozen records,
+:func:`sidebar` draws the sidebar and returns the user's inputs as two frozen records,
 the run (:class:`~app.settings.Settings`) and the view (:class:`~app.settings.View`).
+The training controls are not in it: :func:`training_row` draws them above the chart.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -20,20 +23,24 @@ from ..presets import PRESETS
 from ..settings import Settings, View, split
 from .data_source import data_source, reset_source
 
-__all__ = ["PRESET_KEY", "init_state", "sidebar", "widget"]
+__all__ = ["PRESET_KEY", "RESET_SHORTCUT", "init_state", "sidebar", "training_row", "widget"]
 
-#: The sidebar's sections: control group -> (heading, title of its less-used controls).
-#: Those are in an expander drawn only while open: a closed one's widgets cost a rerun
-#: nothing, and their values stay (``persist_state``, and the link).
+#: The control groups: group -> (heading, title of its less-used controls). Those are in
+#: an expander drawn only while open: a closed one's widgets cost a rerun nothing, and
+#: their values stay (``persist_state``, and the link).
 SECTIONS = {
     "data": ("Data", "Seed and x range"),
     "train": ("Training", "Starting point"),
     "method": ("Method", "Batch size and feature scaling"),
     "view": ("View", "Least-squares line, log scale, speed, lecture mode"),
 }
+#: The group drawn above the chart by :func:`training_row`; the sidebar has the others.
+TRAINING = "train"
 
 _LINK_KEY = "_link_state"
 PRESET_KEY = "preset_choice"
+#: The Reset button's key combination.
+RESET_SHORTCUT = "Alt+D"
 
 
 def init_state() -> LinkState:
@@ -95,8 +102,8 @@ def _reset_button() -> None:
         key="reset",
         on_click=_reset,
         width="stretch",
-        shortcut="Alt+D",
-        help="Every data and training control back to the notebook's settings (Alt+D).",
+        shortcut=RESET_SHORTCUT,
+        help=f"Every data and training control back to the notebook's settings ({RESET_SHORTCUT}).",
     )
 
 
@@ -166,7 +173,7 @@ def _draw(param: Param, optimizer: str) -> Any:
 
 
 def _render_group(
-    group: str, *, hidden: frozenset[str] = frozenset(), header: bool = True
+    group: str, *, hidden: frozenset[str] = frozenset(), header: bool = True, row: bool = False
 ) -> dict[str, Any]:
     """Draw the widgets of one group (data, train, method or view); return their values.
 
@@ -182,10 +189,13 @@ def _render_group(
     more = [k for k in shown if PARAMS[k].more]
     if main and header:
         st.header(heading, anchor=False)  # no link icon: a sidebar heading is no target
+    # In a row, each control and the section of the others has a column (a phone stacks them).
+    places = iter(st.columns(len(main) + bool(more), gap="medium") if row and shown else ())
     for key in main:
-        values[key] = _draw(PARAMS[key], optimizer)
+        with next(places, nullcontext()):
+            values[key] = _draw(PARAMS[key], optimizer)
     if more:
-        section = st.expander(more_title, key=f"more_{group}", on_change="rerun")
+        section = next(places, st).expander(more_title, key=f"more_{group}", on_change="rerun")
         if section.open:
             with section:
                 for key in more:
@@ -194,13 +204,23 @@ def _render_group(
 
 
 def sidebar(link: LinkState) -> tuple[Settings, View]:
-    """Draw the sidebar (scenarios, reset, every visible control); return the run and the view."""
+    """Draw the sidebar (scenarios, reset, every visible control); return the run and the view.
+
+    The training controls (learning rate, epochs, starting point) are drawn here only in
+    lecture mode, where the chart needs the projector's whole screen. Otherwise their
+    widgets are above the chart (:func:`training_row`), and here their values are the
+    ones in session state.
+    """
     values: dict[str, Any] = {}
     hidden = link.hidden
+    training_here = st.session_state["lecture"]
     with st.sidebar:
         _preset_picker()
         _reset_button()
         for group in SECTIONS:
+            if group == TRAINING and not training_here:
+                values |= {key: st.session_state[key] for key in group_keys(group)}
+                continue
             header = group != "data"
             if group == "data":  # where the points come from; the synthetic controls need it
                 all_hidden = all(k in link.hidden for k in group_keys("data"))
@@ -211,3 +231,16 @@ def sidebar(link: LinkState) -> tuple[Settings, View]:
                     hidden = hidden | frozenset(group_keys("data"))
             values |= _render_group(group, hidden=hidden, header=header)
     return split(values, source)
+
+
+def training_row(settings: Settings, hidden: frozenset[str] = frozenset()) -> Settings:
+    """Draw the training controls in one row (stacked on a phone); return the run with
+    their values.
+
+    They sit above the chart, not in the sidebar: the learning rate is the control a lesson
+    turns most, and there it is beside its effect, also on a phone, where the sidebar is a
+    menu that covers the chart. The playground draws them and the run in one fragment, so
+    that a move reruns only that part of the page.
+    """
+    values = _render_group(TRAINING, hidden=hidden, header=False, row=True)
+    return replace(settings, **values)

@@ -96,7 +96,10 @@ def outlier_experiment(settings: Settings) -> None:
         f"descent at lr = {lr:g} for {epochs:,} epochs: their x lie far from 0, a ravine "
         "where the default 100 epochs would leave the line well short of the points."
     )
-    st.button("Place the ten points", key="outlier_start", on_click=_start)
+    if st.button("Place the ten points", key="outlier_start", on_click=_start):
+        # The data and the method changed, and the sidebar shows them: this may be the
+        # playground fragment's run alone, so run the whole page again.
+        st.rerun()
     if not st.session_state.get(_STARTED):
         return
     if _LOCKED in st.session_state:

@@ -18,7 +18,7 @@ from ..settings import Settings, View
 from ..sources import POINTS, UPLOAD, source_query
 from ..text import lr_limit_caption, number_text, ravine_hint, result_table, status_message
 from ..ui.chart import apply_lecture_css, chart_style, show_figure
-from ..ui.controls import init_state, sidebar
+from ..ui.controls import RESET_SHORTCUT, init_state, sidebar, training_row
 from ..ui.data_source import on_chart_click, placing_canvas, source_notices
 from ..ui.inspector import step_inspector
 from ..ui.outlier import outlier_experiment
@@ -41,6 +41,11 @@ SECTIONS = {
 }
 #: Session-state key of the open sections (a list of their names).
 SECTIONS_KEY = "sections"
+#: The page's keyboard keys, listed under the chart.
+KEYS = SHORTCUTS | {
+    RESET_SHORTCUT: "reset",
+    "Tab": "next control (the arrow keys move a slider)",
+}
 _STATUS = {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}
 
 
@@ -52,18 +57,32 @@ def playground() -> None:
     else:
         st.title("Gradient descent, step by step")
         st.caption(
-            "Fit a line y = w·x + b to noisy points by gradient descent. Change anything in "
-            "the sidebar; press ▶ Play under the chart to watch every epoch."
+            "Fit a line y = w·x + b to noisy points by gradient descent. The learning rate "
+            "and the epochs are just below, the data and the method in the sidebar; press "
+            "▶ Play under the chart to watch every epoch."
         )
     _link_notices(link.notices + source_notices())
     placing = settings.source.kind == POINTS
+    # A click on the chart places a point, which changes the data that the sidebar's part
+    # of the script reads; in lecture mode the training controls are in the sidebar. Either
+    # way a move needs the whole page, so the run is no fragment.
+    draw = _training_and_run if placing or view.lecture else _training_and_run_fragment
+    draw(settings, view, link.hidden, placing)
+
+
+def _training_and_run(
+    settings: Settings, view: View, hidden: frozenset[str], placing: bool
+) -> None:
+    """The training controls (but at a projector), the run and everything drawn from it."""
+    if not view.lecture:
+        settings = training_row(settings, hidden)
     on_click = (lambda: on_chart_click(_CHART_KEY)) if placing else None
     if placing and placing_canvas(chart_style(view.lecture), key=_CHART_KEY, on_click=on_click):
         return  # fewer than two points: nothing to fit yet
 
     run = cached_run(settings)
-    with st.sidebar:
-        st.caption(lr_limit_caption(run))
+    # Under the learning rate's slider, wherever that is.
+    (st.sidebar if view.lecture else st).caption(lr_limit_caption(run))
 
     kind, message = status_message(run)
     _STATUS[kind](message)
@@ -83,18 +102,15 @@ def playground() -> None:
         # Performance). At a projector the chart has the screen, and the player's label
         # under it has the numbers.
         table=None if view.lecture else result_table(run),
-    )
-    keys = " · ".join(f"**{k}** {what}" for k, what in SHORTCUTS.items())
-    st.caption(
-        f"Keyboard: {keys} · **Alt+D** reset · Tab moves between controls and the arrow keys "
-        "move a slider."
+        # Listed under the player by the chart too: one Streamlit element fewer per move.
+        keys=KEYS,
     )
     draw = {
         "table": lambda: _epoch_table(run),
         "inspect": lambda: step_inspector(run),
         "race": lambda: race(run, style),
         "outlier": lambda: outlier_experiment(run.settings),
-        "share": lambda: _share_and_export(run, view, link.hidden),
+        "share": lambda: _share_and_export(run, view, hidden),
     }
     chosen = st.pills(
         "Explore further",
@@ -108,6 +124,12 @@ def playground() -> None:
         if key in chosen:
             st.subheader(heading)
             draw[key]()
+
+
+#: The same as a fragment: a move of a training control, or of anything under the chart,
+#: reruns this part of the page alone, not the sidebar (a learning-rate key press settled
+#: about 7 ms sooner; see the README's Performance).
+_training_and_run_fragment = st.fragment(_training_and_run)
 
 
 def _link_notices(notices: tuple[str, ...]) -> None:

@@ -25,7 +25,7 @@ def test_copied_link_reproduces_the_run(page, app_server, browser):
     for _ in range(5):
         page.keyboard.press("ArrowLeft")
     wait_for_rerun(page)
-    group = page.locator("[data-testid=stSidebar] [role=group][aria-label='Epochs']")
+    group = page.locator("[data-testid=stMain] [role=group][aria-label='Epochs']")
     group.locator("input[type=range]").first.focus()
     page.keyboard.press("End")
     wait_for_rerun(page)

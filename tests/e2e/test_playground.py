@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from app.outlier_content import outlier_training
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
 from tests.e2e.player import (
     CHART,
@@ -19,7 +20,7 @@ from tests.e2e.player import (
     wait_for_player,
 )
 
-LR_SLIDER = "[data-testid=stSidebar] [role=group][aria-label='Learning rate']"
+LR_SLIDER = "[data-testid=stMain] [role=group][aria-label='Learning rate']"
 # Remembers the chart's graph div, Plotly's SVG in it and its draw count; the second script
 # says, later, whether the div and the SVG are the same nodes and whether it has drawn since.
 MARK_CHART = (
@@ -33,7 +34,7 @@ SAME_CHART = (
 
 
 def focus_learning_rate(page) -> None:
-    """Put the keyboard on the sidebar's learning-rate slider."""
+    """Put the keyboard on the learning-rate slider (above the chart)."""
     page.locator(LR_SLIDER).locator("input[type=range]").first.focus()
 
 
@@ -214,12 +215,35 @@ def test_a_new_learning_rate_redraws_only_its_traces_and_as_a_fresh_page_would(
     assert_no_exception(fresh)
 
 
+def test_a_training_control_reruns_its_part_and_the_outlier_experiment_the_page(page, app_server):
+    """The training controls and the run are one fragment, which a move reruns alone. The
+    outlier experiment's first button (in the fragment) changes the data and the method,
+    which the sidebar shows, so it makes the whole page run again."""
+    open_app(page, app_server)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    focus_learning_rate(page)
+    page.keyboard.press("ArrowRight")
+    wait_for_rerun(page)
+    expect(page.locator(LABEL)).to_contain_text("epoch 100")
+    assert "lr=0.015" in page.url
+    page.locator("[data-testid=stButtonGroup] button", has_text="Outlier experiment").click()
+    wait_for_rerun(page)
+    page.get_by_role("button", name="Place the ten points").click()
+    wait_for_rerun(page)
+    expect(sidebar.get_by_role("radio", name="Points you place by clicking")).to_be_checked()
+    _, epochs = outlier_training()
+    epochs_slider = page.locator("[data-testid=stMain]").get_by_role("slider", name="Epochs")
+    expect(epochs_slider).to_have_attribute("aria-valuetext", str(epochs))
+    expect(page.locator(LABEL)).to_contain_text(f"epoch {epochs} ")
+    assert_no_exception(page)
+
+
 def test_more_epochs_redraw_the_whole_chart(page, app_server):
     """The epoch axis changes with the number of epochs: that update is a full Plotly.react."""
     open_app(page, app_server)
     wait_for_player(page)
     page.evaluate(COUNT_FULL_DRAWS)
-    page.locator("[data-testid=stSidebar] [role=group][aria-label='Epochs']").locator(
+    page.locator("[data-testid=stMain] [role=group][aria-label='Epochs']").locator(
         "input[type=range]"
     ).first.focus()
     page.keyboard.press("ArrowRight")

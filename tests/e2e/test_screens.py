@@ -137,19 +137,26 @@ def test_play_pause_and_the_scrubber_work_by_touch(phone, app_server):
     assert_no_exception(page)
 
 
-def test_a_sidebar_slider_moves_by_touch(phone, app_server):
+def tap_right_of_thumb(page, slider) -> None:
+    """Tap a slider's track a little right of its thumb."""
+    slider.scroll_into_view_if_needed()
+    expect(slider).to_be_visible()
+    thumb = slider.bounding_box()
+    page.touchscreen.tap(thumb["x"] + thumb["width"] / 2 + 80, thumb["y"] + thumb["height"] / 2)
+    wait_for_rerun(page)
+
+
+def test_sliders_move_by_touch(phone, app_server):
     page, _, _ = phone
     open_app(page, app_server)
+    # The training controls are above the chart: no menu to open.
+    tap_right_of_thumb(page, page.get_by_role("slider", name="Epochs", exact=False).first)
+    assert "epochs=" in page.url  # the slider moved off its default, and the link says so
     page.locator(
         "[data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl] button"
     ).first.tap()
-    slider = page.get_by_role("slider", name="Epochs", exact=False).first
-    slider.scroll_into_view_if_needed()
-    expect(slider).to_be_visible()
-    thumb = slider.bounding_box()  # the thumb sits near the left: tap the track to its right
-    page.touchscreen.tap(thumb["x"] + thumb["width"] / 2 + 80, thumb["y"] + thumb["height"] / 2)
-    wait_for_rerun(page)
-    assert "epochs=" in page.url  # the slider moved off its default, and the link says so
+    tap_right_of_thumb(page, page.get_by_role("slider", name="Number of samples").first)
+    assert "n_samples=" in page.url
     assert_no_exception(page)
 
 

@@ -149,6 +149,10 @@ const CSS = `
 .live-chart-table tbody td:first-of-type{font-size:1.4em;font-weight:600}
 @media (max-width:480px){.live-chart-table th,.live-chart-table td{padding-left:.7em}}
 .live-chart-table caption{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
+.live-chart-keys{margin:.5em 0 0 0;font-family:var(--st-font, inherit);line-height:1.6;
+  color:var(--st-text-color, inherit);opacity:.75}
+.live-chart-keys[hidden]{display:none}
+.live-chart-keys kbd{font:inherit;font-weight:600;white-space:nowrap}
 `;
 
 // The chart lives in a shadow root: its own CSS, and plotly.js's (which plotly.js puts
@@ -198,8 +202,9 @@ function mount(parentElement) {
   ticks.setAttribute("aria-hidden", "true");
   const label = el("div", { className: "live-chart-label" }, player);
   label.setAttribute("aria-live", "polite");
+  const keys = el("p", { className: "live-chart-keys", hidden: true }, root);
 
-  const state = { root, table, gd, player, play, range, ticks, label, seq: 0, queue: Promise.resolve() };
+  const state = { root, table, gd, player, play, range, ticks, label, keys, seq: 0, queue: Promise.resolve() };
   state.anim = null; // {names, labels, frameMs}
   state.playing = false;
   play.addEventListener("click", () => toggle(state));
@@ -257,6 +262,24 @@ function drawTable(state, spec, fontSize) {
     for (const text of cells) el("td", { textContent: text }, tr);
   }
   table.replaceChildren(caption, head, body);
+}
+
+// The keyboard's keys under the player ([[key, what it does], ...]), drawn again only when
+// they changed; text nodes only, as in the table.
+function drawKeys(state, pairs, fontSize) {
+  const key = JSON.stringify(pairs || null);
+  if (key === state.keysKey) return;
+  state.keysKey = key;
+  const { keys } = state;
+  keys.hidden = !pairs || !pairs.length;
+  if (keys.hidden) return keys.replaceChildren();
+  keys.style.fontSize = `${0.9 * (fontSize || 14)}px`;
+  const parts = [document.createTextNode("Keyboard: ")];
+  pairs.forEach(([name, what], i) => {
+    if (i) parts.push(document.createTextNode(" · "));
+    parts.push(el("kbd", { textContent: name }), document.createTextNode(` ${what}`));
+  });
+  keys.replaceChildren(...parts);
 }
 
 function setPlaying(state, playing) {
@@ -384,6 +407,7 @@ async function render(state, payload, seq) {
   const fig = JSON.parse(payload.figure);
   copyPlotlyCss(state.root.getRootNode());
   drawTable(state, payload.table, payload.font_size);
+  drawKeys(state, payload.keys, payload.font_size);
   setupPlayer(state, fig, payload);
   state.fig = fig;
   state.payload = payload;
