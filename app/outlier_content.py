@@ -47,7 +47,7 @@ def outlier_training() -> tuple[float, int]:
 
     Their x lie between 4 and 14, far from 0: a ravine (κ ≈ 800), where the
     playground's default 100 epochs leave the line far from the points. The rate is the
-    largest the sidebar offers below 95 % of the stability limit of both data sets.
+    largest the learning-rate slider offers below 95 % of the stability limit of both data sets.
     """
     (x, y), (ox, oy) = outlier_parts()
     both = [sufficient_stats(Dataset.from_points(x, y))]

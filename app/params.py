@@ -1,6 +1,6 @@
 """Every control of the app in one table: its range, default, step and help text.
 
-The sidebar, the URL parsing and validation, the presets and the tests all read
+The controls, the URL parsing and validation, the presets and the tests all read
 this table, so a range or a default is written down exactly once.
 """
 

@@ -1,4 +1,4 @@
-"""The sidebar's two records: what to run (:class:`Settings`), how to show it (:class:`View`).
+"""The controls' two records: what to run (:class:`Settings`), how to show it (:class:`View`).
 
 Both are frozen, so they key caches. Their defaults come from the control table
 (:data:`app.params.PARAMS`), the one place where a default is written down.

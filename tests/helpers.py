@@ -18,11 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app" / "streamlit_app.py")
 #: The app's one chart element, as AppTest sees it.
 LIVE_CHART = "live_chart.live_plotly_chart"
-#: The widget kinds the sidebar draws.
+#: The widget kinds the controls use.
 WIDGET_KINDS = ("slider", "select_slider", "number_input", "toggle", "radio")
 
 
-#: The sidebar's sections of less-used controls, open: tests see every widget.
+#: The sections of less-used controls, open: tests see every widget.
 OPEN_SECTIONS = {f"more_{group}": True for group in SECTIONS}
 
 
@@ -45,7 +45,7 @@ def chart_payloads(at: AppTest) -> list[dict]:
     """What each chart on the page sends to the browser, in page order.
 
     Each is the chart component's data: ``figure`` (JSON text), ``alt``, ``config``,
-    ``font_size``, ``plotly_src``, ``module_src``, ``clickable`` and ``table``.
+    ``font_size``, ``plotly_src``, ``module_src``, ``clickable``, ``table`` and ``keys``.
     """
     elements = at.get("bidi_component")
     return [json.loads(e.proto.json) for e in elements if e.proto.component_name == LIVE_CHART]
@@ -79,7 +79,7 @@ def control_widgets(where) -> list:
 
 def control_values(at: AppTest, keys) -> dict[str, Any]:
     """key -> value of every control widget whose key is in ``keys``."""
-    return {w.key: w.value for kind in WIDGET_KINDS for w in getattr(at, kind) if w.key in keys}
+    return {w.key: w.value for w in control_widgets(at) if w.key in keys}
 
 
 def decode(array) -> np.ndarray:

@@ -171,6 +171,30 @@ def test_hidden_controls_are_not_drawn_but_still_apply():
     assert len(at.error) == 1  # lr 0.5 from the link still diverges
 
 
+def test_lecture_mode_moves_the_training_controls_and_keeps_their_values():
+    at = start({"lr": "0.02", "epochs": "300"})
+    assert {"lr", "epochs"} <= {w.key for w in control_widgets(at.main)}
+    at.session_state["more_view"] = True  # lecture mode's toggle is in the View section
+    at.run()
+    at.toggle(key="lecture").set_value(True).run()
+    assert not control_widgets(at.main)
+    assert at.sidebar.select_slider(key="lr").value == 0.02
+    at.sidebar.slider(key="epochs").set_value(400).run()
+    at.toggle(key="lecture").set_value(False).run()
+    assert at.main.select_slider(key="lr").value == 0.02
+    assert at.main.slider(key="epochs").value == 400
+    assert not at.exception
+
+
+def test_hiding_training_controls_leaves_the_rest_of_their_row():
+    at = start({"hide": "lr,epochs"})  # start() opens the sections: "Starting point" is
+    assert {w.key for w in control_widgets(at.main)} == {"w0", "b0"}
+    assert len(at.main.columns) == 1  # its column alone
+    at = start({"hide": "train", "lr": "0.5"})
+    assert not control_widgets(at.main) and not at.main.columns and not at.main.expander
+    assert len(at.error) == 1  # the hidden rate still applies: it diverges
+
+
 def test_lecture_mode_from_the_link():
     at = start({"mode": "lecture"})
     assert at.toggle(key="lecture").value is True

@@ -23,7 +23,16 @@ from ..presets import PRESETS
 from ..settings import Settings, View, split
 from .data_source import data_source, reset_source
 
-__all__ = ["PRESET_KEY", "RESET_SHORTCUT", "init_state", "sidebar", "training_row", "widget"]
+__all__ = [
+    "PRESET_KEY",
+    "RESET_SHORTCUT",
+    "ask_for_the_whole_page",
+    "init_state",
+    "run_the_whole_page_if_asked",
+    "sidebar",
+    "training_row",
+    "widget",
+]
 
 #: The control groups: group -> (heading, title of its less-used controls). Those are in
 #: an expander drawn only while open: a closed one's widgets cost a rerun nothing, and
@@ -41,6 +50,9 @@ _LINK_KEY = "_link_state"
 PRESET_KEY = "preset_choice"
 #: The Reset button's key combination.
 RESET_SHORTCUT = "Alt+D"
+#: Set by a callback in the playground's fragment that changed what the rest of the page
+#: reads (see :func:`ask_for_the_whole_page`).
+_WHOLE_PAGE_KEY = "_whole_page_run"
 
 
 def init_state() -> LinkState:
@@ -86,6 +98,22 @@ def _preset_picker() -> str | None:
     if name is not None:
         st.caption(PRESETS[name].shows)
     return name
+
+
+def ask_for_the_whole_page() -> None:
+    """From a widget's callback: the next run must be the whole page's, because the
+    callback changed what the sidebar shows (the data, the method), even if the widget
+    is in a fragment."""
+    st.session_state[_WHOLE_PAGE_KEY] = True
+
+
+def run_the_whole_page_if_asked(*, whole_page: bool) -> None:
+    """Call first thing in a run of the page (``whole_page=True``), which clears the request,
+    and first thing in a fragment, which then reruns the whole page instead if asked."""
+    if whole_page:
+        st.session_state.pop(_WHOLE_PAGE_KEY, None)
+    elif st.session_state.get(_WHOLE_PAGE_KEY):
+        st.rerun()  # before the fragment draws anything from the stale arguments
 
 
 def _reset() -> None:
@@ -177,6 +205,8 @@ def _render_group(
 ) -> dict[str, Any]:
     """Draw the widgets of one group (data, train, method or view); return their values.
 
+    With ``row``, each drawn control and the section of the less-used ones get a column.
+
     Hidden parameters, β and β2 where the optimizer ignores them, and the group's
     less-used controls while their section is closed keep their value but draw no widget.
     """
@@ -195,7 +225,8 @@ def _render_group(
         with next(places, nullcontext()):
             values[key] = _draw(PARAMS[key], optimizer)
     if more:
-        section = next(places, st).expander(more_title, key=f"more_{group}", on_change="rerun")
+        with next(places, nullcontext()):
+            section = st.expander(more_title, key=f"more_{group}", on_change="rerun")
         if section.open:
             with section:
                 for key in more:

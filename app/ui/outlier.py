@@ -18,7 +18,7 @@ from ..outlier_content import outlier_height, outlier_parts, outlier_training
 from ..params import FULL
 from ..settings import Settings
 from ..sources import points_source
-from .controls import PRESET_KEY
+from .controls import PRESET_KEY, ask_for_the_whole_page
 from .data_source import add_point, place_points
 
 __all__ = ["CHOICES", "RIGHT", "outlier_experiment"]
@@ -44,6 +44,7 @@ def _start() -> None:
     )
     st.session_state[PRESET_KEY] = None  # no scenario describes these settings any more
     st.session_state[_STARTED] = True
+    ask_for_the_whole_page()  # the sidebar shows the new data and method
     st.session_state.pop(_LOCKED, None)
 
 
@@ -96,10 +97,7 @@ def outlier_experiment(settings: Settings) -> None:
         f"descent at lr = {lr:g} for {epochs:,} epochs: their x lie far from 0, a ravine "
         "where the default 100 epochs would leave the line well short of the points."
     )
-    if st.button("Place the ten points", key="outlier_start", on_click=_start):
-        # The data and the method changed, and the sidebar shows them: this may be the
-        # playground fragment's run alone, so run the whole page again.
-        st.rerun()
+    st.button("Place the ten points", key="outlier_start", on_click=_start)
     if not st.session_state.get(_STARTED):
         return
     if _LOCKED in st.session_state:

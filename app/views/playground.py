@@ -18,7 +18,13 @@ from ..settings import Settings, View
 from ..sources import POINTS, UPLOAD, source_query
 from ..text import lr_limit_caption, number_text, ravine_hint, result_table, status_message
 from ..ui.chart import apply_lecture_css, chart_style, show_figure
-from ..ui.controls import RESET_SHORTCUT, init_state, sidebar, training_row
+from ..ui.controls import (
+    RESET_SHORTCUT,
+    init_state,
+    run_the_whole_page_if_asked,
+    sidebar,
+    training_row,
+)
 from ..ui.data_source import on_chart_click, placing_canvas, source_notices
 from ..ui.inspector import step_inspector
 from ..ui.outlier import outlier_experiment
@@ -50,6 +56,7 @@ _STATUS = {"success": st.success, "info": st.info, "warning": st.warning, "error
 
 
 def playground() -> None:
+    run_the_whole_page_if_asked(whole_page=True)
     link = init_state()
     settings, view = sidebar(link)
     if view.lecture:
@@ -62,18 +69,19 @@ def playground() -> None:
             "▶ Play under the chart to watch every epoch."
         )
     _link_notices(link.notices + source_notices())
-    placing = settings.source.kind == POINTS
     # A click on the chart places a point, which changes the data that the sidebar's part
     # of the script reads; in lecture mode the training controls are in the sidebar. Either
     # way a move needs the whole page, so the run is no fragment.
-    draw = _training_and_run if placing or view.lecture else _training_and_run_fragment
-    draw(settings, view, link.hidden, placing)
+    if settings.source.kind == POINTS or view.lecture:
+        _training_and_run(settings, view, link.hidden)
+    else:
+        _training_and_run_fragment(settings, view, link.hidden)
 
 
-def _training_and_run(
-    settings: Settings, view: View, hidden: frozenset[str], placing: bool
-) -> None:
+def _training_and_run(settings: Settings, view: View, hidden: frozenset[str]) -> None:
     """The training controls (but at a projector), the run and everything drawn from it."""
+    run_the_whole_page_if_asked(whole_page=False)
+    placing = settings.source.kind == POINTS
     if not view.lecture:
         settings = training_row(settings, hidden)
     on_click = (lambda: on_chart_click(_CHART_KEY)) if placing else None
@@ -81,7 +89,7 @@ def _training_and_run(
         return  # fewer than two points: nothing to fit yet
 
     run = cached_run(settings)
-    # Under the learning rate's slider, wherever that is.
+    # Under the training controls: above the chart, or at a projector in the sidebar.
     (st.sidebar if view.lecture else st).caption(lr_limit_caption(run))
 
     kind, message = status_message(run)
@@ -127,8 +135,8 @@ def _training_and_run(
 
 
 #: The same as a fragment: a move of a training control, or of anything under the chart,
-#: reruns this part of the page alone, not the sidebar (a learning-rate key press settled
-#: about 7 ms sooner; see the README's Performance).
+#: reruns this part of the page alone, not the sidebar (with the keys listed by the chart,
+#: a learning-rate key press settled about 6 ms sooner; see the README's Performance).
 _training_and_run_fragment = st.fragment(_training_and_run)
 
 

@@ -63,11 +63,11 @@ def test_lecture_mode_is_legible_from_the_back(page, app_server, width, height):
         '.js-plotly-plot .xtick text, .js-plotly-plot .ytick text'))
         .map(e => parseFloat(e.style.fontSize || getComputedStyle(e).fontSize))""")
     player = page.evaluate("""() => Array.from(deepAll(
-        '.live-chart-play, .live-chart-label'))
+        '.live-chart-play, .live-chart-label, .live-chart-keys'))
         .map(e => parseFloat(getComputedStyle(e).fontSize))""")
     assert body and min(body) >= 20, body
     assert ticks and min(ticks) >= 20, ticks
-    assert len(player) == 2 and min(player) >= 20, player
+    assert len(player) == 3 and min(player) >= 20, player  # Play, the label, the keys
     # The status line, the chart and its player fit the projector's screen without scrolling,
     # below Streamlit's header, with the sidebar closed.
     status = page.locator("[data-testid=stAlert]").first.bounding_box()

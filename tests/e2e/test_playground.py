@@ -1,9 +1,11 @@
 """The playground in a real Chromium: four panels, the player animates, the keyboard updates."""
 
+import base64
 import re
 
 import pytest
 from playwright.sync_api import expect
+from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from app.outlier_content import outlier_training
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
@@ -215,10 +217,34 @@ def test_a_new_learning_rate_redraws_only_its_traces_and_as_a_fresh_page_would(
     assert_no_exception(fresh)
 
 
+# Records what the page sends on its websocket (base64).
+RECORD_SOCKET = """(() => {
+  window.__sent = [];
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const bytes = ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
+    window.__sent.push(btoa(String.fromCharCode(...bytes)));
+    return send.call(this, data);
+  };
+})();"""
+
+
+def last_rerun_request(page) -> BackMsg:
+    """The last rerun request the page sent."""
+    for data in reversed(page.evaluate("() => window.__sent")):
+        msg = BackMsg.FromString(base64.b64decode(data))
+        if msg.WhichOneof("type") == "rerun_script":
+            return msg
+    raise AssertionError("the page sent no rerun request")
+
+
 def test_a_training_control_reruns_its_part_and_the_outlier_experiment_the_page(page, app_server):
     """The training controls and the run are one fragment, which a move reruns alone. The
     outlier experiment's first button (in the fragment) changes the data and the method,
     which the sidebar shows, so it makes the whole page run again."""
+    page.add_init_script(RECORD_SOCKET)
     open_app(page, app_server)
     sidebar = page.locator("[data-testid=stSidebar]")
     focus_learning_rate(page)
@@ -226,6 +252,7 @@ def test_a_training_control_reruns_its_part_and_the_outlier_experiment_the_page(
     wait_for_rerun(page)
     expect(page.locator(LABEL)).to_contain_text("epoch 100")
     assert "lr=0.015" in page.url
+    assert last_rerun_request(page).rerun_script.fragment_id  # the fragment alone
     page.locator("[data-testid=stButtonGroup] button", has_text="Outlier experiment").click()
     wait_for_rerun(page)
     page.get_by_role("button", name="Place the ten points").click()

@@ -150,7 +150,7 @@ const CSS = `
 @media (max-width:480px){.live-chart-table th,.live-chart-table td{padding-left:.7em}}
 .live-chart-table caption{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
 .live-chart-keys{margin:.5em 0 0 0;font-family:var(--st-font, inherit);line-height:1.6;
-  color:var(--st-text-color, inherit);opacity:.75}
+  color:var(--st-text-color, inherit);opacity:.8}
 .live-chart-keys[hidden]{display:none}
 .live-chart-keys kbd{font:inherit;font-weight:600;white-space:nowrap}
 `;
@@ -267,13 +267,13 @@ function drawTable(state, spec, fontSize) {
 // The keyboard's keys under the player ([[key, what it does], ...]), drawn again only when
 // they changed; text nodes only, as in the table.
 function drawKeys(state, pairs, fontSize) {
+  const { keys } = state;
+  keys.style.fontSize = `${fontSize || 14}px`; // the player's size (20 px and more at a projector)
   const key = JSON.stringify(pairs || null);
   if (key === state.keysKey) return;
   state.keysKey = key;
-  const { keys } = state;
   keys.hidden = !pairs || !pairs.length;
   if (keys.hidden) return keys.replaceChildren();
-  keys.style.fontSize = `${0.9 * (fontSize || 14)}px`;
   const parts = [document.createTextNode("Keyboard: ")];
   pairs.forEach(([name, what], i) => {
     if (i) parts.push(document.createTextNode(" · "));
