@@ -16,10 +16,11 @@ from .method_text import (
     theory,
 )
 from .own_data import BUNDLED
-from .params import LR_OPTIONS
+from .params import LR_OPTIONS, PARAMS
 from .sources import DATASET, RAVINE_KAPPA
 
 __all__ = [
+    "intro_text",
     "lr_limit_caption",
     "number_text",
     "race_summary",
@@ -27,6 +28,17 @@ __all__ = [
     "result_table",
     "status_message",
 ]
+
+
+def intro_text(hidden: frozenset[str] = frozenset()) -> str:
+    """The playground's first lines: what it does, and where the controls are (those a
+    link shows)."""
+    shown = [f"the {PARAMS[k].label.lower()}" for k in ("lr", "epochs") if k not in hidden]
+    below = f"{' and '.join(shown)} just below, " if shown else ""
+    return (
+        f"Fit a line y = w·x + b to noisy points by gradient descent. Set {below}the data and "
+        "the method in the sidebar; press ▶ Play under the chart to watch every epoch."
+    )
 
 
 def lr_limit_caption(run: Run) -> str:

@@ -16,7 +16,14 @@ from ..live_chart import SHORTCUTS
 from ..method_text import method_label
 from ..settings import Settings, View
 from ..sources import POINTS, UPLOAD, source_query
-from ..text import lr_limit_caption, number_text, ravine_hint, result_table, status_message
+from ..text import (
+    intro_text,
+    lr_limit_caption,
+    number_text,
+    ravine_hint,
+    result_table,
+    status_message,
+)
 from ..ui.chart import apply_lecture_css, chart_style, show_figure
 from ..ui.controls import (
     RESET_SHORTCUT,
@@ -63,11 +70,7 @@ def playground() -> None:
         apply_lecture_css()  # and no title: at a projector the chart needs the screen
     else:
         st.title("Gradient descent, step by step")
-        st.caption(
-            "Fit a line y = w·x + b to noisy points by gradient descent. The learning rate "
-            "and the epochs are just below, the data and the method in the sidebar; press "
-            "▶ Play under the chart to watch every epoch."
-        )
+        st.caption(intro_text(link.hidden))
     _link_notices(link.notices + source_notices())
     # A click on the chart places a point, which changes the data that the sidebar's part
     # of the script reads; in lecture mode the training controls are in the sidebar. Either
