@@ -189,8 +189,8 @@ def method_sentence(run: Run) -> str | None:
 
 
 def method_caption(run: Run) -> str:
-    """The stability caption under the training controls, for a method other than plain
-    full-batch descent."""
+    """The stability caption (under the training controls, or in lecture mode at the foot
+    of the sidebar) for a method other than plain full-batch descent."""
     h, s = run.history, run.settings
     t, raw = theory(run), run.stability
     opt = h.optimizer

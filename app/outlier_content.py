@@ -11,7 +11,15 @@ import math
 
 import numpy as np
 
-from linreg_core import Dataset, diagnose, least_squares, stability, sufficient_stats, train
+from linreg_core import (
+    Dataset,
+    diagnose,
+    least_squares,
+    predict,
+    stability,
+    sufficient_stats,
+    train,
+)
 
 from .own_data import load_bundled
 from .params import PARAMS
@@ -28,6 +36,7 @@ def outlier_parts() -> tuple[tuple[np.ndarray, np.ndarray], tuple[float, float]]
     return (x[keep], y[keep]), (float(x[far]), float(y[far]))
 
 
+@functools.cache
 def outlier_height() -> float:
     """How far the eleventh point sits above the ten points' least-squares line."""
     (x, y), (ox, oy) = outlier_parts()
@@ -37,7 +46,7 @@ def outlier_height() -> float:
 def _residuals(x: np.ndarray, y: np.ndarray, at_x: np.ndarray, at_y: np.ndarray) -> np.ndarray:
     """``at_y`` minus the least-squares line of ``(x, y)`` at ``at_x`` (the core's fit)."""
     fit = least_squares(sufficient_stats(Dataset.from_points(x, y)))
-    return at_y - (fit.w * at_x + fit.b)
+    return at_y - predict(at_x, fit.w, fit.b)
 
 
 @functools.cache

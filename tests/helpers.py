@@ -59,7 +59,8 @@ def figures(at: AppTest) -> list[dict]:
 def result(at: AppTest) -> dict[str, list[str]]:
     """The table above the playground's chart, by row: ``{"w": [run, best fit, true], ...}``
     (``{"columns": [...]}`` too); empty when the page draws none (lecture mode)."""
-    table = chart_payloads(at)[0].get("table") if chart_payloads(at) else None
+    payloads = chart_payloads(at)
+    table = payloads[0].get("table") if payloads else None
     if not table:
         return {}
     return {"columns": table["columns"]} | {row[0]: row[1:] for row in table["rows"]}

@@ -33,7 +33,7 @@ from streamlit.components.v1.component_registry import ComponentRegistry
 
 __all__ = ["SHORTCUTS", "live_plotly_chart"]
 
-#: What the chart's keys do, for a caption or help text.
+#: What the chart's keys do (the playground lists them under its chart).
 SHORTCUTS = {"Alt+P": "play / pause", "Alt+,": "previous frame", "Alt+.": "next frame"}
 
 _PLOTLY_DIR = str(resources.files("plotly") / "package_data")
@@ -109,14 +109,15 @@ def live_plotly_chart(
     config : dict, optional
         Plotly config, e.g. ``{"toImageButtonOptions": {"filename": "gd"}}``.
     font_size : int
-        Text size of the player under the chart, in pixels.
+        Text size, in pixels, of the player under the chart, the table and the keys.
     on_click : callable, optional
         Placing points: when given, a click on the first panel (axes x, y) runs it,
         with ``st.session_state[key]["click"]`` holding ``{"action": "add" or
         "remove", "x", "y"}`` in data coordinates (see ``frontend/live_chart.js``).
     table : dict, optional
-        A small table drawn above the chart: ``{"columns": [header, ...], "rows":
-        [[row header, cell, ...], ...]}``, all text (the first column heads the rows).
+        A small table drawn above the chart: ``{"caption": text, "columns": [header, ...],
+        "rows": [[row header, cell, ...], ...]}``, all text (the first column heads the
+        rows; the caption is for screen readers).
     keys : mapping, optional
         Keyboard keys and what they do, listed under the player (e.g. :data:`SHORTCUTS`).
     """

@@ -2,7 +2,8 @@
 
 :func:`sidebar` draws the sidebar and returns the user's inputs as two frozen records,
 the run (:class:`~app.settings.Settings`) and the view (:class:`~app.settings.View`).
-The training controls are not in it: :func:`training_row` draws them above the chart.
+The training controls are not in it but in lecture mode: :func:`training_row` draws them
+above the chart.
 """
 
 from __future__ import annotations
@@ -26,10 +27,9 @@ from .data_source import data_source, reset_source
 __all__ = [
     "PRESET_KEY",
     "RESET_SHORTCUT",
-    "ask_for_the_whole_page",
     "init_state",
-    "run_the_whole_page_if_asked",
     "sidebar",
+    "training_in_sidebar",
     "training_row",
     "widget",
 ]
@@ -50,9 +50,6 @@ _LINK_KEY = "_link_state"
 PRESET_KEY = "preset_choice"
 #: The Reset button's key combination.
 RESET_SHORTCUT = "Alt+D"
-#: Set by a callback in the playground's fragment that changed what the rest of the page
-#: reads (see :func:`ask_for_the_whole_page`).
-_WHOLE_PAGE_KEY = "_whole_page_run"
 
 
 def init_state() -> LinkState:
@@ -98,22 +95,6 @@ def _preset_picker() -> str | None:
     if name is not None:
         st.caption(PRESETS[name].shows)
     return name
-
-
-def ask_for_the_whole_page() -> None:
-    """From a widget's callback: the next run must be the whole page's, because the
-    callback changed what the sidebar shows (the data, the method), even if the widget
-    is in a fragment."""
-    st.session_state[_WHOLE_PAGE_KEY] = True
-
-
-def run_the_whole_page_if_asked(*, whole_page: bool) -> None:
-    """Call first thing in a run of the page (``whole_page=True``), which clears the request,
-    and first thing in a fragment, which then reruns the whole page instead if asked."""
-    if whole_page:
-        st.session_state.pop(_WHOLE_PAGE_KEY, None)
-    elif st.session_state.get(_WHOLE_PAGE_KEY):
-        st.rerun()  # before the fragment draws anything from the stale arguments
 
 
 def _reset() -> None:
@@ -220,12 +201,13 @@ def _render_group(
     if main and header:
         st.header(heading, anchor=False)  # no link icon: a sidebar heading is no target
     # In a row, each control and the section of the others has a column (a phone stacks them).
-    places = iter(st.columns(len(main) + bool(more), gap="medium") if row and shown else ())
+    n = len(main) + bool(more)
+    places = iter(st.columns(n, gap="medium") if row and n else [nullcontext()] * n)
     for key in main:
-        with next(places, nullcontext()):
+        with next(places):
             values[key] = _draw(PARAMS[key], optimizer)
     if more:
-        with next(places, nullcontext()):
+        with next(places):
             section = st.expander(more_title, key=f"more_{group}", on_change="rerun")
         if section.open:
             with section:
@@ -244,14 +226,12 @@ def sidebar(link: LinkState) -> tuple[Settings, View]:
     """
     values: dict[str, Any] = {}
     hidden = link.hidden
-    training_here = st.session_state["lecture"]
+    if not training_in_sidebar(st.session_state["lecture"]):
+        hidden |= frozenset(group_keys(TRAINING))  # drawn above the chart by training_row
     with st.sidebar:
         _preset_picker()
         _reset_button()
         for group in SECTIONS:
-            if group == TRAINING and not training_here:
-                values |= {key: st.session_state[key] for key in group_keys(group)}
-                continue
             header = group != "data"
             if group == "data":  # where the points come from; the synthetic controls need it
                 all_hidden = all(k in link.hidden for k in group_keys("data"))
@@ -262,6 +242,12 @@ def sidebar(link: LinkState) -> tuple[Settings, View]:
                     hidden = hidden | frozenset(group_keys("data"))
             values |= _render_group(group, hidden=hidden, header=header)
     return split(values, source)
+
+
+def training_in_sidebar(lecture: bool) -> bool:
+    """Whether the training controls are in the sidebar: in lecture mode only, since above
+    the chart they would push its bottom row off a 1280 x 720 projector's screen."""
+    return lecture
 
 
 def training_row(settings: Settings, hidden: frozenset[str] = frozenset()) -> Settings:

@@ -18,8 +18,9 @@ from ..outlier_content import outlier_height, outlier_parts, outlier_training
 from ..params import FULL
 from ..settings import Settings
 from ..sources import points_source
-from .controls import PRESET_KEY, ask_for_the_whole_page
+from .controls import PRESET_KEY
 from .data_source import add_point, place_points
+from .page_rerun import ask_for_the_whole_page
 
 __all__ = ["CHOICES", "RIGHT", "outlier_experiment"]
 

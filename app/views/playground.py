@@ -25,16 +25,11 @@ from ..text import (
     status_message,
 )
 from ..ui.chart import apply_lecture_css, chart_style, show_figure
-from ..ui.controls import (
-    RESET_SHORTCUT,
-    init_state,
-    run_the_whole_page_if_asked,
-    sidebar,
-    training_row,
-)
+from ..ui.controls import RESET_SHORTCUT, init_state, sidebar, training_in_sidebar, training_row
 from ..ui.data_source import on_chart_click, placing_canvas, source_notices
 from ..ui.inspector import step_inspector
 from ..ui.outlier import outlier_experiment
+from ..ui.page_rerun import clear_page_request, rerun_page_if_asked
 from ..ui.race import race
 
 _CHART_KEY = "playground_chart"
@@ -63,7 +58,7 @@ _STATUS = {"success": st.success, "info": st.info, "warning": st.warning, "error
 
 
 def playground() -> None:
-    run_the_whole_page_if_asked(whole_page=True)
+    clear_page_request()
     link = init_state()
     settings, view = sidebar(link)
     if view.lecture:
@@ -75,32 +70,34 @@ def playground() -> None:
     # A click on the chart places a point, which changes the data that the sidebar's part
     # of the script reads; in lecture mode the training controls are in the sidebar. Either
     # way a move needs the whole page, so the run is no fragment.
-    if settings.source.kind == POINTS or view.lecture:
+    if settings.source.kind == POINTS or training_in_sidebar(view.lecture):
         _training_and_run(settings, view, link.hidden)
     else:
         _training_and_run_fragment(settings, view, link.hidden)
 
 
 def _training_and_run(settings: Settings, view: View, hidden: frozenset[str]) -> None:
-    """The training controls (but at a projector), the run and everything drawn from it."""
-    run_the_whole_page_if_asked(whole_page=False)
+    """The training controls (unless they are in the sidebar), the run and everything
+    drawn from it."""
+    rerun_page_if_asked()
     placing = settings.source.kind == POINTS
-    if not view.lecture:
+    in_sidebar = training_in_sidebar(view.lecture)
+    if not in_sidebar:
         settings = training_row(settings, hidden)
+    style = chart_style(view.lecture)
     on_click = (lambda: on_chart_click(_CHART_KEY)) if placing else None
-    if placing and placing_canvas(chart_style(view.lecture), key=_CHART_KEY, on_click=on_click):
+    if placing and placing_canvas(style, key=_CHART_KEY, on_click=on_click):
         return  # fewer than two points: nothing to fit yet
 
     run = cached_run(settings)
-    # Under the training controls: above the chart, or at a projector in the sidebar.
-    (st.sidebar if view.lecture else st).caption(lr_limit_caption(run))
+    # Under the training controls above the chart, or at the foot of the sidebar.
+    (st.sidebar if in_sidebar else st).caption(lr_limit_caption(run))
 
     kind, message = status_message(run)
     _STATUS[kind](message)
     if hint := ravine_hint(run):
         st.info(hint, icon=":material/straighten:")
 
-    style = chart_style(view.lecture)
     show_figure(
         cached_playground_figure(settings, style, view),
         alt=_chart_alt(run, message),

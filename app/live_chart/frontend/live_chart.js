@@ -205,6 +205,7 @@ function mount(parentElement) {
   const keys = el("p", { className: "live-chart-keys", hidden: true }, root);
 
   const state = { root, table, gd, player, play, range, ticks, label, keys, seq: 0, queue: Promise.resolve() };
+  state.drawnText = new Map(); // node -> the JSON of what drawText last drew there
   state.anim = null; // {names, labels, frameMs}
   state.playing = false;
   play.addEventListener("click", () => toggle(state));
@@ -238,16 +239,21 @@ function show(state, i) {
   label.textContent = anim.labels[i];
 }
 
-// The table above the chart ({caption, columns, rows}, all text), drawn again only when it
-// changed. Every cell is a text node: nothing in it is read as HTML.
-function drawTable(state, spec, fontSize) {
+// Text beside the chart, drawn into `node` by `build(spec)` (a list of nodes) only when
+// `spec` changed; hidden when there is none. Every piece is a text node or an element with
+// textContent: nothing in it is read as HTML. The size follows the player's (20 px and
+// more at a projector), also when nothing else changed.
+function drawText(state, node, spec, fontSize, build) {
+  node.style.fontSize = `${fontSize || 14}px`;
   const key = JSON.stringify(spec || null);
-  if (key === state.tableKey) return;
-  state.tableKey = key;
-  const { table } = state;
-  table.hidden = !spec;
-  if (!spec) return table.replaceChildren();
-  table.style.fontSize = `${fontSize || 14}px`;
+  if (state.drawnText.get(node) === key) return;
+  state.drawnText.set(node, key);
+  node.hidden = !spec || (Array.isArray(spec) && !spec.length);
+  node.replaceChildren(...(node.hidden ? [] : build(spec)));
+}
+
+// The table above the chart: {caption, columns, rows}, all text.
+function tableParts(spec) {
   const caption = el("caption", { textContent: spec.caption || "" });
   const head = el("thead");
   const top = el("tr", {}, head);
@@ -261,25 +267,17 @@ function drawTable(state, spec, fontSize) {
     el("th", { textContent: name, scope: "row" }, tr);
     for (const text of cells) el("td", { textContent: text }, tr);
   }
-  table.replaceChildren(caption, head, body);
+  return [caption, head, body];
 }
 
-// The keyboard's keys under the player ([[key, what it does], ...]), drawn again only when
-// they changed; text nodes only, as in the table.
-function drawKeys(state, pairs, fontSize) {
-  const { keys } = state;
-  keys.style.fontSize = `${fontSize || 14}px`; // the player's size (20 px and more at a projector)
-  const key = JSON.stringify(pairs || null);
-  if (key === state.keysKey) return;
-  state.keysKey = key;
-  keys.hidden = !pairs || !pairs.length;
-  if (keys.hidden) return keys.replaceChildren();
+// The keyboard's keys under the player: [[key, what it does], ...].
+function keyParts(pairs) {
   const parts = [document.createTextNode("Keyboard: ")];
   pairs.forEach(([name, what], i) => {
     if (i) parts.push(document.createTextNode(" · "));
     parts.push(el("kbd", { textContent: name }), document.createTextNode(` ${what}`));
   });
-  keys.replaceChildren(...parts);
+  return parts;
 }
 
 function setPlaying(state, playing) {
@@ -406,8 +404,8 @@ async function render(state, payload, seq) {
   if (state.playing) pause(state);
   const fig = JSON.parse(payload.figure);
   copyPlotlyCss(state.root.getRootNode());
-  drawTable(state, payload.table, payload.font_size);
-  drawKeys(state, payload.keys, payload.font_size);
+  drawText(state, state.table, payload.table, payload.font_size, tableParts);
+  drawText(state, state.keys, payload.keys, payload.font_size, keyParts);
   setupPlayer(state, fig, payload);
   state.fig = fig;
   state.payload = payload;
