@@ -250,7 +250,7 @@ def training_in_sidebar(lecture: bool) -> bool:
     return lecture
 
 
-def training_row(settings: Settings, hidden: frozenset[str] = frozenset()) -> Settings:
+def training_row(settings: Settings, hidden: frozenset[str]) -> Settings:
     """Draw the training controls in one row (stacked on a phone); return the run with
     their values.
 
