@@ -66,10 +66,10 @@ FIGURE_APP = textwrap.dedent(f"""
     sys.path.insert(0, {str(ROOT)!r})
     import plotly.graph_objects as go
     import streamlit as st
-    from app.charts import ChartStyle, playground_figure
-    from app.compute import run
-    from app.settings import Settings, View
-    from app.ui.chart import figure_json, show_figure
+    from app.charts import ChartStyle, figure_json, playground_figure
+    from app.model.compute import run
+    from app.model.settings import Settings, View
+    from app.ui.chart import show_figure
 
     LRS = (0.01, 0.015)
     PATH = sys.argv[1] if len(sys.argv) > 1 else "live"

@@ -70,9 +70,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.charts import playground_figure  # noqa: E402
-from app.compute import run  # noqa: E402
-from app.params import PARAMS  # noqa: E402
-from app.settings import Settings  # noqa: E402
+from app.model.compute import run  # noqa: E402
+from app.model.params import PARAMS  # noqa: E402
+from app.model.settings import Settings  # noqa: E402
 from app.views.playground import SECTIONS, SECTIONS_KEY  # noqa: E402
 from deploy import run_replicas, streamlit_server  # noqa: E402
 

@@ -5,10 +5,10 @@ import pytest
 from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
-from app.compute import run
-from app.params import PARAMS, applies, group_keys
-from app.settings import Settings
-from app.text import number_text
+from app.model.compute import run
+from app.model.params import PARAMS, applies, group_keys
+from app.model.settings import Settings
+from app.model.text import number_text
 from app.ui.controls import SECTIONS
 from app.ui.data_source import KIND_KEY
 from tests.helpers import (

@@ -8,14 +8,14 @@ import pytest
 from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
-from app.beyond_content import (
+from app.model.compute import run
+from app.model.lessons.beyond import (
     BEYOND_STEPS,
     BEYOND_TAKEAWAYS,
     BeyondReveal,
     beyond,
     beyond_facts,
 )
-from app.compute import run
 from app.views import beyond as beyond_page
 from app.views import lesson as lesson_page
 from tests.helpers import APP, ROOT, chart_payloads

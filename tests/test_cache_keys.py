@@ -8,10 +8,10 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.cache import _KEYS
 from app.charts import ChartStyle
-from app.settings import Settings, View
-from app.sources import UPLOAD, Source
+from app.model.settings import Settings, View
+from app.model.sources import UPLOAD, Source
+from app.ui.cache import _KEYS
 
 _floats = st.floats(allow_nan=False, allow_infinity=False, width=64)
 _text = st.text(max_size=12)

@@ -28,9 +28,9 @@ from app.charts import traces as traces_module
 from app.charts.animation import MIN_FRAME_MS
 from app.charts.grid import MODEBAR_PX
 from app.charts.playground import MAX_PATH_POINTS, PANEL_TITLES
-from app.compute import GRID_SIZE, run
-from app.params import RACE_LRS, SPEEDS
-from app.settings import Settings, View
+from app.model.compute import GRID_SIZE, run
+from app.model.params import RACE_LRS, SPEEDS
+from app.model.settings import Settings, View
 from linreg_core import make_dataset, sufficient_stats, train_many
 from tests.helpers import by_name, decode, plotly_figure
 from tests.notebook_reference import notebook_data, notebook_training

@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from app.charts import ChartStyle, playground_figure
-from app.compute import run
-from app.export import data_csv, history_csv, reproduce_script
-from app.links import parse_query, share_query
-from app.params import PARAMS, applies, defaults
-from app.presets import PRESETS
-from app.settings import Settings, View, split
+from app.model.compute import run
+from app.model.export import data_csv, history_csv, reproduce_script
+from app.model.links import parse_query, share_query
+from app.model.params import PARAMS, applies, defaults
+from app.model.presets import PRESETS
+from app.model.settings import Settings, View, split
 from linreg_core import DEFAULT_BETA2, MAX_STEPS, RunState
 from tests.helpers import by_name, chart_payloads, control_widgets, figures, result, start
 

@@ -16,13 +16,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.charts import playground_figure
-from app.compute import run
-from app.export import data_csv, reproduce_script
-from app.outlier_content import outlier_parts, outlier_training
-from app.own_data import BUNDLED, MAX_POINTS, Points, choose_columns, decode_points, parse_csv
-from app.settings import Settings
-from app.sources import (
+from app.charts import figure_json, playground_figure
+from app.model.compute import run
+from app.model.data.catalogue import BUNDLED
+from app.model.data.csv_read import choose_columns, parse_csv
+from app.model.data.points import Points
+from app.model.data.points_link import MAX_POINTS, decode_points
+from app.model.export import data_csv, reproduce_script
+from app.model.outlier import outlier_parts, outlier_training
+from app.model.settings import Settings
+from app.model.sources import (
     DATASET,
     POINTS,
     UPLOAD,
@@ -33,11 +36,10 @@ from app.sources import (
     source_query,
     upload_source,
 )
-from app.ui.chart import figure_json
 from app.ui.data_source import KIND_KEY, PLACED_KEY
 from tests.helpers import HOSTILE_FILES, NOTED_FILES, decode, figures, result, start, status
 
-DATASETS = Path(__file__).resolve().parents[1] / "app" / "datasets"
+DATASETS = Path(__file__).resolve().parents[1] / "app" / "model" / "data" / "sets"
 
 
 def file_points(name: str) -> tuple[np.ndarray, np.ndarray]:

@@ -7,8 +7,8 @@ import pytest
 from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
-from app.compute import run
-from app.lesson_content import (
+from app.model.compute import run
+from app.model.lessons.notebook import (
     STEPS,
     TAKEAWAYS,
     Reveal,
@@ -21,8 +21,8 @@ from app.lesson_content import (
     settle_epoch,
     uphill_losses,
 )
-from app.params import RACE_LRS
-from app.settings import Settings
+from app.model.params import RACE_LRS
+from app.model.settings import Settings
 from app.views import lesson as lesson_page
 from linreg_core import (
     LrRegime,

@@ -8,15 +8,15 @@ their timings by ``benchmarks/bench_interaction.py``.
 
 from __future__ import annotations
 
-import ast
 import json
 import math
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.ui.chart import figure_json
-from tests.helpers import ROOT, chart_payloads
+from app.charts import figure_json
+from tests.helpers import chart_payloads
+from tests.source_tree import calls, sources
 
 SCRIPT = """
 import streamlit as st
@@ -68,12 +68,7 @@ def test_a_figure_with_nan_or_infinity_is_refused(bad):
 
 def test_no_other_chart_path_is_left_in_the_app():
     """Every chart goes through ``live_plotly_chart``: no ``st.plotly_chart`` call remains."""
-    calls = [
-        f"{path.relative_to(ROOT)}:{node.lineno}"
-        for path in sorted((ROOT / "app").rglob("*.py"))
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "plotly_chart"
+    found = [
+        f"{s.where}:{call.lineno}" for s in sources("app") for call in calls(s, {"plotly_chart"})
     ]
-    assert not calls, calls
+    assert not found, found

@@ -7,13 +7,13 @@ import pytest
 from numpy.testing import assert_allclose
 
 from app.charts import playground_figure, race_figure
-from app.compute import lr_race, optimizer_race, run
-from app.links import parse_query, share_query, validate
-from app.method_text import factor_text, method_sentence, speedup, stable_below, theory
-from app.params import BATCH_OPTIONS, FULL, PARAMS, defaults
-from app.presets import PRESETS
-from app.settings import Settings, split
-from app.text import lr_limit_caption, status_message
+from app.model.compute import lr_race, optimizer_race, run
+from app.model.links import parse_query, share_query, validate
+from app.model.method_text import factor_text, method_sentence, speedup, stable_below, theory
+from app.model.params import BATCH_OPTIONS, FULL, PARAMS, defaults
+from app.model.presets import PRESETS
+from app.model.settings import Settings, split
+from app.model.text import lr_limit_caption, status_message
 from linreg_core import (
     DEFAULT_BETA2,
     KINDS,

@@ -21,29 +21,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
-from app.own_data import (
-    BUNDLED,
+from app.model.data.catalogue import BUNDLED, FILES, load_bundled
+from app.model.data.csv_read import (
     MAX_ABS_VALUE,
     MAX_COLUMNS,
-    MAX_POINTS,
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
-    POINT_LIMIT,
     Cell,
-    Points,
     Refusal,
     Table,
     choose_columns,
-    decode_points,
-    encode_points,
-    load_bundled,
     parse_csv,
-    safe_csv_cell,
-    to_csv,
 )
+from app.model.data.csv_write import safe_csv_cell, to_csv
+from app.model.data.points import Points
+from app.model.data.points_link import MAX_POINTS, POINT_LIMIT, decode_points, encode_points
 from linreg_core import Dataset, least_squares, sufficient_stats
 
-DATASETS = Path(__file__).resolve().parents[1] / "app" / "datasets"
+DATASETS = Path(__file__).resolve().parents[1] / "app" / "model" / "data" / "sets"
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
@@ -568,10 +563,12 @@ def test_any_link_value_gives_finite_points_in_range(value):
 # --- bundled data sets ---
 
 
-def test_every_bundled_file_is_listed_and_reads_its_own_file():
-    assert sorted(p.stem for p in DATASETS.glob("*.csv")) == sorted(BUNDLED)
+def test_every_bundled_file_is_listed_and_each_data_set_has_its_own_file():
+    assert sorted(p.name for p in DATASETS.glob("*.csv")) == sorted(FILES.values())
+    assert set(FILES) == set(BUNDLED)
+    assert len(set(FILES.values())) == len(FILES)  # no two data sets share a file
     for name, entry in BUNDLED.items():
-        assert entry.read() == (DATASETS / f"{name}.csv").read_bytes()
+        assert FILES[name] == f"{name}.csv"
         assert entry.title and entry.source and entry.licence and entry.note
 
 

@@ -21,13 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from app import cache, charts
-from app.charts import MAX_FRAMES, playground_figure
-from app.compute import run
-from app.links import validate, whole
-from app.params import N_SAMPLES_OPTIONS, PARAMS, SPEEDS, Param, applies
-from app.settings import Settings, View, split
-from app.ui.chart import figure_json
+from app import charts
+from app.charts import MAX_FRAMES, figure_json, playground_figure
+from app.model.compute import run
+from app.model.links import validate, whole
+from app.model.params import N_SAMPLES_OPTIONS, PARAMS, SPEEDS, Param, applies
+from app.model.settings import Settings, View, split
+from app.ui import cache
 from linreg_core import (
     DEFAULT_BETA2,
     MAX_STEPS,

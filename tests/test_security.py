@@ -4,7 +4,6 @@ paths from users, safe server settings, exact dependency pins."""
 from __future__ import annotations
 
 import ast
-import concurrent.futures
 import fnmatch
 import re
 import tomllib
@@ -12,8 +11,10 @@ from pathlib import Path
 
 from packaging.specifiers import SpecifierSet
 
-ROOT = Path(__file__).resolve().parents[1]
-APP_FILES = sorted((ROOT / "app").rglob("*.py"))
+from app.model.data import catalogue
+from tests.source_tree import ROOT, Source, call_name, calls, imported, sources
+
+APP = sources("app")
 
 #: Calls that run code or open files or processes: none belongs in a teaching app.
 FORBIDDEN_BUILTINS = {"eval", "exec", "compile", "__import__", "open", "breakpoint"}
@@ -21,26 +22,9 @@ FORBIDDEN_METHODS = {"import_module", "system", "popen", "execv", "spawnl", "loa
 FORBIDDEN_MODULES = {"subprocess", "pickle", "marshal", "shelve", "ctypes"}
 #: Streamlit calls that put raw HTML into the page.
 HTML_CALLS = {"html"}  # st.html and components.v1.html
-
-
-def _trees() -> list[tuple[Path, ast.Module]]:
-    """Every app file's syntax tree, parsed in a thread of its own: after the e2e tests,
-    Playwright's greenlets leave CPython 3.11's parser a recursion count it rejects
-    ("AST constructor recursion depth mismatch")."""
-
-    def parse() -> list[tuple[Path, ast.Module]]:
-        return [(p, ast.parse(p.read_text(encoding="utf-8"), filename=str(p))) for p in APP_FILES]
-
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(parse).result()
-
-
-def _name(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
+#: The one module that reads files named in a table rather than in the call: the bundled
+#: data sets. It reads ``_SETS.joinpath(FILES[name])``, and FILES is checked below.
+CATALOGUE = catalogue.__name__
 
 
 def _constant_strings(tree: ast.Module) -> set[str]:
@@ -57,14 +41,14 @@ def _constant_strings(tree: ast.Module) -> set[str]:
 
 
 def test_app_sources_were_found():
-    assert len(APP_FILES) >= 10
+    assert len(APP) >= 10
 
 
 def test_no_unsafe_html_or_javascript_flags():
     found = [
-        f"{path.relative_to(ROOT)}:{node.lineno}"
-        for path, tree in _trees()
-        for node in ast.walk(tree)
+        f"{source.where}:{node.lineno}"
+        for source in APP
+        for node in ast.walk(source.tree)
         if isinstance(node, ast.keyword)
         and node.arg in {"unsafe_allow_html", "unsafe_allow_javascript"}
         and not (isinstance(node.value, ast.Constant) and node.value.value is False)
@@ -74,65 +58,87 @@ def test_no_unsafe_html_or_javascript_flags():
 
 def test_raw_html_is_only_ever_a_constant():
     bad = []
-    for path, tree in _trees():
-        constants = _constant_strings(tree)
-        for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and _name(node.func) in HTML_CALLS and node.args):
+    for source in APP:
+        constants = _constant_strings(source.tree)
+        for node in calls(source, HTML_CALLS):
+            if not node.args:
                 continue
             body = node.args[0]
             literal = isinstance(body, ast.Constant) and isinstance(body.value, str)
             if not (literal or (isinstance(body, ast.Name) and body.id in constants)):
-                bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+                bad.append(f"{source.where}:{node.lineno}")
     assert not bad, f"html() with a non-constant body at {bad}"
 
 
 def test_no_code_execution_file_access_or_processes():
-    calls = [
-        f"{path.relative_to(ROOT)}:{node.lineno} {_name(node.func)}()"
-        for path, tree in _trees()
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and (
-            (isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_BUILTINS)
-            or (isinstance(node.func, ast.Attribute) and node.func.attr in FORBIDDEN_METHODS)
-        )
+    found = [
+        f"{source.where}:{node.lineno} {call_name(node.func)}()"
+        for source in APP
+        for node in calls(source, FORBIDDEN_BUILTINS | FORBIDDEN_METHODS)
+        if (isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_BUILTINS)
+        or (isinstance(node.func, ast.Attribute) and node.func.attr in FORBIDDEN_METHODS)
     ]
     imports = [
-        f"{path.relative_to(ROOT)}:{node.lineno}"
-        for path, tree in _trees()
-        for node in ast.walk(tree)
-        if (
-            isinstance(node, ast.Import)
-            and any(a.name.split(".")[0] in FORBIDDEN_MODULES for a in node.names)
-        )
-        or (
-            isinstance(node, ast.ImportFrom)
-            and (node.module or "").split(".")[0] in FORBIDDEN_MODULES
-        )
+        f"{source.where}:{line} {module}"
+        for source in APP
+        for line, module in imported(source)
+        if module.split(".")[0] in FORBIDDEN_MODULES
     ]
-    assert not calls and not imports, (calls, imports)
+    assert not found and not imports, (found, imports)
+
+
+def _fixed_path(expr: ast.expr) -> bool:
+    """A path built from ``Path``, ``__file__`` and string literals only."""
+    names = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
+    strings = all(isinstance(n.value, str) for n in ast.walk(expr) if isinstance(n, ast.Constant))
+    return names <= {"Path", "__file__"} and strings
+
+
+def _table_path(source: Source, expr: ast.expr) -> bool:
+    """In the catalogue only: ``_SETS.joinpath(FILES[...])``, a fixed folder and a file
+    named in the declared table."""
+    return (
+        source.module == CATALOGUE
+        and isinstance(expr, ast.Call)
+        and call_name(expr.func) == "joinpath"
+        and isinstance(expr.func, ast.Attribute)
+        and isinstance(expr.func.value, ast.Name)
+        and expr.func.value.id == "_SETS"
+        and len(expr.args) == 1
+        and isinstance(expr.args[0], ast.Subscript)
+        and isinstance(expr.args[0].value, ast.Name)
+        and expr.args[0].value.id == "FILES"
+    )
 
 
 def test_files_are_read_only_from_paths_fixed_in_the_source():
-    """Reading a file is fine when its path is built from ``__file__`` and literals only."""
-    bad = []
-    for path, tree in _trees():
-        for node in ast.walk(tree):
-            if not (
-                isinstance(node, ast.Call)
-                and _name(node.func) in {"read_text", "read_bytes", "open"}
-                and isinstance(node.func, ast.Attribute)
-            ):
-                continue
-            names = {n.id for n in ast.walk(node.func.value) if isinstance(n, ast.Name)}
-            strings = all(
-                isinstance(n.value, str)
-                for n in ast.walk(node.func.value)
-                if isinstance(n, ast.Constant)
-            )
-            if not (names <= {"Path", "__file__"} and strings):
-                bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    """Reading a file is fine when its path is built from ``__file__`` and literals only,
+    or is a bundled data set's file, named in the catalogue's table."""
+    bad = [
+        f"{source.where}:{node.lineno}"
+        for source in APP
+        for node in calls(source, {"read_text", "read_bytes", "open"})
+        if isinstance(node.func, ast.Attribute)
+        and not (_fixed_path(node.func.value) or _table_path(source, node.func.value))
+    ]
     assert not bad, f"a file path that is not fixed in the source at {bad}"
+
+
+def test_the_data_sets_table_names_plain_files_in_its_own_folder():
+    """What the catalogue may read: plain file names, each a file of ``sets/``, fixed in
+    the source (a dict literal, so no link value can add a name)."""
+    (table,) = [
+        node.value
+        for node in next(s for s in APP if s.module == CATALOGUE).tree.body
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["FILES"]
+    ]
+    assert isinstance(table, ast.Dict)
+    assert all(isinstance(v, ast.Constant) for v in [*table.keys, *table.values])
+    folder = Path(catalogue.__file__).parent / "sets"
+    for name in catalogue.FILES.values():
+        assert re.fullmatch(r"[a-z0-9][a-z0-9-]*\.csv", name), name
+        assert (folder / name).is_file(), name
+    assert folder == catalogue._SETS
 
 
 def test_server_config_is_safe():

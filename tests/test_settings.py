@@ -5,9 +5,9 @@ from dataclasses import FrozenInstanceError, fields
 import numpy as np
 import pytest
 
-from app.compute import run
-from app.params import PARAMS, SPEEDS, defaults, group_keys
-from app.settings import Settings, View, split
+from app.model.compute import run
+from app.model.params import PARAMS, SPEEDS, defaults, group_keys
+from app.model.settings import Settings, View, split
 
 
 def test_every_control_lands_in_exactly_one_record():

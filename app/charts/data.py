@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compute import Run
-from ..own_data import POINT_LIMIT
-from ..sources import POINTS, Source, plot_text
+from ..model.compute import Run
+from ..model.data.points_link import POINT_LIMIT
+from ..model.sources import POINTS, Source, plot_text
 from .style import PALETTE, ChartStyle, style_layout
 from .traces import equation, f32, line_shape, padded
 

@@ -20,7 +20,7 @@ from plotly.colors import sample_colorscale, unlabel_rgb
 
 from linreg_core import SufficientStats
 
-from ..compute import Grid
+from ..model.compute import Grid
 from .traces import rounded
 
 __all__ = ["landscape_image", "level_lines"]

@@ -13,9 +13,9 @@ import numpy as np
 
 from linreg_core import History
 
-from ..compute import Run
-from ..method_text import method_label
-from ..settings import View
+from ..model.compute import Run
+from ..model.method_text import method_label
+from ..model.settings import View
 from .animation import Moving, animate, animation_plan
 from .data import axis_titles, data_panel_range, data_points, true_line
 from .grid import axis_ids, grid_layout, narrow_part, text_px

@@ -9,8 +9,8 @@ import numpy as np
 
 from linreg_core import History
 
-from ..compute import Run
-from ..method_text import race_label
+from ..model.compute import Run
+from ..model.method_text import race_label
 from .animation import frame_epochs
 from .grid import axis_ids, grid_layout, narrow_part, text_px
 from .landscape import landscape_image, level_lines

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
 
-from ..charts import ChartStyle
-from ..live_chart import live_plotly_chart
+from ..charts import ChartStyle, figure_json
+from .live_chart import live_plotly_chart
 
-__all__ = ["apply_lecture_css", "chart_style", "figure_json", "show_figure"]
-
-
-def figure_json(spec: dict[str, Any]) -> str:
-    """A figure dict as strict, compact JSON (NaN or infinity would be a bug: it raises)."""
-    return json.dumps(spec, separators=(",", ":"), allow_nan=False)
+__all__ = ["apply_lecture_css", "chart_style", "show_figure"]
 
 
 def show_figure(

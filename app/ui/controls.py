@@ -1,7 +1,7 @@
 """The controls: one widget per entry of the PARAMS table, mirrored into the URL.
 
 :func:`sidebar` draws the sidebar and returns the user's inputs as two frozen records,
-the run (:class:`~app.settings.Settings`) and the view (:class:`~app.settings.View`).
+the run (:class:`~app.model.settings.Settings`) and the view (:class:`~app.model.settings.View`).
 The training controls are not in it but in lecture mode: :func:`training_row` draws them
 above the chart.
 """
@@ -18,10 +18,10 @@ import streamlit as st
 
 from linreg_core import DEFAULT_BETA2
 
-from ..links import LinkState, parse_query, whole
-from ..params import PARAMS, Param, applies, defaults, group_keys
-from ..presets import PRESETS
-from ..settings import Settings, View, split
+from ..model.links import LinkState, parse_query, whole
+from ..model.params import PARAMS, Param, applies, defaults, group_keys
+from ..model.presets import PRESETS
+from ..model.settings import Settings, View, split
 from .data_source import data_source, reset_source
 
 __all__ = [

@@ -1,6 +1,6 @@
 """The sidebar's data source: synthetic, a classic data set, placed points, or an uploaded file.
 
-:func:`data_source` draws the choice and returns a :class:`~app.sources.Source`. The
+:func:`data_source` draws the choice and returns a :class:`~app.model.sources.Source`. The
 link carries a data set (``?dataset=``) or placed points (``?points=``), never an
 upload. Placed points live in session state with an undo stack; a click on the data
 panel arrives through :func:`on_chart_click`.
@@ -15,19 +15,11 @@ import streamlit as st
 
 from ..charts.data import canvas_figure
 from ..charts.style import ChartStyle
-from ..links import show as _show
-from ..own_data import (
-    BUNDLED,
-    MAX_POINTS,
-    MAX_ROWS,
-    MAX_UPLOAD_BYTES,
-    POINT_LIMIT,
-    Refusal,
-    choose_columns,
-    decode_points,
-    parse_csv,
-)
-from ..sources import (
+from ..model.data.catalogue import BUNDLED
+from ..model.data.csv_read import MAX_ROWS, MAX_UPLOAD_BYTES, Refusal, choose_columns, parse_csv
+from ..model.data.points_link import MAX_POINTS, POINT_LIMIT, decode_points
+from ..model.links import show as _show
+from ..model.sources import (
     DATASET,
     DEFAULT,
     KINDS,

@@ -6,8 +6,8 @@ import streamlit as st
 
 from linreg_core import train_step
 
-from ..compute import Run
-from ..method_text import inspector_note
+from ..model.compute import Run
+from ..model.method_text import inspector_note
 
 _KEY = "inspect_epoch"
 ROWS = 5  # points shown in the forward-pass table

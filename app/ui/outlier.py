@@ -13,11 +13,11 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from ..cache import cached_run
-from ..outlier_content import outlier_height, outlier_parts, outlier_training
-from ..params import FULL
-from ..settings import Settings
-from ..sources import points_source
+from ..model.outlier import outlier_height, outlier_parts, outlier_training
+from ..model.params import FULL
+from ..model.settings import Settings
+from ..model.sources import points_source
+from .cache import cached_run
 from .controls import PRESET_KEY
 from .data_source import add_point, place_points
 from .page_rerun import ask_for_the_whole_page

@@ -6,11 +6,11 @@ import streamlit as st
 
 from linreg_core import KINDS
 
-from ..cache import cached_optimizer_race, cached_race
 from ..charts import ChartStyle, race_figure
-from ..compute import Run
-from ..params import LR_OPTIONS, RACE_LRS, optimizer_name
-from ..text import lr_limit_caption, race_summary
+from ..model.compute import Run
+from ..model.params import LR_OPTIONS, RACE_LRS, optimizer_name
+from ..model.text import lr_limit_caption, race_summary
+from .cache import cached_optimizer_race, cached_race
 from .chart import show_figure
 
 #: What the race can compare, in words.

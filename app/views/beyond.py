@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..beyond_content import (
+from ..charts import race_figure
+from ..model.compute import Run
+from ..model.lessons.beyond import (
     BEYOND_STEPS,
     BEYOND_TAKEAWAYS,
     CALM,
@@ -15,12 +17,10 @@ from ..beyond_content import (
     excess_loss,
     first_steps,
 )
-from ..cache import cached_playground_figure, cached_run
-from ..charts import race_figure
-from ..compute import Run
-from ..method_text import method_label
-from ..settings import View
-from ..text import race_summary, status_message
+from ..model.method_text import method_label
+from ..model.settings import View
+from ..model.text import race_summary, status_message
+from ..ui.cache import cached_playground_figure, cached_run
 from ..ui.chart import chart_style, show_figure
 from .lesson import LessonPage, run_lesson
 

@@ -13,11 +13,10 @@ from enum import Enum
 
 import streamlit as st
 
-from ..cache import cached_playground_figure, cached_race, cached_run
 from ..charts import data_figure, race_figure
 from ..charts.traces import equation
-from ..compute import Run
-from ..lesson_content import (
+from ..model.compute import Run
+from ..model.lessons.notebook import (
     STEPS,
     TAKEAWAYS,
     Question,
@@ -29,9 +28,10 @@ from ..lesson_content import (
     progress_rows,
     sample_predictions,
 )
-from ..params import RACE_LRS
-from ..settings import Settings, View
-from ..text import race_summary
+from ..model.params import RACE_LRS
+from ..model.settings import Settings, View
+from ..model.text import race_summary
+from ..ui.cache import cached_playground_figure, cached_race, cached_run
 from ..ui.chart import chart_style, show_figure
 
 PREFIX = "lesson_"

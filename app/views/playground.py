@@ -7,16 +7,14 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ..cache import cached_playground_figure, cached_run
 from ..charts import frame_epochs
-from ..compute import Run
-from ..export import data_csv, data_filename, history_csv, reproduce_script
-from ..links import share_query
-from ..live_chart import SHORTCUTS
-from ..method_text import method_label
-from ..settings import Settings, View
-from ..sources import POINTS, UPLOAD, source_query
-from ..text import (
+from ..model.compute import Run
+from ..model.export import data_csv, data_filename, history_csv, reproduce_script
+from ..model.links import share_query
+from ..model.method_text import method_label
+from ..model.settings import Settings, View
+from ..model.sources import POINTS, UPLOAD, source_query
+from ..model.text import (
     intro_text,
     lr_limit_caption,
     number_text,
@@ -24,10 +22,12 @@ from ..text import (
     result_table,
     status_message,
 )
+from ..ui.cache import cached_playground_figure, cached_run
 from ..ui.chart import apply_lecture_css, chart_style, show_figure
 from ..ui.controls import RESET_SHORTCUT, init_state, sidebar, training_in_sidebar, training_row
 from ..ui.data_source import on_chart_click, placing_canvas, source_notices
 from ..ui.inspector import step_inspector
+from ..ui.live_chart import SHORTCUTS
 from ..ui.outlier import outlier_experiment
 from ..ui.page_rerun import clear_page_request, rerun_page_if_asked
 from ..ui.race import race

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from playwright.sync_api import Page
 
-from app.params import PARAMS
+from app.model.params import PARAMS
 from tests.e2e.conftest import open_app
 
 XSS_IMG = '<img src=x onerror="window.__xss=1">'

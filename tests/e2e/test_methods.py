@@ -5,11 +5,11 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
-from app.beyond_content import BEYOND_STEPS
-from app.compute import run
-from app.links import parse_query
-from app.settings import split
-from app.text import number_text
+from app.model.compute import run
+from app.model.lessons.beyond import BEYOND_STEPS
+from app.model.links import parse_query
+from app.model.settings import split
+from app.model.text import number_text
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
 from tests.e2e.lessons import next_step, predict_and_lock
 from tests.e2e.player import CHART, GRAPH, LABEL, wait_for_player

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.own_data import decode_points
+from app.model.data.points_link import decode_points
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
 from tests.e2e.player import PLAY
 from tests.helpers import HOSTILE_FILES, NOTED_FILES

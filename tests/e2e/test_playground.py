@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from app.outlier_content import outlier_training
+from app.model.outlier import outlier_training
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
 from tests.e2e.player import (
     CHART,

@@ -7,7 +7,7 @@ import itertools
 import pytest
 from playwright.sync_api import Browser, expect
 
-from app.beyond_content import BEYOND_STEPS
+from app.model.lessons.beyond import BEYOND_STEPS
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
 from tests.e2e.lessons import next_step, predict_and_lock
 from tests.e2e.player import (

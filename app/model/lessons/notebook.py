@@ -14,8 +14,8 @@ import numpy as np
 
 from linreg_core import Dataset, History, mse_loss, predict, train_step
 
-from .compute import Run
-from .params import RACE_LRS
+from ..compute import Run
+from ..params import RACE_LRS
 
 __all__ = [
     "PROGRESS_EVERY",

@@ -1,9 +1,9 @@
 """The second lesson, "Beyond the notebook": its steps, questions and the numbers they quote.
 
-No Streamlit here. As in :mod:`app.lesson_content`, every text is a
+No Streamlit here. As in :mod:`app.model.lessons.notebook`, every text is a
 ``str.format`` template filled from :func:`beyond_facts`, which reads the numbers
 off runs of the core: the notebook's data, the same points shifted into a
-ravine, and the presets that show each cure (:mod:`app.presets`).
+ravine, and the presets that show each cure (:mod:`app.model.presets`).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ import numpy as np
 
 from linreg_core import History, Optimizer, diagnose, scaling, train
 
-from .compute import Run, train_run
-from .lesson_content import Question, Step
-from .links import validate
-from .method_text import speedup, theory
-from .presets import PRESETS
-from .settings import Settings, split
+from ..compute import Run, train_run
+from ..links import validate
+from ..method_text import speedup, theory
+from ..presets import PRESETS
+from ..settings import Settings, split
+from .notebook import Question, Step
 
 __all__ = [
     "BEYOND_STEPS",

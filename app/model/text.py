@@ -7,6 +7,7 @@ import math
 from linreg_core import CONVERGED_TOL, History, RunState
 
 from .compute import Run
+from .data.catalogue import BUNDLED
 from .method_text import (
     method_caption,
     method_label,
@@ -15,7 +16,6 @@ from .method_text import (
     stable_below,
     theory,
 )
-from .own_data import BUNDLED
 from .params import LR_OPTIONS, PARAMS
 from .sources import DATASET, RAVINE_KAPPA
 
@@ -167,7 +167,7 @@ def number_text(value: float) -> str:
 
 
 def race_summary(histories: tuple[History, ...], by: str = "lr") -> str:
-    """One clause per run of a race (see :func:`~app.method_text.race_label`): where its
+    """One clause per run of a race (see :func:`~app.model.method_text.race_label`): where its
     loss ended, or when it diverged."""
     return "; ".join(
         (f"lr {h.lr:g}: " if by == "lr" else f"{race_label(h, by)}: ")

@@ -12,8 +12,8 @@ import numpy as np
 from linreg_core import DIVERGENCE_FACTOR, MAX_STEPS
 
 from .compute import Run
+from .data.csv_write import to_csv
 from .method_text import method_label
-from .own_data import to_csv
 from .settings import Settings
 
 __all__ = ["data_csv", "data_filename", "history_csv", "reproduce_script"]
@@ -47,7 +47,7 @@ def data_csv(run: Run) -> str:
     """The data set: one row per point.
 
     Given points (a data set, an upload, clicks) keep their column names and go through
-    :func:`~app.own_data.to_csv`, so a name that looks like a formula is never run by a
+    :func:`~app.model.data.csv_write.to_csv`, so a name that looks like a formula is never run by a
     spreadsheet, and every number reads back exactly.
     """
     source = run.settings.source

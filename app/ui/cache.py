@@ -12,10 +12,9 @@ import streamlit as st
 
 from linreg_core import History
 
-from . import charts
-from .compute import Run, lr_race, optimizer_race, run
-from .settings import Settings, View
-from .ui.chart import figure_json
+from .. import charts
+from ..model.compute import Run, lr_race, optimizer_race, run
+from ..model.settings import Settings, View
 
 #: How the caches key their arguments: by ``repr``, exact for these frozen records of
 #: numbers, strings and booleans, and what their equality compares (an upload's points
@@ -38,7 +37,7 @@ def cached_run(settings: Settings) -> Run:
 def cached_playground_figure(settings: Settings, style: charts.ChartStyle, view: View) -> str:
     """The playground's figure for a run, as JSON ready for the chart component."""
     spec = charts.playground_figure(cached_run(settings), style=style, view=view)
-    return figure_json(spec)
+    return charts.figure_json(spec)
 
 
 @st.cache_resource(max_entries=MAX_RUNS, show_spinner=False, hash_funcs=_KEYS)

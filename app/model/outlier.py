@@ -21,7 +21,7 @@ from linreg_core import (
     train,
 )
 
-from .own_data import load_bundled
+from .data.catalogue import load_bundled
 from .params import PARAMS
 
 __all__ = ["outlier_height", "outlier_parts", "outlier_training"]

@@ -1,7 +1,7 @@
 """The controls' two records: what to run (:class:`Settings`), how to show it (:class:`View`).
 
 Both are frozen, so they key caches. Their defaults come from the control table
-(:data:`app.params.PARAMS`), the one place where a default is written down.
+(:data:`app.model.params.PARAMS`), the one place where a default is written down.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def split(values: Mapping[str, Any], source: Source = DEFAULT) -> tuple[Settings
     """A full set of control values, and the data's source, as the run and the view.
 
     Controls that do not matter for the chosen optimizer go back to their defaults
-    (see :func:`~app.params.canonical`), so equal runs are equal Settings.
+    (see :func:`~app.model.params.canonical`), so equal runs are equal Settings.
     """
     values = canonical(values)
     run = {f.name: values[f.name] for f in fields(Settings) if f.name in PARAMS}

@@ -1,6 +1,6 @@
 """Where a run's points come from: the synthetic sample, a classic data set, placed points, a file.
 
-A :class:`Source` is a field of :class:`~app.settings.Settings`, so it keys the run
+A :class:`Source` is a field of :class:`~app.model.settings.Settings`, so it keys the run
 caches. Placed points travel in it as their link value (``?points=``), a classic data
 set as its name (``?dataset=``); an upload is known by a digest of its bytes and chosen
 columns, and carries its points in a field that neither compares nor hashes. Uploads
@@ -18,8 +18,10 @@ import numpy as np
 
 from linreg_core import Dataset
 
+from .data.catalogue import BUNDLED, load_bundled
+from .data.points import Points
+from .data.points_link import decode_points, encode_points
 from .links import show
-from .own_data import BUNDLED, Points, decode_points, encode_points, load_bundled
 
 __all__ = [
     "DATASET",

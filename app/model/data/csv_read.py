@@ -1,9 +1,9 @@
-"""The learner's own data: an uploaded CSV, points placed by clicking, classic data sets.
+"""Reading an uploaded CSV: parse it, check it, and pick the two columns of the points.
 
-Pure functions (NumPy and the standard library). Every byte of an upload and every
-character of a link is hostile: nothing here raises on bad input. A file that cannot
-be used becomes a ``Refusal`` whose reason says why and what to do; anything that was
-changed or dropped on the way becomes a plain-language notice. Values from the input
+Pure functions (NumPy and the standard library). Every byte of an upload is hostile:
+nothing here raises on bad input. A file that cannot be used becomes a ``Refusal`` whose
+reason says why and what to do; anything that was changed or dropped on the way becomes a
+plain-language notice. Values from the input
 appear in notices only through ``_show`` (a Markdown code span), so a hostile cell or
 column name never renders as a link or HTML.
 
@@ -32,46 +32,33 @@ Decisions, stated once:
 
 from __future__ import annotations
 
-import base64
-import binascii
 import codecs
 import csv
-import functools
 import io
 import itertools
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from pathlib import Path
 
 import numpy as np
 
-from .links import show as _show
-from .params import N_SAMPLES_OPTIONS
+from ..links import show as _show
+from ..params import N_SAMPLES_OPTIONS
+from .cells import FORMULA_START, NUMBER
+from .points import Points, read_only
 
 __all__ = [
-    "BUNDLED",
     "MAX_ABS_VALUE",
     "MAX_COLUMNS",
-    "MAX_POINTS",
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "MIN_POINTS",
-    "POINT_LIMIT",
-    "Bundled",
     "Cell",
-    "Points",
     "Refusal",
     "Table",
     "choose_columns",
-    "decode_points",
-    "encode_points",
-    "load_bundled",
     "parse_csv",
-    "safe_csv_cell",
-    "to_csv",
 ]
 
 # --- limits: the one place where each is written down ---
@@ -85,19 +72,13 @@ MAX_COLUMNS = 100
 MIN_POINTS = 2
 #: Larger magnitudes are not usable: the loss landscape's squares stay far from overflow.
 MAX_ABS_VALUE = 1e9
-#: Most points placed by clicking that a link carries.
-MAX_POINTS = 100
-#: A link's points have ``|x|, |y| <= POINT_LIMIT``, in steps of 0.01.
-POINT_LIMIT = 50.0
 
 _NAME_CHARS = 60  # a column name longer than this is cut, with "…"
 _SAMPLE_LINES = 50  # lines read to choose the delimiter
 _DELIMITERS = {"\t": "tabs", ";": "semicolons", ",": "commas", " ": "spaces"}
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
 _MISSING_WORDS = {"", "na", "n/a", "null", "none", "-", "?", "."}
 _NOT_FINITE_WORDS = {f"{s}{w}" for s in ("", "+", "-") for w in ("nan", "inf", "infinity")}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: C0 and C1 control characters other than tab, line feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MAGIC = {
@@ -169,18 +150,6 @@ class Table:
         """Columns with at least ``MIN_POINTS`` usable numbers: the choices for x and y."""
         counts = (self.kinds == Cell.NUMBER).sum(axis=0)  # (n_columns,)
         return tuple(c for c, k in zip(self.columns, counts, strict=True) if k >= MIN_POINTS)
-
-
-@dataclass(frozen=True, eq=False)
-class Points:
-    """Data points ``x``, ``y`` (read-only, shape (n,)) and notices about how they were read."""
-
-    x: np.ndarray
-    y: np.ndarray
-    notices: tuple[str, ...]
-
-
-# --- reading an upload ---
 
 
 def parse_csv(raw: bytes) -> Table | Refusal:
@@ -358,9 +327,9 @@ def _table(records: list[list[str]], delimiter: str, notices: list[str]) -> Tabl
         )
     return Table(
         columns=columns,
-        values=_read_only(values),
-        kinds=_read_only(kinds),
-        rows=_read_only(np.array([r for r, _ in numbered])),
+        values=read_only(values),
+        kinds=read_only(kinds),
+        rows=read_only(np.array([r for r, _ in numbered])),
         delimiter=delimiter,
         notices=tuple(notices),
     )
@@ -401,7 +370,7 @@ def _read_cells(
 def _read_cell(cell: str, decimal_comma: bool) -> tuple[Cell, float]:
     """Classify one cell; only ``Cell.NUMBER`` comes with a value."""
     text = cell.strip()
-    if _NUMBER.fullmatch(text) or (decimal_comma and _DECIMAL_COMMA.fullmatch(text)):
+    if NUMBER.fullmatch(text) or (decimal_comma and _DECIMAL_COMMA.fullmatch(text)):
         value = float(text.replace(",", "."))
         if not math.isfinite(value):  # e.g. 1e999
             return Cell.NOT_FINITE, math.nan
@@ -413,7 +382,7 @@ def _read_cell(cell: str, decimal_comma: bool) -> tuple[Cell, float]:
         return Cell.MISSING, math.nan
     if lower in _NOT_FINITE_WORDS:
         return Cell.NOT_FINITE, math.nan
-    if cell.startswith(_FORMULA_START) or text.startswith(_FORMULA_START):
+    if cell.startswith(FORMULA_START) or text.startswith(FORMULA_START):
         return Cell.FORMULA, math.nan
     return Cell.TEXT, math.nan
 
@@ -442,11 +411,6 @@ def _names(cells: list[str], notices: list[str]) -> tuple[str, ...]:
 
 def _rows(count: int) -> str:
     return f"{count:,} row{'s' if count != 1 else ''}"
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    array.setflags(write=False)
-    return array
 
 
 def choose_columns(table: Table, x_name: str, y_name: str) -> Points | Refusal:
@@ -491,228 +455,4 @@ def choose_columns(table: Table, x_name: str, y_name: str) -> Points | Refusal:
             f"every line through the mean of y at x = {x[0]:g} fits equally well. A line "
             "needs points at two different x values at least."
         )
-    return Points(_read_only(x), _read_only(y), tuple(notices))
-
-
-# --- writing a CSV ---
-
-
-def safe_csv_cell(text: str) -> str:
-    """Text for a CSV cell that no spreadsheet runs as a formula (OWASP: prefix a quote).
-
-    A number such as ``-1.5`` is left as it is.
-
-    Examples
-    --------
-    >>> safe_csv_cell("=HYPERLINK(1)"), safe_csv_cell("-1.5"), safe_csv_cell("mass")
-    ("'=HYPERLINK(1)", '-1.5', 'mass')
-    """
-    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def to_csv(columns: Mapping[str, Sequence[float | str] | np.ndarray]) -> str:
-    """A comma-separated CSV of equally long columns, safe to open in a spreadsheet.
-
-    Numbers are written with ``repr``, the shortest text that reads back as the same
-    float; text cells and names go through ``safe_csv_cell``. Lines end in CRLF (RFC
-    4180), so a cell holding a lone CR or LF is quoted. Raises ``ValueError`` when the
-    columns differ in length (a programming error, not a user's).
-
-    Examples
-    --------
-    >>> to_csv({"x": [0.1, -2.0], "=y": ["@a", 3]}).splitlines()
-    ["x,'=y", "0.1,'@a", '-2.0,3.0']
-    """
-    lengths = {len(v) for v in columns.values()}
-    if len(lengths) > 1:
-        raise ValueError(f"columns of different lengths: {sorted(lengths)}")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([safe_csv_cell(str(name)) for name in columns])
-    cells = [v.tolist() if isinstance(v, np.ndarray) else list(v) for v in columns.values()]
-    for row in zip(*cells, strict=True):
-        writer.writerow([_cell_text(v) for v in row])
-    return out.getvalue()
-
-
-def _cell_text(value: object) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return repr(float(value))
-    return safe_csv_cell(str(value))
-
-
-# --- points in a link ---
-
-
-def encode_points(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> str:
-    """The link value for up to ``MAX_POINTS`` points with ``|x|, |y| <= POINT_LIMIT``.
-
-    Each coordinate is rounded to hundredths and stored as a big-endian 16-bit integer
-    (x then y, point by point); the bytes are written in URL-safe base64 without ``=``
-    padding: 16 characters for 3 points, 534 for 100. Raises ``ValueError`` for points
-    the app should never have placed (too many, not finite, out of range).
-
-    Examples
-    --------
-    >>> encode_points([1.5, -2.25], [0.0, 50.0])
-    'AJYAAP8fE4g'
-    """
-    xy = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])  # (n, 2)
-    if len(xy) > MAX_POINTS:
-        raise ValueError(f"at most {MAX_POINTS} points travel in a link, got {len(xy)}")
-    if not (np.isfinite(xy).all() and (np.abs(xy) <= POINT_LIMIT).all()):
-        raise ValueError(f"points must be finite and within ±{POINT_LIMIT}")
-    hundredths = np.rint(xy * 100).astype(">i2")  # (n, 2)
-    return base64.urlsafe_b64encode(hundredths.tobytes()).rstrip(b"=").decode("ascii")
-
-
-_LINK_CHARS = math.ceil(MAX_POINTS * 4 * 8 / 6)  # base64 characters of MAX_POINTS points
-_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
-_NO_POINTS = np.zeros(0)
-_NO_POINTS.setflags(write=False)
-
-
-def decode_points(text: object) -> Points:
-    """Points from a link value written by ``encode_points``; never raises.
-
-    Garbage gives no points; too many points keep the first ``MAX_POINTS``; points
-    outside ``±POINT_LIMIT`` are dropped; each with a notice. Repeated points are kept:
-    a point placed twice counts twice in least squares, as in any data.
-
-    Examples
-    --------
-    >>> points = decode_points("AJYAAP8fE4g")
-    >>> points.x.tolist(), points.y.tolist(), points.notices
-    ([1.5, -2.25], [0.0, 50.0], ())
-    """
-    value = str(text).strip()
-    notices = []
-    if len(value) > _LINK_CHARS:
-        notices.append(f"The link has more than {MAX_POINTS} points; kept the first {MAX_POINTS}.")
-        value = value[:_LINK_CHARS]
-    try:
-        if not _BASE64URL.fullmatch(value):
-            raise ValueError
-        data = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except (ValueError, binascii.Error):
-        return Points(
-            _NO_POINTS,
-            _NO_POINTS,
-            (f"The link's points {_show(text)} are not in the app's format; none were placed.",),
-        )
-    whole = len(data) // 4 * 4
-    if whole < len(data):
-        notices.append("The link's points end with an incomplete point, which was left out.")
-    xy = np.frombuffer(data[:whole], dtype=">i2").reshape(-1, 2).astype(float) / 100  # (n, 2)
-    inside = (np.abs(xy) <= POINT_LIMIT).all(axis=1)
-    if not inside.all():
-        notices.append(
-            f"Left out {int((~inside).sum())} of the link's points outside "
-            f"±{POINT_LIMIT:g}, the range of the data panel."
-        )
-    xy = xy[inside]
-    return Points(_read_only(xy[:, 0].copy()), _read_only(xy[:, 1].copy()), tuple(notices))
-
-
-# --- classic data sets ---
-
-
-@dataclass(frozen=True)
-class Bundled:
-    """A classic data set shipped in ``app/datasets/`` (sources in its README.md).
-
-    ``ravine`` says that x far from 0 compared with its spread makes the loss a long,
-    narrow valley, where gradient descent crawls and feature scaling helps.
-    ``read`` returns the file's bytes; each path is written out in full because app
-    code reads only files whose path is fixed in the source.
-    """
-
-    title: str
-    x_label: str
-    y_label: str
-    source: str
-    licence: str
-    note: str
-    ravine: bool
-    read: Callable[[], bytes]
-
-
-_ANSCOMBE_SOURCE = (
-    "F. J. Anscombe (1973), Graphs in Statistical Analysis, The American Statistician "
-    "27(1): 17–21; values from the seaborn-data repository"
-)
-_ANSCOMBE_LICENCE = "Published facts with no licence terms; the paper is cited"
-
-
-def _anscombe(number: int, note: str, read: Callable[[], bytes]) -> Bundled:
-    return Bundled(
-        title=f"Anscombe's quartet, set {number}",
-        x_label="x",
-        y_label="y",
-        source=_ANSCOMBE_SOURCE,
-        licence=_ANSCOMBE_LICENCE,
-        note=note,
-        ravine=True,
-        read=read,
-    )
-
-
-#: The classic data sets, by the name a link uses (``?dataset=anscombe-1``).
-BUNDLED: dict[str, Bundled] = {
-    "anscombe-1": _anscombe(
-        1,
-        "A noisy straight line: the case least squares is made for.",
-        lambda: Path(__file__).parent.joinpath("datasets", "anscombe-1.csv").read_bytes(),
-    ),
-    "anscombe-2": _anscombe(
-        2,
-        "A smooth curve: the same best line as set 1, but a line is the wrong model.",
-        lambda: Path(__file__).parent.joinpath("datasets", "anscombe-2.csv").read_bytes(),
-    ),
-    "anscombe-3": _anscombe(
-        3,
-        "A perfect line but for one outlier, which tilts the fitted line.",
-        lambda: Path(__file__).parent.joinpath("datasets", "anscombe-3.csv").read_bytes(),
-    ),
-    "anscombe-4": _anscombe(
-        4,
-        "Every x is 8 but one: that single point decides the slope.",
-        lambda: Path(__file__).parent.joinpath("datasets", "anscombe-4.csv").read_bytes(),
-    ),
-    "penguins": Bundled(
-        title="Palmer penguins: flipper length and body mass",
-        x_label="Flipper length (mm)",
-        y_label="Body mass (g)",
-        source=(
-            "K. B. Gorman, T. D. Williams, W. R. Fraser (2014), PLoS ONE 9(3): e90081, "
-            "Palmer Station Antarctica LTER; via the palmerpenguins R package"
-        ),
-        licence="CC0 1.0 (public domain dedication)",
-        note="342 real penguins: longer flippers, heavier birds, close to a straight line.",
-        ravine=True,
-        read=lambda: Path(__file__).parent.joinpath("datasets", "penguins.csv").read_bytes(),
-    ),
-}
-
-
-@functools.cache
-def load_bundled(name: str) -> tuple[np.ndarray, np.ndarray]:
-    """``(x, y)``, read-only arrays of shape (n,), of the data set ``BUNDLED[name]``.
-
-    The file goes through ``parse_csv`` like an upload; x is its first column and y its
-    second. Raises ``KeyError`` for a name not in ``BUNDLED`` (check links against it).
-
-    Examples
-    --------
-    >>> x, y = load_bundled("anscombe-4")
-    >>> x.shape, float(x.max()), float(y.max())
-    ((11,), 19.0, 12.5)
-    """
-    table = parse_csv(BUNDLED[name].read())
-    if isinstance(table, Table) and not table.notices:
-        points = choose_columns(table, *table.columns[:2])
-        if isinstance(points, Points) and not points.notices:
-            return points.x, points.y
-    raise RuntimeError(f"the bundled data set {name!r} no longer reads cleanly")
+    return Points(read_only(x), read_only(y), tuple(notices))

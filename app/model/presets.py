@@ -10,7 +10,7 @@ __all__ = ["PRESETS", "RAVINE", "Preset"]
 
 @dataclass(frozen=True)
 class Preset:
-    """A named scenario. ``values`` override the defaults of app.params.PARAMS."""
+    """A named scenario. ``values`` override the defaults of app.model.params.PARAMS."""
 
     name: str  # used in the URL: ?preset=NAME
     title: str

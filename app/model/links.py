@@ -2,7 +2,7 @@
 
 Reading a link: defaults, then the preset (``?preset=NAME``), then any control
 named in the link, each cleaned against the control table
-(:data:`app.params.PARAMS`): clamped, snapped or defaulted, with a notice.
+(:data:`app.model.params.PARAMS`): clamped, snapped or defaulted, with a notice.
 ``?mode=lecture`` turns on lecture mode; ``?hide=noise,seed`` or
 ``?noise_hide=true`` (as TensorFlow Playground spells it) hide controls, so a
 teacher can hand out a focused link. Nothing here raises: every problem becomes
@@ -39,7 +39,7 @@ GROUPS = ("data", "train", "method", "view")
 #: Words a link may use for true and for false (any case).
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off"})
-#: Keys read elsewhere: the data's source (``dataset``, ``points``) in ``app.sources``.
+#: Keys read elsewhere: the data's source (``dataset``, ``points``) in ``app.model.sources``.
 _OWN_KEYS = {"preset", "mode", "hide", "dataset", "points"}
 _MAX_HIDE_NAMES = 50
 
@@ -171,7 +171,7 @@ def share_query(values: Mapping[str, Any]) -> dict[str, str]:
     """The query parameters that reproduce ``values``: every control not at its default.
 
     β and β2 are left out where the optimizer ignores them, and β2 at the optimizer's
-    own default too (see :func:`~app.params.canonical`).
+    own default too (see :func:`~app.model.params.canonical`).
     """
     query = {}
     values = canonical(values)
