@@ -177,7 +177,7 @@ def _requirements(name: str) -> dict[str, str]:
         line = line.split("#", 1)[0].strip()
         if not line or line.startswith("-"):
             continue
-        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*(.*)", line)
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)(?:\[[\w,]+\])?\s*(.*)", line)  # extras dropped
         assert match, f"unparsed requirement line {line!r} in {name}"
         specs[match.group(1).lower()] = match.group(2).replace(" ", "")
     return specs
@@ -197,7 +197,7 @@ def test_dependencies_are_pinned_exactly_except_numpy():
 
 def test_runtime_pins_are_the_versions_the_app_is_written_for():
     runtime = _requirements("requirements.txt")
-    assert set(runtime) == {"streamlit", "plotly", "numpy"}
+    assert set(runtime) == {"streamlit", "plotly", "numpy", "sqlalchemy", "psycopg", "segno"}
     # components.v2, widgets bound to query params and button shortcuts: Streamlit 1.67.
     assert re.fullmatch(r"==1\.67\.\d+", runtime["streamlit"]), runtime["streamlit"]
     assert re.fullmatch(r"==7\.\d+\.\d+", runtime["plotly"]), runtime["plotly"]
