@@ -1,4 +1,4 @@
-"""The second lesson, "Beyond the notebook": its reveals, run by the lessons' machinery."""
+"""The second lesson, "Beyond the notebook": its reveals, run by the lesson engine."""
 
 from __future__ import annotations
 
@@ -11,63 +11,52 @@ from ..model.lessons.beyond import (
     BEYOND_TAKEAWAYS,
     CALM,
     Beyond,
+    BeyondFacts,
     BeyondReveal,
     beyond,
     beyond_facts,
     excess_loss,
     first_steps,
 )
-from ..model.method_text import method_label
-from ..model.settings import View
 from ..model.text import race_summary, status_message
-from ..ui.cache import cached_playground_figure, cached_run
+from ..ui.cache import cached_run
 from ..ui.chart import chart_style, show_figure
-from .lesson import LessonPage, run_lesson
+from ..ui.lesson_engine import LessonPage, run_lesson, show_run
 
 PREFIX = "beyond_"
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
-def _lesson_runs() -> tuple[Beyond, dict]:
+def _lesson_runs() -> tuple[Beyond, BeyondFacts]:
     """The lesson's runs and numbers: the same for every learner, so made once."""
     runs = beyond(cached_run)
     return runs, beyond_facts(runs)
 
 
-def _load() -> tuple[tuple, dict]:
+def _load() -> tuple[tuple, BeyondFacts]:
     runs, facts = _lesson_runs()
     return (runs,), facts
 
 
 def _playground(run: Run, name: str, preset: str | None = None) -> None:
-    style = chart_style()
-    h = run.history
-    show_figure(
-        cached_playground_figure(run.settings, style, View()),
-        style=style,
-        key=f"{PREFIX}fig_{name}",
-        filename=f"beyond-{name}",
-        alt=f"{method_label(h.optimizer)} over {h.epochs_run} epochs at lr {h.lr:g}: data and "
-        f"lines, loss, w and b, and the path over the loss landscape. "
-        f"Final w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}.",
-    )
+    show_run(run, key=f"{PREFIX}fig_{name}", filename=f"beyond-{name}")
     link = f" Open it in the Playground: `?preset={preset}`." if preset else ""
     st.caption(status_message(run)[1] + link)
 
 
-def _curvature(b: Beyond, facts: dict) -> None:
+def _curvature(b: Beyond, facts: BeyondFacts) -> None:
     s = b.notebook.stats
     st.latex(
         rf"H = 2\begin{{bmatrix}} \mathrm{{mean}}(x^2) & \mathrm{{mean}}(x) \\ \mathrm{{mean}}(x)"
         rf" & 1 \end{{bmatrix}} = \begin{{bmatrix}} {2 * (s.var_x + s.x_mean**2):.3f} & "
         rf"{2 * s.x_mean:.3f} \\ {2 * s.x_mean:.3f} & 2 \end{{bmatrix}},\quad "
-        rf"\lambda = {facts['lam_min']:.3f},\ {facts['lam_max']:.2f}"
+        rf"\lambda = {facts.lam_min:.3f},\ {facts.lam_max:.2f}"
     )
     st.dataframe(
         {
             "direction": ["gentle (mostly b)", "steep (mostly w)"],
-            "curvature λ": [facts["lam_min"], facts["lam_max"]],
-            f"factor per epoch at lr {facts['lr']:g}": [facts["slow"], facts["fast"]],
+            "curvature λ": [facts.lam_min, facts.lam_max],
+            f"factor per epoch at lr {facts.lr:g}": [facts.slow, facts.fast],
         },
         hide_index=True,
         key=f"{PREFIX}curvature",
@@ -75,15 +64,15 @@ def _curvature(b: Beyond, facts: dict) -> None:
     _playground(b.notebook, "notebook")
 
 
-def _ravine(b: Beyond, facts: dict) -> None:
+def _ravine(b: Beyond, facts: BeyondFacts) -> None:
     _playground(b.ravine, "ravine", "ravine")
 
 
-def _standardized(b: Beyond, facts: dict) -> None:
+def _standardized(b: Beyond, facts: BeyondFacts) -> None:
     _playground(b.standardized, "standardized", "standardized")
 
 
-def _polyak(b: Beyond, facts: dict) -> None:
+def _polyak(b: Beyond, facts: BeyondFacts) -> None:
     style = chart_style()
     summary = race_summary(b.polyak, "optimizer")
     show_figure(  # drawn on the momentum run's landscape: its window holds both paths
@@ -93,7 +82,7 @@ def _polyak(b: Beyond, facts: dict) -> None:
         alt=f"The ravine: gradient descent against momentum. {summary}.",
         style=style,
     )
-    st.caption(f"The ravine and momentum presets, {facts['polyak_epochs']} epochs each. {summary}.")
+    st.caption(f"The ravine and momentum presets, {facts.polyak_epochs} epochs each. {summary}.")
     t, m = b.ravine.stability, b.momentum.settings
     st.dataframe(
         {
@@ -106,9 +95,9 @@ def _polyak(b: Beyond, facts: dict) -> None:
                 t.contraction(m.lr, m.method),
             ],
             "theory: epochs from (0, 0) to 1 %": [
-                facts["t_best_epochs"],
-                facts["t_polyak_epochs"],
-                facts["p_predicted"],
+                facts.t_best_epochs,
+                facts.t_polyak_epochs,
+                facts.p_predicted,
             ],
         },
         hide_index=True,
@@ -116,14 +105,14 @@ def _polyak(b: Beyond, facts: dict) -> None:
     )
 
 
-def _adam(b: Beyond, facts: dict) -> None:
-    lr = facts["a_lr"]
+def _adam(b: Beyond, facts: BeyondFacts) -> None:
+    lr = facts.a_lr
     gd = first_steps(b.ravine, b.ravine.settings.method, lr)
     st.dataframe(
         {
             f"first step at lr {lr:g}": ["gradient descent", "Adam"],
-            "move in w": [gd[0], facts["a_dw"]],
-            "move in b": [gd[1], facts["a_db"]],
+            "move in w": [gd[0], facts.a_dw],
+            "move in b": [gd[1], facts.a_db],
         },
         hide_index=True,
         key=f"{PREFIX}first_steps",
@@ -131,7 +120,7 @@ def _adam(b: Beyond, facts: dict) -> None:
     _playground(b.adam, "adam", "adam")
 
 
-def _noise(b: Beyond, facts: dict) -> None:
+def _noise(b: Beyond, facts: BeyondFacts) -> None:
     style = chart_style()
     summary = race_summary(b.calm, "batch")
     show_figure(
@@ -155,7 +144,7 @@ def _noise(b: Beyond, facts: dict) -> None:
     st.caption(f"Open the first in the Playground: `?preset=mini-batch`. {summary}.")
 
 
-def _takeaways(b: Beyond, facts: dict) -> None:
+def _takeaways(b: Beyond, facts: BeyondFacts) -> None:
     for i, (heading, text) in enumerate(BEYOND_TAKEAWAYS, start=1):
         st.subheader(f"{i}. {heading}")
         st.markdown(text.format_map(facts))

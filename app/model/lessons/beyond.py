@@ -22,13 +22,14 @@ from ..links import validate
 from ..method_text import speedup, theory
 from ..presets import PRESETS
 from ..settings import Settings, split
-from .notebook import Question, Step
+from .steps import Facts, Question, Step
 
 __all__ = [
     "BEYOND_STEPS",
     "BEYOND_TAKEAWAYS",
     "CALM",
     "Beyond",
+    "BeyondFacts",
     "BeyondReveal",
     "beyond",
     "beyond_facts",
@@ -527,9 +528,84 @@ def _noise_facts(b: Beyond) -> dict[str, object]:
     }
 
 
-def beyond_facts(b: Beyond) -> dict[str, object]:
+@dataclass(frozen=True)
+class BeyondFacts(Facts):
+    """Every number the second lesson's texts quote (see :func:`beyond_facts`)."""
+
+    lam_min: float
+    lam_max: float
+    kappa: float
+    lr: float
+    epochs: int
+    slow: float
+    fast: float
+    x_mean: float
+    h_ww: float
+    gentle: str
+    predicted: float
+    fast_epochs: int
+    took: int | None
+    epochs_choice: str
+    shift: float
+    r_x_min: float
+    r_x_max: float
+    r_x_mean_tenth: float
+    r_kappa: float
+    r_lam_min: float
+    r_lam_max: float
+    r_lr_max: float
+    r_rate: float
+    r_lr_fastest: float
+    r_lr: float
+    r_epochs: int
+    r_predicted: float
+    r_left: float
+    kappa_choice: str
+    s_mean: float
+    s_std: float
+    s_lr: float
+    s_kappa: float
+    s_took: int | None
+    s_choice: str
+    ls_w: float
+    ls_b: float
+    beta_polyak: float
+    lr_polyak: float
+    rate_polyak: float
+    root_kappa: float
+    speedup: float
+    speedup_choice: str
+    beta_choice: str
+    p_took: int | None
+    p_predicted: float
+    g_left: float
+    g_predicted: float
+    polyak_epochs: int
+    t_best_epochs: float
+    t_polyak_epochs: float
+    t_speedup: float
+    m_beta: float
+    m_lr: float
+    grad_ratio: float
+    a_lr: float
+    a_dw: float
+    a_db: float
+    a_took: int | None
+    adam_choice: str
+    n: int
+    n_batch: int
+    n_steps: int
+    n_lr: float
+    noise_base: float
+    noise_lr: float
+    noise_batch: float
+    noise_choice: str
+    calm_choice: str
+
+
+def beyond_facts(b: Beyond) -> BeyondFacts:
     """Every number the second lesson quotes, read off its runs."""
     facts = _notebook_facts(b)
     facts |= _ravine_facts(b, facts["kappa"])
     facts |= _cure_facts(b) | _polyak_facts(b) | _adam_facts(b) | _noise_facts(b)
-    return facts
+    return BeyondFacts(**facts)

@@ -16,12 +16,14 @@ from linreg_core import Dataset, History, mse_loss, predict, train_step
 
 from ..compute import Run
 from ..params import RACE_LRS
+from .steps import Facts, Question, Step
 
 __all__ = [
     "PROGRESS_EVERY",
     "SAMPLE_X",
     "STEPS",
     "TAKEAWAYS",
+    "NotebookFacts",
     "Question",
     "Reveal",
     "Step",
@@ -46,29 +48,6 @@ UPHILL_STEP = 0.01
 NUMBER_TOLERANCE = 0.1
 
 
-@dataclass(frozen=True)
-class Question:
-    """One predict-first question.
-
-    ``choices`` empty means the learner types a number. ``answer`` is either the
-    index of the right choice, when the maths fixes it in advance, or the name of
-    the lesson fact (see :func:`lesson_facts`) that holds it, when it is read off
-    this run: a number, or which learning rate of the race did what.
-    """
-
-    key: str
-    prompt: str
-    choices: tuple[str, ...] = ()
-    answer: int | str = 0
-
-    def correct(self, facts: dict[str, object]) -> str:
-        """The right answer as shown: the choice's label, or the fact read off the run."""
-        if isinstance(self.answer, str):
-            value = facts[self.answer]
-            return f"{value:.4f}" if isinstance(value, float) else str(value)
-        return self.choices[self.answer].format_map(facts)
-
-
 class Reveal(Enum):
     """What a step shows once the learner's prediction is locked in."""
 
@@ -80,17 +59,6 @@ class Reveal(Enum):
     ANIMATION = "the four-panel chart, to replay"
     RACE = "the learning-rate race"
     TAKEAWAYS = "the takeaways"
-
-
-@dataclass(frozen=True)
-class Step:
-    """One screen of the lesson: explain, ask, reveal, explain why."""
-
-    title: str
-    intro: str
-    questions: tuple[Question, ...]
-    why: str
-    reveal: Enum  # a Reveal here; each lesson has its own kinds of reveal
 
 
 def _lr_choices() -> tuple[str, ...]:
@@ -410,7 +378,53 @@ def grade_number(guess: float, actual: float, tol: float = NUMBER_TOLERANCE) -> 
     return "Opposite sign"
 
 
-def lesson_facts(run: Run, race: tuple[History, ...]) -> dict[str, object]:
+@dataclass(frozen=True)
+class NotebookFacts(Facts):
+    """Every number the first lesson's texts quote (see :func:`lesson_facts`)."""
+
+    PROGRESS_EVERY: int
+    true_w: float
+    true_b: float
+    noise: float
+    noise2: float
+    n: int
+    x_min: float
+    x_max: float
+    lr: float
+    epochs: int
+    w0: float
+    b0: float
+    y_mean: float
+    loss0: float
+    dw0: float
+    db0: float
+    new_w0: float
+    new_b0: float
+    w_end: float
+    b_end: float
+    loss_end: float
+    loss_printed_end: float
+    ls_w: float
+    ls_b: float
+    ls_loss: float
+    early_drop: float
+    w_settle: int | None
+    b_share: float
+    lr_max: float
+    diverge: str
+    slow: str
+    slow_loss: float
+    mid: str
+    mid_loss: float
+    uphill_h: float
+    loss_down: float
+    loss_here: float
+    loss_up: float
+    noise_share: float
+    unfinished_share: float
+
+
+def lesson_facts(run: Run, race: tuple[History, ...]) -> NotebookFacts:
     """Every number the lesson's texts quote, for the default run and its race."""
     s, h, ls = run.settings, run.history, run.least_squares
     first = train_step(run.data.x, run.data.y, s.w0, s.b0, s.lr)
@@ -422,45 +436,45 @@ def lesson_facts(run: Run, race: tuple[History, ...]) -> dict[str, object]:
     mid = s.lr if s.lr in by_lr else RACE_LRS[1]
     noise_share, unfinished_share = gap_shares(s.true_b, ls.b, float(h.b[-1]))
     down, here, up = uphill_losses(run.data, s.w0, s.b0)
-    return {
-        "PROGRESS_EVERY": PROGRESS_EVERY,
-        "true_w": s.true_w,
-        "true_b": s.true_b,
-        "noise": s.noise,
-        "noise2": 2 * s.noise,
-        "n": s.n_samples,
-        "x_min": s.x_range[0],
-        "x_max": s.x_range[1],
-        "lr": s.lr,
-        "epochs": s.epochs,
-        "w0": s.w0,
-        "b0": s.b0,
-        "y_mean": run.stats.y_mean,
-        "loss0": first.loss,
-        "dw0": first.dw,
-        "db0": first.db,
-        "new_w0": first.new_w,
-        "new_b0": first.new_b,
-        "w_end": float(h.w[-1]),
-        "b_end": float(h.b[-1]),
-        "loss_end": h.final_loss,
-        "loss_printed_end": float(h.epoch_loss[-1]),
-        "ls_w": ls.w,
-        "ls_b": ls.b,
-        "ls_loss": ls.loss,
-        "early_drop": early_drop,
-        "w_settle": settle_epoch(h.w, ls.w),
-        "b_share": b_share,
-        "lr_max": run.stability.lr_max,
-        "diverge": f"{diverge:g}" if diverge is not None else "none",
-        "slow": f"{slow:g}" if slow is not None else "none",
-        "slow_loss": by_lr[slow].final_loss if slow in by_lr else float("nan"),
-        "mid": f"{mid:g}",
-        "mid_loss": by_lr[mid].final_loss if mid in by_lr else float("nan"),
-        "uphill_h": UPHILL_STEP,
-        "loss_down": down,
-        "loss_here": here,
-        "loss_up": up,
-        "noise_share": noise_share,
-        "unfinished_share": unfinished_share,
-    }
+    return NotebookFacts(
+        PROGRESS_EVERY=PROGRESS_EVERY,
+        true_w=s.true_w,
+        true_b=s.true_b,
+        noise=s.noise,
+        noise2=2 * s.noise,
+        n=s.n_samples,
+        x_min=s.x_range[0],
+        x_max=s.x_range[1],
+        lr=s.lr,
+        epochs=s.epochs,
+        w0=s.w0,
+        b0=s.b0,
+        y_mean=run.stats.y_mean,
+        loss0=first.loss,
+        dw0=first.dw,
+        db0=first.db,
+        new_w0=first.new_w,
+        new_b0=first.new_b,
+        w_end=float(h.w[-1]),
+        b_end=float(h.b[-1]),
+        loss_end=h.final_loss,
+        loss_printed_end=float(h.epoch_loss[-1]),
+        ls_w=ls.w,
+        ls_b=ls.b,
+        ls_loss=ls.loss,
+        early_drop=early_drop,
+        w_settle=settle_epoch(h.w, ls.w),
+        b_share=b_share,
+        lr_max=run.stability.lr_max,
+        diverge=f"{diverge:g}" if diverge is not None else "none",
+        slow=f"{slow:g}" if slow is not None else "none",
+        slow_loss=by_lr[slow].final_loss if slow in by_lr else float("nan"),
+        mid=f"{mid:g}",
+        mid_loss=by_lr[mid].final_loss if mid in by_lr else float("nan"),
+        uphill_h=UPHILL_STEP,
+        loss_down=down,
+        loss_here=here,
+        loss_up=up,
+        noise_share=noise_share,
+        unfinished_share=unfinished_share,
+    )
