@@ -1,4 +1,5 @@
-"""Optimizers, mini-batches and standardizing in Chromium, and the second lesson walked through."""
+"""Optimizers, mini-batches and standardizing in Chromium (the presets and the second lesson's
+walk are AppTest's: tests/test_classroom.py and tests/test_beyond.py)."""
 
 from urllib.parse import urlencode
 
@@ -6,12 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from app.model.compute import run
-from app.model.lessons.beyond import BEYOND_STEPS
 from app.model.links import parse_query
 from app.model.settings import split
 from app.model.text import number_text
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
-from tests.e2e.lessons import next_step, predict_and_lock
 from tests.e2e.player import CHART, GRAPH, LABEL, wait_for_player
 
 #: A link per method, and words its status line must hold.
@@ -49,14 +48,6 @@ def test_each_method_by_link_renders(page, app_server, name):
     )
 
 
-@pytest.mark.parametrize("preset", ["ravine", "standardized", "momentum", "adam", "mini-batch"])
-def test_presets_of_the_second_lesson(page, app_server, preset):
-    open_app(page, app_server, f"preset={preset}")
-    wait_for_player(page)
-    assert_no_exception(page)
-    page.screenshot(path=f"test-artifacts/preset-{preset}.png", full_page=True)
-
-
 def test_switching_optimizer_in_the_sidebar(page, app_server):
     open_app(page, app_server)
     sidebar = page.locator("[data-testid=stSidebar]")
@@ -69,21 +60,3 @@ def test_switching_optimizer_in_the_sidebar(page, app_server):
         page.locator("[data-testid=stMain]").get_by_text("no simple linear theory")
     ).to_be_visible()
     assert_no_exception(page)
-
-
-def test_walk_the_second_lesson(page, app_server):
-    open_app(page, app_server.rstrip("/") + "/beyond")
-    main = page.locator("[data-testid=stMain]")
-    n = len(BEYOND_STEPS)
-    for k, step in enumerate(BEYOND_STEPS, start=1):
-        expect(main.get_by_text(f"Step {k} of {n}")).to_be_visible()
-        lock = main.get_by_role("button", name="Lock in my prediction")
-        if step.questions:
-            expect(lock).to_be_disabled()  # nothing is revealed before a prediction
-            predict_and_lock(page, main, choice=1)
-            expect(main.get_by_text("What happened").first).to_be_visible()
-        assert_no_exception(page)
-        page.screenshot(path=f"test-artifacts/beyond-step-{k}.png", full_page=True)
-        if k < n:
-            next_step(page, main)
-    expect(main.get_by_text("Momentum pays √κ")).to_be_visible()
