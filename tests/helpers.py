@@ -10,9 +10,11 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
 
 from app.ui.controls import SECTIONS
+from linreg_core import make_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app" / "streamlit_app.py")
@@ -153,3 +155,31 @@ NOTED_FILES = {
         ([1.0, 2.0, 3.0], [2.0, 4.0, 5.0]),
     ),
 }
+
+
+def dataset_strategy(scale: float, noise: float, n_max: int, x_mins=None):
+    """A Hypothesis strategy of synthetic data sets: true line within ``±scale``, noise up to
+    ``noise``, 2 to ``n_max`` points, and, when given, x ranges starting at one of ``x_mins``."""
+    extra = {} if x_mins is None else {"x_min": hst.sampled_from(x_mins)}
+    return hst.builds(
+        make_dataset,
+        true_w=hst.floats(-scale, scale),
+        true_b=hst.floats(-scale, scale),
+        noise_std=hst.floats(0, noise),
+        n_samples=hst.integers(2, n_max),
+        seed=hst.integers(0, 2**32 - 1),
+        **extra,
+    )
+
+
+def open_page(url_path: str) -> tuple[AppTest, dict]:
+    """Run the app on its page at ``url_path``, returning the test and the page's record.
+
+    AppTest.switch_page takes only file pages; the app's pages are functions, so go by the
+    page's hash."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    (page,) = [p for p in at._registered_pages.values() if p.get("url_pathname") == url_path]
+    at._page_hash = page["page_script_hash"]
+    at.run()
+    return at, page

@@ -17,7 +17,7 @@ from app.model.lessons.beyond import (
     beyond_facts,
 )
 from app.views import beyond as beyond_page
-from tests.helpers import APP, ROOT, chart_payloads
+from tests.helpers import ROOT, chart_payloads, open_page
 from tests.notebook_reference import notebook_data
 
 RUNS = beyond(run)
@@ -255,10 +255,7 @@ def test_walk_the_second_lesson():
 
 
 def test_the_app_registers_the_second_lesson():
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    (page,) = [p for p in at._registered_pages.values() if p.get("url_pathname") == "beyond"]
+    at, page = open_page("beyond")
     assert page["page_name"] == "Beyond the notebook"
-    at._page_hash = page["page_script_hash"]
-    at.run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Lesson: beyond the notebook"]

@@ -24,6 +24,7 @@ from linreg_core import (
     train_many,
     train_step,
 )
+from tests.helpers import dataset_strategy
 from tests.notebook_reference import (
     PRINTED_PROGRESS,
     notebook_data,
@@ -137,14 +138,7 @@ def test_data_is_read_only():
 
 # --- Fast path against the plain loop --------------------------------------------------------
 
-datasets = st.builds(
-    make_dataset,
-    true_w=st.floats(-10, 10),
-    true_b=st.floats(-10, 10),
-    noise_std=st.floats(0, 5),
-    n_samples=st.integers(2, 300),
-    seed=st.integers(0, 2**32 - 1),
-)
+datasets = dataset_strategy(scale=10, noise=5, n_max=300)
 
 
 def assert_same_run(fast, slow):

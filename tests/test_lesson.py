@@ -33,7 +33,7 @@ from linreg_core import (
     train_many,
     train_step,
 )
-from tests.helpers import APP, ROOT, chart_payloads
+from tests.helpers import ROOT, chart_payloads, open_page
 from tests.notebook_reference import PRINTED_PROGRESS, notebook_data, notebook_training
 
 RUN = run(Settings())
@@ -319,12 +319,7 @@ def test_walk_the_whole_lesson():
 
 
 def test_the_app_registers_the_lesson():
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    assert not at.exception
-    (lesson,) = [p for p in at._registered_pages.values() if p.get("url_pathname") == "lesson"]
+    at, lesson = open_page("lesson")
     assert lesson["page_name"] == "Lesson"
-    # AppTest.switch_page takes only file pages; this page is a function, so go by its hash.
-    at._page_hash = lesson["page_script_hash"]
-    at.run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Lesson: gradient descent from scratch"]

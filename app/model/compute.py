@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+import linreg_core as core
 from linreg_core import (
     Dataset,
     Diagnosis,
@@ -16,13 +17,6 @@ from linreg_core import (
     LeastSquares,
     Stability,
     SufficientStats,
-    diagnose,
-    least_squares,
-    loss_grid,
-    make_dataset,
-    stability,
-    sufficient_stats,
-    train,
 )
 
 from .settings import Settings
@@ -85,7 +79,7 @@ def landscape_window(points: np.ndarray, start_gap: float) -> tuple[tuple, tuple
 def _grid(stats: SufficientStats, w_range: tuple, b_range: tuple) -> Grid:
     w = np.linspace(*w_range, GRID_SIZE)
     b = np.linspace(*b_range, GRID_SIZE)
-    loss = loss_grid(stats, w, b)
+    loss = core.loss_grid(stats, w, b)
     for a in (w, b, loss):
         a.setflags(write=False)  # a Run is shared by every session that asks for it
     return Grid(w=w, b=b, loss=loss)
@@ -97,7 +91,7 @@ def make_data(settings: Settings) -> Dataset:
     if not s.source.synthetic:
         return s.source.dataset()
     x_min, x_max = s.x_range
-    return make_dataset(
+    return core.make_dataset(
         true_w=s.true_w,
         true_b=s.true_b,
         noise_std=s.noise,
@@ -121,15 +115,15 @@ def train_run(
     opts |= method
     full = opts["batch_size"] is None or opts["batch_size"] >= stats.n
     source = stats if full else data  # full batch needs only the statistics: O(1) an epoch
-    return train(source, s.lr if lr is None else lr, s.epochs, s.w0, s.b0, **opts)
+    return core.train(source, s.lr if lr is None else lr, s.epochs, s.w0, s.b0, **opts)
 
 
 def run(settings: Settings) -> Run:
     """Make the data, train, and analyse: the whole playground's numbers."""
     s = settings
     data = make_data(s)
-    stats = sufficient_stats(data)
-    optimum = least_squares(stats)
+    stats = core.sufficient_stats(data)
+    optimum = core.least_squares(stats)
     history = train_run(s, data, stats)
     start_gap = float(np.hypot(s.w0 - optimum.w, s.b0 - optimum.b))
     marks = np.array([[s.w0, s.b0], [optimum.w, optimum.b]])  # (2, 2)
@@ -145,9 +139,9 @@ def run(settings: Settings) -> Run:
         data=data,
         stats=stats,
         least_squares=optimum,
-        stability=stability(stats),
+        stability=core.stability(stats),
         history=history,
-        diagnosis=diagnose(history, stats),
+        diagnosis=core.diagnose(history, stats),
         grid=_grid(stats, w_range, b_range),
     )
 

@@ -193,27 +193,12 @@ _PARAM_LIST = [
         step=1,
         group="train",
     ),
-    Param(
-        "w0",
-        "Starting w",
-        0.0,
-        "The slope gradient descent starts from.",
-        lo=-10.0,
-        hi=10.0,
-        step=0.5,
-        more=True,
-        group="train",
-    ),
-    Param(
-        "b0",
-        "Starting b",
-        0.0,
-        "The intercept gradient descent starts from.",
-        lo=-10.0,
-        hi=10.0,
-        step=0.5,
-        more=True,
-        group="train",
+    *(
+        Param(key, label, 0.0, help, lo=-10.0, hi=10.0, step=0.5, more=True, group="train")
+        for key, label, help in (
+            ("w0", "Starting w", "The slope gradient descent starts from."),
+            ("b0", "Starting b", "The intercept gradient descent starts from."),
+        )
     ),
     # --- method ---
     Param(

@@ -22,7 +22,7 @@ from ..model.settings import View
 from .cache import cached_playground_figure
 from .chart import chart_style, show_figure
 
-__all__ = ["LessonPage", "run_lesson", "show_run"]
+__all__ = ["LessonPage", "lesson_done", "run_lesson", "show_run", "show_takeaways"]
 
 
 @dataclass(frozen=True)
@@ -178,3 +178,15 @@ def show_run(run: Run, key: str, filename: str) -> None:
         f"lines, loss, w and b, and the path over the loss landscape. "
         f"Final w = {h.w[-1]:.4f}, b = {h.b[-1]:.4f}.",
     )
+
+
+def show_takeaways(takeaways: tuple[tuple[str, str], ...], facts: Facts) -> None:
+    """The lesson's last step: its numbered takeaways, filled from this run's facts."""
+    for i, (heading, text) in enumerate(takeaways, start=1):
+        st.subheader(f"{i}. {heading}")
+        st.markdown(text.format_map(facts))
+
+
+def lesson_done(text: str) -> None:
+    """The closing line of a lesson, where it sends the learner next."""
+    st.success(text, icon=":material/celebration:")

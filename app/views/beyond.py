@@ -21,7 +21,7 @@ from ..model.lessons.beyond import (
 from ..model.text import race_summary, status_message
 from ..ui.cache import cached_run
 from ..ui.chart import chart_style, show_figure
-from ..ui.lesson_engine import LessonPage, run_lesson, show_run
+from ..ui.lesson_engine import LessonPage, lesson_done, run_lesson, show_run, show_takeaways
 
 PREFIX = "beyond_"
 
@@ -145,14 +145,11 @@ def _noise(b: Beyond, facts: BeyondFacts) -> None:
 
 
 def _takeaways(b: Beyond, facts: BeyondFacts) -> None:
-    for i, (heading, text) in enumerate(BEYOND_TAKEAWAYS, start=1):
-        st.subheader(f"{i}. {heading}")
-        st.markdown(text.format_map(facts))
-    st.success(
+    show_takeaways(BEYOND_TAKEAWAYS, facts)
+    lesson_done(
         "Every run in this lesson is a scenario in the Playground (ravine, standardized, "
         "momentum, adam, mini-batch): change the optimizer, β, the batch size or the learning "
-        "rate there and watch what theory says.",
-        icon=":material/celebration:",
+        "rate there and watch what theory says."
     )
 
 

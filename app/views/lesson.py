@@ -27,7 +27,7 @@ from ..model.settings import Settings
 from ..model.text import race_summary
 from ..ui.cache import cached_race, cached_run
 from ..ui.chart import chart_style, show_figure
-from ..ui.lesson_engine import LessonPage, run_lesson, show_run
+from ..ui.lesson_engine import LessonPage, lesson_done, run_lesson, show_run, show_takeaways
 
 PREFIX = "lesson_"
 
@@ -128,9 +128,7 @@ def _reveal_race(run: Run, race, facts: NotebookFacts) -> None:
 
 
 def _takeaways(run: Run, race, facts: NotebookFacts) -> None:
-    for i, (heading, text) in enumerate(TAKEAWAYS, start=1):
-        st.subheader(f"{i}. {heading}")
-        st.markdown(text.format_map(facts))
+    show_takeaways(TAKEAWAYS, facts)
     s, h, ls = run.settings, run.history, run.least_squares
     st.dataframe(
         {
@@ -146,10 +144,9 @@ def _takeaways(run: Run, race, facts: NotebookFacts) -> None:
         column_config=_four_decimals("w", "b"),
         key=f"{PREFIX}gap",
     )
-    st.success(
+    lesson_done(
         "That is the whole notebook. The Playground (in the bar at the top) lets you change "
-        "any of these settings and watch what happens.",
-        icon=":material/celebration:",
+        "any of these settings and watch what happens."
     )
 
 
