@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.classroom.codes import CODE_ALPHABET, new_code, new_token, read_code, token_hash
+from app.classroom.codes import CODE_ALPHABET, new_code, read_code
 from app.classroom.rules import (
     QUESTIONS,
     choice_counts,
@@ -16,6 +16,7 @@ from app.classroom.rules import (
     question,
     read_answer,
 )
+from app.classroom.tokens import new_token, token_hash
 from app.model.lessons.steps import Question
 
 CHOICE = Question("k", "p", ("a", "b", "c"), 1)

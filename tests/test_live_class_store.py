@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.classroom.codes import token_hash
+from app.classroom.tokens import token_hash
 from app.storage import schema
 from app.storage.engine import make_engine
 from app.storage.records import Committed, Count, Refused

@@ -1,9 +1,8 @@
-"""Class codes and secret tokens."""
+"""Class codes: six letters that cannot be misread."""
 
-import hashlib
 import secrets
 
-__all__ = ["CODE_ALPHABET", "CODE_LENGTH", "new_code", "new_token", "read_code", "token_hash"]
+__all__ = ["CODE_ALPHABET", "CODE_LENGTH", "new_code", "read_code"]
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -37,13 +36,3 @@ def read_code(text: str) -> str | None:
     if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
         return None
     return code
-
-
-def new_token() -> str:
-    """A fresh secret token (teacher's link or a student's seat)."""
-    return secrets.token_urlsafe(24)
-
-
-def token_hash(token: str) -> str:
-    """The SHA-256 hex digest of a token: the only form the database keeps."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -3,8 +3,9 @@
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.classroom.codes import new_code, new_token, token_hash
+from app.classroom.codes import new_code
 from app.classroom.rules import clean_nickname
+from app.classroom.tokens import new_token, token_hash
 from app.storage import schema as t
 from app.storage.records import (
     Asked,
