@@ -1,0 +1,1 @@
+"""The live class's database: records, engine, schema and ClassStore."""

@@ -1,0 +1,334 @@
+"""ClassStore: every read and write of a live class, each write one transaction."""
+
+from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.classroom.codes import new_code
+from app.classroom.rules import clean_nickname
+from app.classroom.tokens import new_token, token_hash
+from app.storage import schema as t
+from app.storage.records import (
+    Asked,
+    ClassInfo,
+    Committed,
+    Count,
+    Entry,
+    ExportRow,
+    NewClass,
+    Refused,
+    Seat,
+)
+
+IDLE_HOURS = 12
+
+
+class ClassStore:
+    """The live class's database, through SQLAlchemy Core with bound parameters only."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        t.migrate(engine)
+
+    @staticmethod
+    def _bump(conn, class_id: int, now: float) -> None:
+        conn.execute(
+            update(t.classes)
+            .where(t.classes.c.id == class_id)
+            .values(version=t.classes.c.version + 1, touched_at=now)
+        )
+
+    def create_class(self, now: float) -> NewClass:
+        """Open a class with a fresh code and teacher token."""
+        for _ in range(20):
+            code, token = new_code(), new_token()
+            try:
+                with self.engine.begin() as conn:
+                    cid = conn.execute(
+                        insert(t.classes).values(
+                            code=code,
+                            teach_hash=token_hash(token),
+                            created_at=now,
+                            touched_at=now,
+                            version=1,
+                            ended=0,
+                        )
+                    ).inserted_primary_key[0]
+                return NewClass(cid, code, token)
+            except IntegrityError:
+                continue
+        raise RuntimeError("Could not find a free class code.")
+
+    def _class(self, where, now: float) -> ClassInfo | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.classes).where(where)).first()
+        if row is None or row.ended or now - row.touched_at > IDLE_HOURS * 3600:
+            return None
+        return ClassInfo(row.id, row.code, row.version)
+
+    def class_by_code(self, code: str, now: float) -> ClassInfo | None:
+        """The live class of this code, or None when ended or idle more than 12 h."""
+        return self._class(t.classes.c.code == code, now)
+
+    def class_by_teach_token(self, token: str, now: float) -> ClassInfo | None:
+        """The live class whose teacher holds this token."""
+        return self._class(t.classes.c.teach_hash == token_hash(token), now)
+
+    def join(self, class_id: int, nickname: str, now: float) -> Seat:
+        """A new seat in the class (nickname cleaned)."""
+        token = new_token()
+        with self.engine.begin() as conn:
+            seat = (
+                conn.execute(
+                    select(func.coalesce(func.max(t.students.c.seat), 0)).where(
+                        t.students.c.class_id == class_id
+                    )
+                ).scalar_one()
+                + 1
+            )
+            name = clean_nickname(nickname, seat)
+            sid = conn.execute(
+                insert(t.students).values(
+                    class_id=class_id, seat=seat, seat_hash=token_hash(token), nickname=name
+                )
+            ).inserted_primary_key[0]
+            self._bump(conn, class_id, now)
+        return Seat(sid, seat, name, token)
+
+    def seat_by_token(self, class_id: int, seat_token: str) -> Seat | None:
+        """The seat this token holds in this class, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.students).where(
+                    t.students.c.class_id == class_id,
+                    t.students.c.seat_hash == token_hash(seat_token),
+                )
+            ).first()
+        return None if row is None else Seat(row.id, row.seat, row.nickname, seat_token)
+
+    def version(self, class_id: int) -> int:
+        """The class's version (0 when it is gone)."""
+        with self.engine.connect() as conn:
+            v = conn.execute(select(t.classes.c.version).where(t.classes.c.id == class_id)).scalar()
+        return int(v or 0)
+
+    def _open(self, conn, class_id, key, scenario, rnd, now) -> Asked:
+        conn.execute(
+            update(t.questions)
+            .where(t.questions.c.class_id == class_id, t.questions.c.state != "closed")
+            .values(state="closed")
+        )
+        qid = conn.execute(
+            insert(t.questions).values(
+                class_id=class_id,
+                key=key,
+                scenario=scenario,
+                round=rnd,
+                state="open",
+                opened_at=now,
+            )
+        ).inserted_primary_key[0]
+        conn.execute(update(t.classes).where(t.classes.c.id == class_id).values(open_question=qid))
+        self._bump(conn, class_id, now)
+        return Asked(qid, key, scenario, rnd, "open")
+
+    def ask(self, class_id: int, question_key: str, scenario_json: str, now: float) -> Asked:
+        """Put a question on the board (round 1); the previous one closes."""
+        with self.engine.begin() as conn:
+            return self._open(conn, class_id, question_key, scenario_json, 1, now)
+
+    def _current(self, conn, class_id):
+        return conn.execute(
+            select(t.questions)
+            .join(t.classes, t.classes.c.open_question == t.questions.c.id)
+            .where(t.classes.c.id == class_id)
+        ).first()
+
+    def current(self, class_id: int) -> Asked | None:
+        """The question on the board, or None."""
+        with self.engine.connect() as conn:
+            q = self._current(conn, class_id)
+        return None if q is None else Asked(q.id, q.key, q.scenario, q.round, q.state)
+
+    def vote_again(self, class_id: int, now: float) -> Asked | None:
+        """The same question again, next round, open (None when nothing was asked)."""
+        with self.engine.begin() as conn:
+            q = self._current(conn, class_id)
+            if q is None:
+                return None
+            conn.execute(
+                update(t.questions)
+                .where(t.questions.c.id == q.id)
+                .values(round=q.round + 1, state="open")
+            )
+            self._bump(conn, class_id, now)
+            return Asked(q.id, q.key, q.scenario, q.round + 1, "open")
+
+    def reveal(self, class_id: int, now: float) -> None:
+        """The open question becomes revealed."""
+        with self.engine.begin() as conn:
+            q = self._current(conn, class_id)
+            if q is not None and q.state == "open":
+                conn.execute(
+                    update(t.questions).where(t.questions.c.id == q.id).values(state="revealed")
+                )
+                self._bump(conn, class_id, now)
+
+    def commit(self, class_id, student_id, question_id, round, value, now) -> Committed | Refused:
+        """Lock in one answer; a second one for the same round is refused."""
+        try:
+            with self.engine.begin() as conn:
+                q = conn.execute(
+                    select(t.questions).where(
+                        t.questions.c.id == question_id, t.questions.c.class_id == class_id
+                    )
+                ).first()
+                if q is None:
+                    return Refused("there is no such question in this class")
+                if q.state != "open":
+                    return Refused("this question is no longer open")
+                if q.round != round:
+                    return Refused("this round is over; the teacher asked again")
+                owner = conn.execute(
+                    select(t.students.c.class_id).where(t.students.c.id == student_id)
+                ).scalar()
+                if owner != class_id:
+                    return Refused("this seat is not in this class")
+                conn.execute(
+                    insert(t.answers).values(
+                        question_id=question_id,
+                        round=round,
+                        student_id=student_id,
+                        value=float(value),
+                        at=now,
+                    )
+                )
+                self._bump(conn, class_id, now)
+            return Committed(float(value))
+        except IntegrityError:
+            return Refused("already locked in")
+
+    def answers(self, question_id: int, round: int) -> tuple[float, ...]:
+        """The round's answers, without names."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.answers.c.value)
+                .where(t.answers.c.question_id == question_id, t.answers.c.round == round)
+                .order_by(t.answers.c.id)
+            ).scalars()
+            return tuple(float(v) for v in rows)
+
+    def my_answer(self, question_id: int, round: int, student_id: int) -> float | None:
+        """This student's answer for the round, or None."""
+        with self.engine.connect() as conn:
+            v = conn.execute(
+                select(t.answers.c.value).where(
+                    t.answers.c.question_id == question_id,
+                    t.answers.c.round == round,
+                    t.answers.c.student_id == student_id,
+                )
+            ).scalar()
+        return None if v is None else float(v)
+
+    def counts(self, class_id: int) -> Count:
+        """Answered (current round) of joined."""
+        with self.engine.connect() as conn:
+            joined = conn.execute(
+                select(func.count())
+                .select_from(t.students)
+                .where(t.students.c.class_id == class_id)
+            ).scalar_one()
+            q = self._current(conn, class_id)
+            answered = 0
+            if q is not None:
+                answered = conn.execute(
+                    select(func.count())
+                    .select_from(t.answers)
+                    .where(t.answers.c.question_id == q.id, t.answers.c.round == q.round)
+                ).scalar_one()
+        return Count(int(answered), int(joined))
+
+    def set_challenge(self, class_id: int, goal_json: str, now: float) -> None:
+        """Set (or replace) the class's challenge; earlier submissions go."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(t.submissions).where(t.submissions.c.class_id == class_id))
+            conn.execute(delete(t.challenges).where(t.challenges.c.class_id == class_id))
+            conn.execute(insert(t.challenges).values(class_id=class_id, goal=goal_json, set_at=now))
+            self._bump(conn, class_id, now)
+
+    def challenge(self, class_id: int) -> str | None:
+        """The challenge's goal JSON, or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(t.challenges.c.goal).where(t.challenges.c.class_id == class_id)
+            ).scalar()
+
+    def submit(self, class_id, student_id, settings_json, score, now) -> None:
+        """Store a submission whose score the server computed."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(t.submissions).values(
+                    class_id=class_id,
+                    student_id=student_id,
+                    settings=settings_json,
+                    score=float(score),
+                    at=now,
+                )
+            )
+            self._bump(conn, class_id, now)
+
+    def leaderboard(self, class_id: int) -> tuple[Entry, ...]:
+        """Submissions, best (lowest) score first, earliest first among ties."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.students.c.nickname, t.submissions.c.score, t.submissions.c.settings)
+                .join(t.students, t.students.c.id == t.submissions.c.student_id)
+                .where(t.submissions.c.class_id == class_id)
+                .order_by(t.submissions.c.score, t.submissions.c.at, t.submissions.c.id)
+            ).all()
+        return tuple(Entry(n, float(s), j) for n, s, j in rows)
+
+    def export_rows(self, class_id: int) -> tuple[ExportRow, ...]:
+        """Every answer of the class with its nickname, in time order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    t.students.c.nickname,
+                    t.questions.c.key,
+                    t.answers.c.value,
+                    t.answers.c.round,
+                    t.answers.c.at,
+                )
+                .join(t.questions, t.questions.c.id == t.answers.c.question_id)
+                .join(t.students, t.students.c.id == t.answers.c.student_id)
+                .where(t.questions.c.class_id == class_id)
+                .order_by(t.answers.c.at, t.answers.c.id)
+            ).all()
+        return tuple(ExportRow(n, k, float(v), int(r), float(a)) for n, k, v, r, a in rows)
+
+    @staticmethod
+    def _delete(conn, ids) -> None:
+        qids = select(t.questions.c.id).where(t.questions.c.class_id.in_(ids))
+        conn.execute(delete(t.answers).where(t.answers.c.question_id.in_(qids)))
+        conn.execute(delete(t.submissions).where(t.submissions.c.class_id.in_(ids)))
+        conn.execute(delete(t.challenges).where(t.challenges.c.class_id.in_(ids)))
+        conn.execute(update(t.classes).where(t.classes.c.id.in_(ids)).values(open_question=None))
+        conn.execute(delete(t.questions).where(t.questions.c.class_id.in_(ids)))
+        conn.execute(delete(t.students).where(t.students.c.class_id.in_(ids)))
+        conn.execute(delete(t.classes).where(t.classes.c.id.in_(ids)))
+
+    def end(self, class_id: int) -> None:
+        """Delete the class and everything of it."""
+        with self.engine.begin() as conn:
+            self._delete(conn, [class_id])
+
+    def purge_idle(self, now: float, hours: float = IDLE_HOURS) -> int:
+        """Delete classes untouched for ``hours``; returns how many."""
+        with self.engine.begin() as conn:
+            ids = list(
+                conn.execute(
+                    select(t.classes.c.id).where(t.classes.c.touched_at < now - hours * 3600)
+                ).scalars()
+            )
+            if ids:
+                self._delete(conn, ids)
+        return len(ids)

@@ -1,0 +1,171 @@
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.classroom.tokens import token_hash
+from app.storage import schema
+from app.storage.engine import make_engine
+from app.storage.records import Committed, Count, Refused
+from app.storage.store import ClassStore
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+T0 = 1_000_000.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    if not (PG_BIN / "initdb").exists():
+        pytest.skip("PostgreSQL 15 binaries absent (/usr/lib/postgresql/15/bin)")
+    tmp = Path(tempfile.mkdtemp(prefix="pgtest"))
+    data, port = tmp / "data", _free_port()
+    data.mkdir()
+    shutil.chown(tmp, "postgres")
+    shutil.chown(data, "postgres")
+    run = ["runuser", "-u", "postgres", "--"]
+    subprocess.run(
+        [*run, str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *run,
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(data),
+            "-w",
+            "-l",
+            str(tmp / "log"),
+            "-o",
+            f"-p {port} -k {tmp} -c listen_addresses=''",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield f"postgresql+psycopg://postgres@/postgres?host={tmp}&port={port}"
+    finally:
+        subprocess.run(
+            [*run, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+    else:
+        eng = make_engine(request.getfixturevalue("pg_url"))
+        schema.metadata.drop_all(eng)
+    yield eng
+    eng.dispose()
+
+
+def test_whole_class(engine):
+    store = ClassStore(engine)
+    new = store.create_class(T0)
+    assert store.class_by_code(new.code, T0).class_id == new.class_id
+    assert store.class_by_teach_token(new.teach_token, T0).class_id == new.class_id
+    with engine.connect() as c:
+        hashes = c.execute(select(schema.classes.c.teach_hash)).scalars().all()
+    assert hashes == [token_hash(new.teach_token)]
+    a = store.join(new.class_id, "Ada", T0)
+    b = store.join(new.class_id, "<script>x</script>" + "y" * 10_000, T0)
+    assert (a.seat_number, b.seat_number) == (1, 2) and len(b.nickname) == 24
+    assert store.seat_by_token(new.class_id, b.seat_token).student_id == b.student_id
+    assert store.seat_by_token(new.class_id, "nope") is None
+    v0 = store.version(new.class_id)
+    q = store.ask(new.class_id, "notebook:x", "{}", T0 + 1)
+    assert store.version(new.class_id) == v0 + 1 and q.round == 1
+    assert store.commit(new.class_id, a.student_id, q.question_id, 1, 2.5, T0 + 2) == Committed(2.5)
+    assert store.commit(new.class_id, a.student_id, q.question_id, 1, 3.0, T0 + 2) == Refused(
+        "already locked in"
+    )
+    assert store.commit(
+        new.class_id, b.student_id, q.question_id, 2, 3.0, T0 + 2
+    ).reason.startswith("this round")
+    assert store.counts(new.class_id) == Count(1, 2)
+    store.reveal(new.class_id, T0 + 3)
+    assert store.current(new.class_id).state == "revealed"
+    assert isinstance(
+        store.commit(new.class_id, b.student_id, q.question_id, 1, 1.0, T0 + 3), Refused
+    )
+    again = store.vote_again(new.class_id, T0 + 4)
+    assert again.round == 2 and store.counts(new.class_id) == Count(0, 2)
+    assert store.commit(new.class_id, a.student_id, q.question_id, 2, 4.0, T0 + 5) == Committed(4.0)
+    assert store.answers(q.question_id, 1) == (2.5,) and store.answers(q.question_id, 2) == (4.0,)
+    assert store.my_answer(q.question_id, 2, a.student_id) == 4.0
+    assert store.my_answer(q.question_id, 2, b.student_id) is None
+    rows = store.export_rows(new.class_id)
+    assert [(r.nickname, r.question_key, r.value, r.round) for r in rows] == [
+        ("Ada", "notebook:x", 2.5, 1),
+        ("Ada", "notebook:x", 4.0, 2),
+    ]
+    store.set_challenge(new.class_id, '{"kind": "largest_stable_lr"}', T0 + 6)
+    assert store.challenge(new.class_id) == '{"kind": "largest_stable_lr"}'
+    store.submit(new.class_id, a.student_id, "lr=1", 5.0, T0 + 7)
+    store.submit(new.class_id, b.student_id, "lr=2", 3.0, T0 + 8)
+    assert [e.score for e in store.leaderboard(new.class_id)] == [3.0, 5.0]
+    store.end(new.class_id)
+    assert store.class_by_code(new.code, T0 + 9) is None and store.version(new.class_id) == 0
+
+
+def test_idle_and_purge(engine):
+    store = ClassStore(engine)
+    old, fresh = store.create_class(T0), store.create_class(T0 + 13 * 3600)
+    store.join(old.class_id, "x", T0)
+    assert store.class_by_code(old.code, T0 + 13 * 3600) is None
+    assert store.purge_idle(T0 + 13 * 3600) == 1
+    assert store.class_by_code(fresh.code, T0 + 13 * 3600) is not None
+    assert store.purge_idle(T0 + 13 * 3600) == 0
+
+
+def test_concurrent_commits(engine):
+    store = ClassStore(engine)
+    new = store.create_class(T0)
+    seats = [store.join(new.class_id, f"s{i}", T0) for i in range(20)]
+    q = store.ask(new.class_id, "notebook:x", "{}", T0)
+    results = []
+
+    def go(seat):
+        results.append(store.commit(new.class_id, seat.student_id, q.question_id, 1, 1.0, T0))
+
+    threads = [threading.Thread(target=go, args=(s,)) for s in seats + seats[:1]]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert store.counts(new.class_id) == Count(20, 20)
+    assert sum(isinstance(r, Refused) for r in results) == 1
+
+
+def test_restart_and_migrate(tmp_path, monkeypatch):
+    monkeypatch.setenv("LINREG_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.delenv("LINREG_CLASS_DB", raising=False)
+    eng = make_engine()
+    assert (tmp_path / "d" / "class.sqlite3").parent.is_dir()
+    new = ClassStore(eng).create_class(T0)
+    assert schema.migrate(eng) == schema.SCHEMA_VERSION == 1
+    with eng.connect() as c:
+        assert c.execute(select(schema.schema_version.c.version)).scalars().all() == [1]
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    eng.dispose()
+    again = ClassStore(make_engine())
+    assert again.class_by_code(new.code, T0).class_id == new.class_id
+    assert os.path.exists(tmp_path / "d" / "class.sqlite3")
