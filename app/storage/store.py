@@ -262,7 +262,9 @@ class ClassStore:
                 select(t.challenges.c.goal).where(t.challenges.c.class_id == class_id)
             ).scalar()
 
-    def submit(self, class_id, student_id, settings_json, score, now) -> None:
+    def submit(
+        self, class_id: int, student_id: int, settings_json: str, score: float, now: float
+    ) -> None:
         """Store a submission whose score the server computed."""
         with self.engine.begin() as conn:
             conn.execute(

@@ -9,6 +9,7 @@ field a template names is a field of its lesson's facts.
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -34,6 +35,7 @@ class Facts:
         return name in self.names()
 
     @classmethod
+    @functools.cache
     def names(cls) -> frozenset[str]:
         """The fields' names: what a template may quote."""
         return frozenset(f.name for f in fields(cls))
