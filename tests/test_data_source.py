@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.charts import figure_json, playground_figure
+from app.model import sources
 from app.model.compute import run
 from app.model.data.catalogue import BUNDLED
 from app.model.data.csv_read import choose_columns, parse_csv
@@ -25,17 +26,6 @@ from app.model.data.points_link import MAX_POINTS, decode_points
 from app.model.export import data_csv, reproduce_script
 from app.model.outlier import outlier_parts, outlier_training
 from app.model.settings import Settings
-from app.model.sources import (
-    DATASET,
-    POINTS,
-    UPLOAD,
-    Source,
-    bundled_source,
-    parse_source,
-    points_source,
-    source_query,
-    upload_source,
-)
 from app.ui.data_source import KIND_KEY, PLACED_KEY
 from tests.helpers import HOSTILE_FILES, NOTED_FILES, decode, figures, result, start, status
 
@@ -80,18 +70,18 @@ def test_each_data_set_by_link_draws_its_file_and_fits_polyfit(name):
     for x_end, y_end in ((ls["x0"], ls["y0"]), (ls["x1"], ls["y1"])):
         np.testing.assert_allclose(y_end, w * x_end + b, rtol=1e-9, atol=1e-6)
     assert_no_true_line(fig)
-    assert at.radio(key=KIND_KEY).value == DATASET
+    assert at.radio(key=KIND_KEY).value == sources.DATASET
 
 
 @pytest.mark.parametrize("name", list(BUNDLED))
 def test_each_data_set_chosen_in_the_sidebar(name):
     at = start()
-    at.radio(key=KIND_KEY).set_value(DATASET).run()
+    at.radio(key=KIND_KEY).set_value(sources.DATASET).run()
     at.selectbox(key="dataset_choice").set_value(name).run()
     assert not at.exception
     x, _ = file_points(name)
     np.testing.assert_array_equal(data_trace(at)[0], x.astype(np.float32))
-    r = run(Settings(source=bundled_source(name)))
+    r = run(Settings(source=sources.bundled_source(name)))
     w, b = np.polyfit(*file_points(name), 1)
     assert r.least_squares.w == pytest.approx(w, rel=1e-9)
     assert r.least_squares.b == pytest.approx(b, rel=1e-9)
@@ -117,7 +107,7 @@ def test_a_ravine_points_to_standardizing_x():
 
 
 def test_a_link_with_points_places_them_and_the_share_link_keeps_them():
-    value = points_source([1.5, -2.25, 3.0], [0.0, 4.0, 2.0]).points
+    value = sources.points_source([1.5, -2.25, 3.0], [0.0, 4.0, 2.0]).points
     at = start({"points": value}, state={"sections": ["share"]})
     assert not at.exception
     assert at.session_state[PLACED_KEY] == value
@@ -156,8 +146,8 @@ def test_bad_data_links_give_a_notice_and_never_an_exception(query, words):
 def test_any_data_link_opens_without_an_exception(query):
     at = start(query)
     assert not at.exception
-    source, _ = parse_source(query)
-    if source.kind == POINTS:
+    source, _ = sources.parse_source(query)
+    if source.kind == sources.POINTS:
         assert at.session_state[PLACED_KEY] == source.points
 
 
@@ -165,14 +155,14 @@ def test_any_data_link_opens_without_an_exception(query):
 @settings(max_examples=300, deadline=None)
 def test_parse_source_never_raises_and_its_points_are_valid(text):
     for query in ({"points": text}, {"dataset": text}):
-        source, notices = parse_source(query)
+        source, notices = sources.parse_source(query)
         assert all(isinstance(n, str) for n in notices)
         x, y = source.xy_points()
         assert len(x) == len(y)
-        assert source.kind != POINTS or len(x) <= MAX_POINTS  # a data set may be larger
-        assert source_query(source) == (
-            {"points": source.points} if source.kind == POINTS else {"dataset": source.name}
-            if source.kind == DATASET else {}
+        assert source.kind != sources.POINTS or len(x) <= MAX_POINTS  # a data set may be larger
+        assert sources.source_query(source) == (
+            {"points": source.points} if source.kind == sources.POINTS else {"dataset": source.name}
+            if source.kind == sources.DATASET else {}
         )  # fmt: skip
 
 
@@ -188,18 +178,18 @@ def test_fewer_than_two_points_show_the_canvas_to_click_on():
 
 
 def test_points_at_one_x_show_the_canvas_and_say_why():
-    at = start({"points": points_source([3, 3, 3], [1, 2, 4]).points})
+    at = start({"points": sources.points_source([3, 3, 3], [1, 2, 4]).points})
     assert not at.exception
     fig = figures(at)[0]
     assert len(fig["data"]) == 1 and len(fig["data"][0]["x"]) == 3  # the points, no run
     assert "Every point you placed has x = 3" in " ".join(i.value for i in at.info)
     assert not result(at) and not at.success and not at.warning  # no diagnosis of nothing
-    at2 = start({"points": points_source([3, 3, 4], [1, 2, 4]).points})
+    at2 = start({"points": sources.points_source([3, 3, 4], [1, 2, 4]).points})
     assert result(at2)["w"]  # a second x value: trained
 
 
 def test_undo_and_clear():
-    at = start({"points": points_source([1, 2, 3], [1, 3, 2]).points})
+    at = start({"points": sources.points_source([1, 2, 3], [1, 3, 2]).points})
     assert at.button(key="points_undo").disabled
     at.button(key="points_clear").click().run()
     assert decode_points(at.session_state[PLACED_KEY]).x.size == 0
@@ -208,7 +198,7 @@ def test_undo_and_clear():
 
 
 def test_placed_points_have_no_true_line_anywhere():
-    r = run(Settings(source=points_source([1, 2, 3], [1, 3, 2])))
+    r = run(Settings(source=sources.points_source([1, 2, 3], [1, 3, 2])))
     fig = playground_figure(r)
     assert_no_true_line(fig)
     assert "true (w, b)" not in [t.get("name") for t in fig["data"]]
@@ -219,7 +209,7 @@ def test_placed_points_have_no_true_line_anywhere():
 
 
 def upload(at, name: str, raw: bytes):
-    at.radio(key=KIND_KEY).set_value(UPLOAD).run()
+    at.radio(key=KIND_KEY).set_value(sources.UPLOAD).run()
     at.file_uploader(key="upload_file").set_value((name, raw, "text/csv")).run()
     return at
 
@@ -263,7 +253,7 @@ def _upload_run(raw: bytes, x_name: str, y_name: str):
     table = parse_csv(raw)
     points = choose_columns(table, x_name, y_name)
     assert isinstance(points, Points)
-    return run(Settings(source=upload_source(points, "f.csv", raw, x_name, y_name)))
+    return run(Settings(source=sources.upload_source(points, "f.csv", raw, x_name, y_name)))
 
 
 def test_an_uploads_export_neutralises_formula_names_and_reads_back_exactly():
@@ -297,10 +287,10 @@ def test_an_uploads_script_reproduces_the_run(tmp_path):
 def test_settings_with_an_upload_hash_by_digest_and_ignore_the_arrays():
     raw = b"x,y\n1,2\n2,3\n4,4\n"
     table = parse_csv(raw)
-    a = upload_source(choose_columns(table, "x", "y"), "f.csv", raw, "x", "y")
+    a = sources.upload_source(choose_columns(table, "x", "y"), "f.csv", raw, "x", "y")
     b = replace(a, xy=None)
     assert a == b and hash(Settings(source=a)) == hash(Settings(source=b))
-    assert a != upload_source(choose_columns(table, "y", "x"), "f.csv", raw, "y", "x")
+    assert a != sources.upload_source(choose_columns(table, "y", "x"), "f.csv", raw, "y", "x")
     with pytest.raises(ValueError, match="read-only"):
         a.xy[0, 0] = 5
 
@@ -335,10 +325,10 @@ def test_the_outlier_experiment_predicts_then_adds_the_far_point():
 
 
 def test_source_defaults_to_synthetic_and_titles_never_hold_file_text():
-    assert Source().synthetic and Settings().source == Source()
+    assert sources.Source().synthetic and Settings().source == sources.Source()
     raw = b"[x](http://a),<b>y</b>\n1,2\n2,3\n"
     table = parse_csv(raw)
-    s = upload_source(choose_columns(table, *table.columns), "f.csv", raw, *table.columns)
+    s = sources.upload_source(choose_columns(table, *table.columns), "f.csv", raw, *table.columns)
     assert "http" not in s.title and "<" not in s.title
     fig = playground_figure(run(Settings(source=s)))
     assert "<b>" not in figure_json(fig) and "&lt;b&gt;y&lt;/b&gt;" in figure_json(fig)

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+import linreg_core as core
 from app import charts
 from app.charts import MAX_FRAMES, figure_json, playground_figure
 from app.model.compute import run
@@ -28,17 +29,6 @@ from app.model.links import validate, whole
 from app.model.params import N_SAMPLES_OPTIONS, PARAMS, SPEEDS, Param, applies
 from app.model.settings import Settings, View, split
 from app.ui import cache
-from linreg_core import (
-    DEFAULT_BETA2,
-    MAX_STEPS,
-    diagnose,
-    least_squares,
-    loss_grid,
-    make_dataset,
-    stability,
-    sufficient_stats,
-    train,
-)
 from tests.helpers import chart_payloads, control_values, start
 
 #: Values no control accepts: each must come back as the default, with a notice.
@@ -119,7 +109,7 @@ def assert_sane_run(s: Settings):
         assert np.isfinite(getattr(h, name)).all(), name
     if h.truncated:  # a mini-batch run cut to the whole epochs within the step bound
         assert h.batch_size is not None and h.epochs_run < s.epochs
-        assert h.epochs_run * -(-s.n_samples // h.batch_size) <= MAX_STEPS
+        assert h.epochs_run * -(-s.n_samples // h.batch_size) <= core.MAX_STEPS
     elif h.diverged_at is None:
         assert h.epochs_run == s.epochs
     else:
@@ -230,7 +220,7 @@ def shown_defaults(optimizer: str = "gd") -> dict[str, Any]:
     """What the sidebar shows at the defaults: the controls that apply, β2 resolved."""
     shown = {k: p.default for k, p in PARAMS.items() if applies(k, optimizer)}
     if "beta2" in shown:
-        shown["beta2"] = DEFAULT_BETA2[optimizer]
+        shown["beta2"] = core.DEFAULT_BETA2[optimizer]
     return shown
 
 
@@ -243,7 +233,7 @@ def assert_renders_sanely(at: AppTest) -> dict[str, Any]:
     assert set(shown) == {k for k in PARAMS if applies(k, optimizer)}
     for key, value in shown.items():
         assert_valid(PARAMS[key], value)
-    assert shown.get("beta2") is not None or optimizer not in DEFAULT_BETA2
+    assert shown.get("beta2") is not None or optimizer not in core.DEFAULT_BETA2
     return shown
 
 
@@ -396,32 +386,32 @@ X_RANGES = {
 @pytest.mark.parametrize("n_samples", [2, 1000])
 @pytest.mark.parametrize("noise_std", [0.0, 1.5])
 def test_extreme_x_ranges_train_and_stay_finite(x_min, x_max, n_samples, noise_std):
-    data = make_dataset(x_min=x_min, x_max=x_max, n_samples=n_samples, noise_std=noise_std)
-    stats = sufficient_stats(data)  # RuntimeWarnings are errors in this suite
-    fit = least_squares(stats)
+    data = core.make_dataset(x_min=x_min, x_max=x_max, n_samples=n_samples, noise_std=noise_std)
+    stats = core.sufficient_stats(data)  # RuntimeWarnings are errors in this suite
+    fit = core.least_squares(stats)
     assert np.isfinite([fit.w, fit.b, fit.loss]).all() and fit.loss >= 0
-    stab = stability(stats)
+    stab = core.stability(stats)
     assert stab.lam_max >= stab.lam_min >= 0
     for lr in (1e-4, 0.01, 1.0):
-        h = train(stats, lr, 500, w0=-3.0, b0=4.0)
+        h = core.train(stats, lr, 500, w0=-3.0, b0=4.0)
         assert np.isfinite(h.w).all() and np.isfinite(h.b).all() and np.isfinite(h.loss).all()
         assert h.diverged_at is not None or h.epochs_run == 500
-        d = diagnose(h, stats)
+        d = core.diagnose(h, stats)
         assert d.state is not None and not math.isnan(d.distance)
-    grid = loss_grid(stats, np.linspace(-1, 1, 5), np.linspace(-1, 1, 5))
+    grid = core.loss_grid(stats, np.linspace(-1, 1, 5), np.linspace(-1, 1, 5))
     assert np.isfinite(grid).all()
 
 
 @pytest.mark.parametrize(("x_min", "x_max"), [(-1e160, 1e160), (1e300, 1.1e300), (-1e308, 1e308)])
 def test_data_too_large_for_float64_is_a_clear_error(x_min, x_max):
     with pytest.raises(ValueError, match="too large"):
-        sufficient_stats(make_dataset(x_min=x_min, x_max=x_max, n_samples=10))
+        core.sufficient_stats(core.make_dataset(x_min=x_min, x_max=x_max, n_samples=10))
 
 
 def test_inf_start_limit_still_cuts_an_overflowing_run():
     # Start loss ~1e299: the divergence limit (1e12 x start) is inf, yet inf losses are cut.
-    stats = sufficient_stats(make_dataset(x_min=-1e150, x_max=1e150, n_samples=100))
-    h = train(stats, 0.01, 200)
+    stats = core.sufficient_stats(core.make_dataset(x_min=-1e150, x_max=1e150, n_samples=100))
+    h = core.train(stats, 0.01, 200)
     assert h.diverged_at == 1 and np.isfinite(h.loss).all()
 
 

@@ -23,6 +23,7 @@ from ..model.params import PARAMS, Param, applies, defaults, group_keys
 from ..model.presets import PRESETS
 from ..model.settings import Settings, View, split
 from .data_source import data_source, reset_source
+from .menus import titled_selectbox
 
 __all__ = [
     "PRESET_KEY",
@@ -82,10 +83,9 @@ def _apply_preset() -> None:
 
 def _preset_picker() -> str | None:
     """A scenario menu; picking one sets every run control at once."""
-    name = st.selectbox(
+    name = titled_selectbox(
         "Scenario",
-        list(PRESETS),
-        format_func=lambda n: PRESETS[n].title,
+        PRESETS,
         index=None,
         placeholder="Choose a teaching scenario…",
         key=PRESET_KEY,

@@ -34,6 +34,7 @@ from ..model.sources import (
     upload_source,
 )
 from .chart import show_figure
+from .menus import titled_selectbox
 
 __all__ = [
     "KIND_KEY",
@@ -176,10 +177,9 @@ def _add_typed(x: float, y: float) -> None:
 
 
 def _dataset_controls() -> Source:
-    name = st.selectbox(
+    name = titled_selectbox(
         "Data set",
-        list(BUNDLED),
-        format_func=lambda n: BUNDLED[n].title,
+        BUNDLED,
         key=DATASET_KEY,
         help="Also opened by ?dataset=NAME in a link, e.g. ?dataset=anscombe-1.",
     )

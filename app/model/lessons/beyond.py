@@ -22,7 +22,7 @@ from ..links import validate
 from ..method_text import speedup, theory
 from ..presets import PRESETS
 from ..settings import Settings, split
-from .steps import Facts, Question, Step
+from .steps import Facts, Question, Step, takeaways_step
 
 __all__ = [
     "BEYOND_STEPS",
@@ -322,12 +322,8 @@ BEYOND_STEPS: tuple[Step, ...] = (
         ),
         reveal=BeyondReveal.NOISE,
     ),
-    Step(
-        title="Takeaways",
-        intro="Five ideas, each with a number from the runs you just saw.",
-        questions=(),
-        why="",
-        reveal=BeyondReveal.TAKEAWAYS,
+    takeaways_step(
+        "Five ideas, each with a number from the runs you just saw.", BeyondReveal.TAKEAWAYS
     ),
 )
 

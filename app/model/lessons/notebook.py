@@ -16,7 +16,7 @@ from linreg_core import Dataset, History, mse_loss, predict, train_step
 
 from ..compute import Run
 from ..params import RACE_LRS
-from .steps import Facts, Question, Step
+from .steps import Facts, Question, Step, takeaways_step
 
 __all__ = [
     "PROGRESS_EVERY",
@@ -256,12 +256,8 @@ STEPS: tuple[Step, ...] = (
         ),
         reveal=Reveal.RACE,
     ),
-    Step(
-        title="Takeaways",
-        intro="Four ideas, each with a number from the run you just watched.",
-        questions=(),
-        why="",
-        reveal=Reveal.TAKEAWAYS,
+    takeaways_step(
+        "Four ideas, each with a number from the run you just watched.", Reveal.TAKEAWAYS
     ),
 )
 

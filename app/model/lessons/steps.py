@@ -86,6 +86,11 @@ class Step:
             yield from q.templates()
 
 
+def takeaways_step(intro: str, reveal: Enum) -> Step:
+    """A lesson's closing step: no question, the reveal lists the takeaways."""
+    return Step(title="Takeaways", intro=intro, questions=(), why="", reveal=reveal)
+
+
 def template_fields(template: str) -> set[str]:
     """The names a ``str.format`` template quotes.
 
