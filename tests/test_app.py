@@ -6,9 +6,9 @@ from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
 from app.model.compute import run
+from app.model.numbers import number_text
 from app.model.params import PARAMS, applies, group_keys
 from app.model.settings import Settings
-from app.model.text import number_text
 from app.ui.controls import SECTIONS
 from app.ui.data_source import KIND_KEY
 from tests.helpers import (
@@ -64,12 +64,22 @@ def test_the_result_table_drops_the_true_line_for_real_data_and_shortens_huge_nu
     assert table["columns"][1:] == ["Gradient descent, 100 epochs", "Best fit (least squares)"]
     assert "true line" not in chart_payloads(at)[0]["table"]["caption"]
     assert all(len(table[row]) == 2 for row in ("w", "b", "Loss (MSE)"))
-    r = run(Settings(lr=0.5))  # the diverging preset's rate: w is in the millions
+    r = run(Settings(lr=0.5))  # the diverging preset's rate: the loss is in the millions
     at = start({"lr": "0.5"})
-    w = result(at)["w"][0]
-    assert abs(r.history.w[-1]) > 1e5 and w == f"{r.history.w[-1]:#.4g}" and "e+" in w
+    table = result(at)
+    assert r.history.diverged_at is not None and r.history.final_loss > 1e6
+    # w and b are meaningless after a divergence: the table says so in words ...
+    assert (table["w"][0], table["b"][0]) == ("diverged", "diverged")
+    # ... and the loss is written in 4 significant digits times a power of ten.
+    mantissa, power = table["Loss (MSE)"][0].split(" × 10")
+    exponent = int(power.translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")))
+    assert exponent == int(np.floor(np.log10(r.history.final_loss)))
+    assert float(mantissa) == pytest.approx(r.history.final_loss / 10**exponent, abs=5e-4)
+    # The player's label under the chart writes the same loss the same way.
+    label = figures(at)[0]["animation"]["labels"][-1]
+    assert label.endswith(f"loss = {table['Loss (MSE)'][0]}") and "e+" not in label
     # A value that rounds to 0 from below reads 0, not -0.0000 (a b of symmetric points).
-    assert [number_text(v) for v in (-1e-17, -0.0, 1e5)] == ["0.0000", "0.0000", "1.000e+05"]
+    assert [number_text(v) for v in (-1e-17, -0.0)] == ["0.0000", "0.0000"]
 
 
 @pytest.mark.parametrize("optimizer", ["gd", "momentum", "rmsprop", "adam"])

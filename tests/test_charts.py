@@ -261,9 +261,8 @@ def test_the_figure_opens_on_the_last_epoch():
     # The label under the chart: the notebook's final w = 1.4206, b = 1.7024, to 3 decimals.
     labels = fig["animation"]["labels"]
     assert len(labels) == len(fig["frames"])
-    assert labels[-1].startswith(f"epoch 100 · w = {NOTEBOOK_W[-1]:.3f} · b = {NOTEBOOK_B[-1]:.3f}")
-    assert labels[-1].startswith("epoch 100 · w = 1.421")
-    assert labels[0].startswith("epoch 0 · w = 0.000 · b = 0.000")
+    assert labels[-1].startswith(f"epoch 100 · w = {NOTEBOOK_W[-1]:.4f} · b = {NOTEBOOK_B[-1]:.4f}")
+    assert labels[0].startswith("epoch 0 · w = 0.0000 · b = 0.0000")
 
 
 def test_static_curves_equal_the_notebooks_run():

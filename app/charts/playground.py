@@ -15,6 +15,7 @@ from linreg_core import History
 
 from ..model.compute import Run
 from ..model.method_text import method_label
+from ..model.numbers import number_text
 from ..model.settings import View
 from .animation import Moving, animate, animation_plan
 from .data import axis_titles, data_panel_range, data_points, true_line
@@ -324,7 +325,8 @@ def _route(
 
 def _epoch_label(run: Run, k: int) -> str:
     h = run.history
-    return f"epoch {k} · w = {h.w[k]:.3f} · b = {h.b[k]:.3f} · loss = {h.loss[k]:.4g}"
+    w, b, loss = (number_text(v) for v in (h.w[k], h.b[k], h.loss[k]))
+    return f"epoch {k} · w = {w} · b = {b} · loss = {loss}"
 
 
 def _layout(panels: list[_Panel], style: ChartStyle, rows: int, cols: int) -> dict:

@@ -16,13 +16,13 @@ from .method_text import (
     stable_below,
     theory,
 )
+from .numbers import DIVERGED, number_text
 from .params import LR_OPTIONS, PARAMS
 from .sources import DATASET, RAVINE_KAPPA
 
 __all__ = [
     "intro_text",
     "lr_limit_caption",
-    "number_text",
     "race_summary",
     "ravine_hint",
     "result_table",
@@ -142,9 +142,15 @@ def result_table(run: Run) -> dict[str, list]:
     h, d, ls = run.history, run.data, run.least_squares
     run_column = f"{method_label(h.optimizer)}, {h.epochs_run:,} epochs"
     columns = ["", run_column, "Best fit (least squares)"]
+    # After a divergence w and b are wherever the last exploding step threw them.
+    w_end, b_end = (
+        (DIVERGED, DIVERGED)
+        if run.diagnosis.state is RunState.DIVERGED
+        else (number_text(h.w[-1]), number_text(h.b[-1]))
+    )
     rows = [
-        ["w", number_text(h.w[-1]), number_text(ls.w)],
-        ["b", number_text(h.b[-1]), number_text(ls.b)],
+        ["w", w_end, number_text(ls.w)],
+        ["b", b_end, number_text(ls.b)],
         ["Loss (MSE)", number_text(h.final_loss), number_text(ls.loss)],
     ]
     caption = "The run's final w, b and loss beside the best fit's"
@@ -157,15 +163,6 @@ def result_table(run: Run) -> dict[str, list]:
     return {"caption": caption, "columns": columns, "rows": rows}
 
 
-def number_text(value: float) -> str:
-    """To 4 decimals, as the notebook prints (no "-0.0000"), or to 4 significant digits
-    once it is huge (a diverging run's "2.513e+06")."""
-    if abs(value) >= 1e5:
-        return f"{value:#.4g}"
-    text = f"{value:.4f}"
-    return "0.0000" if text == "-0.0000" else text
-
-
 def race_summary(histories: tuple[History, ...], by: str = "lr") -> str:
     """One clause per run of a race (see :func:`~app.model.method_text.race_label`): where its
     loss ended, or when it diverged."""
@@ -174,7 +171,7 @@ def race_summary(histories: tuple[History, ...], by: str = "lr") -> str:
         + (
             f"diverged at epoch {h.diverged_at}"
             if h.diverged_at is not None
-            else f"final loss {h.final_loss:.4g}"
+            else f"final loss {number_text(h.final_loss)}"
         )
         for h in histories
     )

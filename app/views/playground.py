@@ -12,12 +12,12 @@ from ..model.compute import Run
 from ..model.export import data_csv, data_filename, history_csv, reproduce_script
 from ..model.links import share_query
 from ..model.method_text import method_label
+from ..model.numbers import number_text
 from ..model.settings import Settings, View
 from ..model.sources import POINTS, UPLOAD, source_query
 from ..model.text import (
     intro_text,
     lr_limit_caption,
-    number_text,
     ravine_hint,
     result_table,
     status_message,

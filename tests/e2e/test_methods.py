@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from app.model.compute import run
 from app.model.links import parse_query
+from app.model.numbers import number_text
 from app.model.settings import split
-from app.model.text import number_text
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
 from tests.e2e.player import CHART, GRAPH, LABEL, wait_for_player
 
