@@ -37,7 +37,7 @@ def test_each_method_by_link_renders(page, app_server, name):
     expect(page.locator(GRAPH).locator(".cartesianlayer .subplot")).to_have_count(4)
     h = run(split(parse_query(query).values)[0]).history
     # The player opens on the last epoch, with the run's numbers.
-    expect(page.locator(LABEL)).to_contain_text(f"w = {h.w[-1]:.3f} · b = {h.b[-1]:.3f}")
+    expect(page.locator(LABEL)).to_contain_text(f"w = {h.w[-1]:.4f} · b = {h.b[-1]:.4f}")
     assert (
         page.locator(CHART)
         .get_attribute("aria-label")
