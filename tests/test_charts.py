@@ -29,8 +29,9 @@ from app.charts.animation import MIN_FRAME_MS
 from app.charts.grid import MODEBAR_PX
 from app.charts.playground import MAX_PATH_POINTS, PANEL_TITLES
 from app.model.compute import GRID_SIZE, run
+from app.model.links import parse_query
 from app.model.params import RACE_LRS, SPEEDS
-from app.model.settings import Settings, View
+from app.model.settings import Settings, View, split
 from linreg_core import make_dataset, sufficient_stats, train_many
 from tests.helpers import by_name, decode, plotly_figure
 from tests.notebook_reference import notebook_data, notebook_training
@@ -475,3 +476,40 @@ def test_a_diverged_path_leaves_the_landscape_once_and_never_crosses_back():
         path = frame["data"][-1]
         outside = [not inside(w, b) for w, b in zip(path["x"], path["y"], strict=True)]
         assert sum(outside) <= 1 and (not any(outside) or outside[-1])
+
+
+_KEY_WORDS = {"dash": "– – true", "dot": "··· best fit", "x": "✕ true", "star": "★ best fit"}
+
+
+@pytest.mark.parametrize(
+    ("query", "view"),
+    [({}, View()), ({}, View(show_ls=False)), ({"dataset": "anscombe-1"}, View())],
+    ids=["synthetic", "no least squares", "a data set with no true line"],
+)
+def test_lecture_titles_name_every_line_style_and_mark_their_panel_draws(query, view):
+    """Lecture mode has no legend: each panel's title names what its dashed and dotted
+    lines and its marks stand for, and names nothing the panel does not draw."""
+    settings = split(parse_query(query).values)[0]
+    fig = playground_figure(run(settings), style=ChartStyle.lecture(), view=view)
+    assert fig["layout"]["showlegend"] is False
+    titles = [a["text"] for a in fig["layout"]["annotations"]]
+    for panel, title in enumerate(titles):
+        x, _ = playground_module.axis_ids(panel)
+        drawn = {s["line"]["dash"] for s in fig["layout"]["shapes"] if s["xref"] == x}
+        drawn -= {"solid"}
+        marks = [t for t in fig["data"] if t.get("name") == "landmarks" and t["xaxis"] == x]
+        drawn |= {m for t in marks for m in t["marker"]["symbol"]} & {"x", "star"}
+        named = {style for style, words in _KEY_WORDS.items() if words in title}
+        assert named == drawn, (panel, title)
+    assert "— fit" in titles[0]  # the trained line, solid
+    if not view.show_ls:
+        assert not any("best fit" in t for t in titles)
+
+
+def test_the_toolbar_stands_in_the_right_margin_and_lies_down_on_a_phone():
+    fig = playground_figure(DEFAULT)
+    layout, narrow = fig["layout"], fig["narrow"]
+    assert layout["modebar"]["orientation"] == "v"  # upright, beside the panels
+    assert layout["margin"]["r"] >= 30  # as wide as the upright toolbar (24 px in Chromium)
+    assert narrow["modebar"]["orientation"] == "h"  # above the first title on a phone
+    assert {"select2d", "lasso2d"} <= set(layout["modebar"]["remove"])

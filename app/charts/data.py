@@ -8,7 +8,7 @@ import numpy as np
 from ..model.compute import Run
 from ..model.data.points_link import POINT_LIMIT
 from ..model.sources import POINTS, Source, plot_text
-from .style import PALETTE, ChartStyle, style_layout
+from .style import PALETTE, RIGHT_MARGIN_PX, ChartStyle, style_layout
 from .traces import equation, f32, line_shape, padded
 
 __all__ = [
@@ -114,7 +114,7 @@ def data_figure(run: Run, *, style: ChartStyle = ChartStyle()) -> dict:
         "yaxis": {"range": y_range, "title": y_title},
         "title": {"text": title},
         "height": int(style.height * 0.7),
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
+        "margin": {"l": 60, "r": RIGHT_MARGIN_PX, "t": 50, "b": 40},
     }
     style_layout(layout, style, legend_y=-0.15)
     return {"data": data, "layout": layout}
@@ -136,7 +136,7 @@ def canvas_figure(x: np.ndarray, y: np.ndarray, *, style: ChartStyle = ChartStyl
         "yaxis": {"range": _canvas_range(np.asarray(y)), "title": {"text": "y"}},
         "title": {"text": "Click to place a point; a line needs two"},
         "height": int(style.height * 0.7),
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
+        "margin": {"l": 60, "r": RIGHT_MARGIN_PX, "t": 50, "b": 40},
         "showlegend": False,
     }
     style_layout(layout, style, legend_y=-0.15)

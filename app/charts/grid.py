@@ -64,8 +64,12 @@ def narrow_part(layout: dict) -> dict:
     out = {k: layout[k] for k in keep if k in layout}
     # A touch screen shows Plotly's toolbar all the time, at the top right: room above the
     # first panel's title, so that it does not sit on it.
-    out["margin"] = {**out["margin"], "t": out["margin"]["t"] + MODEBAR_PX}
+    # (Lying down there: the wide layout's upright toolbar in the right margin would cost a
+    # phone's narrow panels that margin's width.)
+    out["margin"] = {**out["margin"], "t": out["margin"]["t"] + MODEBAR_PX, "r": 20}
     out["height"] = out["height"] + MODEBAR_PX
+    if "modebar" in layout:
+        out["modebar"] = layout["modebar"] | {"orientation": "h"}
     out |= {
         k: {"domain": v["domain"]} for k, v in layout.items() if k.startswith(("xaxis", "yaxis"))
     }

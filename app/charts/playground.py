@@ -21,7 +21,7 @@ from .animation import Moving, animate, animation_plan
 from .data import axis_titles, data_panel_range, data_points, true_line
 from .grid import axis_ids, grid_layout, narrow_part, text_px
 from .landscape import landscape_image, level_lines
-from .style import PALETTE, ChartStyle, log_ticks, style_layout
+from .style import PALETTE, RIGHT_MARGIN_PX, ChartStyle, log_ticks, style_layout
 from .traces import equation, f32, landmarks, line, line_shape, on, rounded, segment
 
 __all__ = ["PANEL_TITLES", "playground_figure"]
@@ -32,6 +32,23 @@ PANEL_TITLES = (
     "Parameters w and b over epochs",
     "Loss landscape over (w, b)",
 )
+
+
+def _coloured(text: str, colour: str) -> str:
+    """``text`` in ``colour``, for a Plotly annotation (its text takes a few HTML tags)."""
+    return f'<span style="color:{colour}">{text}</span>'
+
+
+#: Lecture mode has no legend (its height goes to the panels): each panel's title is
+#: shorter and followed by the panel's key, what its line styles and marks mean.
+LECTURE_TITLES = (
+    "Data",
+    "Loss (MSE)",
+    f"{_coloured('w', PALETTE['w'])} and {_coloured('b', PALETTE['b'])}",
+    "Loss over (w, b)",
+)
+#: How a line or mark looks, in a key.
+SOLID, DASHED, DOTTED, CROSS, STAR = "—", "– –", "···", "✕", "★"
 DATA, LOSS, PARAMS, LANDSCAPE = (axis_ids(p) for p in range(4))
 #: How many points of the path so far each frame carries at most (plus "now").
 MAX_PATH_POINTS = 20
@@ -47,6 +64,7 @@ class _Panel:
     moving: list[Moving] = field(default_factory=list)
     shapes: list[dict] = field(default_factory=list)
     axes: dict = field(default_factory=dict)
+    key: list[str] = field(default_factory=list)  # lecture mode's words for the legend
 
 
 def _axes(ids: tuple[str, str], x: dict, y: dict) -> dict:
@@ -70,9 +88,12 @@ def _data_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
     )
     panel.still.append(on(DATA, data_points(run, style)))
     truth = true_line(run, style, xs, DATA)
+    panel.key.append(_coloured(f"{SOLID} fit", PALETTE["gd"]))
     if truth is not None:
         panel.shapes.append(truth)
+        panel.key.append(_coloured(f"{DASHED} true", PALETTE["true"]))
     if view.show_ls:
+        panel.key.append(_coloured(f"{DOTTED} best fit", PALETTE["ls"]))
         name = f"least squares: {equation(ls.w, ls.b, '.3f')}"
         panel.shapes.append(
             line_shape(DATA, ls.w, ls.b, xs, PALETTE["ls"], style.line_width, "dot", name)
@@ -136,6 +157,7 @@ def _loss_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
         panel.shapes.append(
             segment(LOSS, (0, ls.loss), (epochs["range"][1], ls.loss), PALETTE["ls"], lw, "dot")
         )
+        panel.key.append(_coloured(f"{DOTTED} best fit", PALETTE["ls"]))
     marker = {
         "type": "scatter",
         "mode": "markers",
@@ -197,6 +219,8 @@ def _params_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
                     dash,
                 )
             )
+    panel.key += [f"{DASHED} true"] if d.has_true_line else []
+    panel.key += [f"{DOTTED} best fit"] if view.show_ls else []
     now = {
         "type": "scatter",
         "mode": "markers",
@@ -227,8 +251,10 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
     d = run.data
     if d.has_true_line:
         marks.append((d.true_w, d.true_b, "true (w, b)", "x", PALETTE["true"], ms + 9, "white"))
+        panel.key.append(_coloured(f"{CROSS} true", PALETTE["true"]))
     if view.show_ls:
         marks.append((ls.w, ls.b, "least-squares optimum", "star", PALETTE["ls"], ms + 9, "white"))
+        panel.key.append(_coloured(f"{STAR} best fit", PALETTE["ls"]))
     panel.still.append(on(LANDSCAPE, landmarks(marks)))
     # The whole route, faint: the path so far is drawn over it as Play runs.
     route_w, route_b, at_epoch, left_at = _route(run, frames_at, w_axis["range"], b_axis["range"])
@@ -329,6 +355,13 @@ def _epoch_label(run: Run, k: int) -> str:
     return f"epoch {k} · w = {w} · b = {b} · loss = {loss}"
 
 
+def _keyed_titles(panels: list[_Panel]) -> tuple[str, ...]:
+    """Lecture mode's panel titles: each short title, then its panel's key."""
+    return tuple(
+        " · ".join([title, *panel.key]) for title, panel in zip(LECTURE_TITLES, panels, strict=True)
+    )
+
+
 def _layout(panels: list[_Panel], style: ChartStyle, rows: int, cols: int) -> dict:
     """The figure's layout for a grid of ``rows`` x ``cols`` panels.
 
@@ -345,9 +378,8 @@ def _layout(panels: list[_Panel], style: ChartStyle, rows: int, cols: int) -> di
     if not wide:
         height += title_px + axis_px + legend_px
     plot_px = height - title_px - axis_px - legend_px
-    layout = grid_layout(
-        rows, cols, PANEL_TITLES, hgap=0.09 if wide else 0.0, vgap=gap_px / plot_px
-    )
+    titles = PANEL_TITLES if style.legend else _keyed_titles(panels)
+    layout = grid_layout(rows, cols, titles, hgap=0.09 if wide else 0.0, vgap=gap_px / plot_px)
     for panel in panels:
         for name, axis in panel.axes.items():
             layout[name].update(axis)
@@ -355,7 +387,7 @@ def _layout(panels: list[_Panel], style: ChartStyle, rows: int, cols: int) -> di
     layout.update(
         height=height,
         showlegend=style.legend,
-        margin={"l": 60, "r": 20, "t": title_px, "b": axis_px + legend_px},
+        margin={"l": 60, "r": RIGHT_MARGIN_PX, "t": title_px, "b": axis_px + legend_px},
     )
     return layout
 

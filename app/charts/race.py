@@ -14,7 +14,7 @@ from ..model.method_text import race_label
 from .animation import frame_epochs
 from .grid import axis_ids, grid_layout, narrow_part, text_px
 from .landscape import landscape_image, level_lines
-from .style import PALETTE, RACE_COLOURS, ChartStyle, log_ticks, style_layout
+from .style import PALETTE, RACE_COLOURS, RIGHT_MARGIN_PX, ChartStyle, log_ticks, style_layout
 from .traces import f32, line, on, point, rounded
 
 __all__ = ["race_figure"]
@@ -150,7 +150,12 @@ def _race_layout(
     style_layout(layout, style, legend_y=-(axis_px + 4) / plot_px)
     layout.update(
         height=title_px + plot_px + axis_px + legend_px,
-        margin={"l": 60 + 2 * (font - 14), "r": 20, "t": title_px, "b": axis_px + legend_px},
+        margin={
+            "l": 60 + 2 * (font - 14),
+            "r": RIGHT_MARGIN_PX,
+            "t": title_px,
+            "b": axis_px + legend_px,
+        },
     )
     return layout
 

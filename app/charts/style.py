@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["PALETTE", "RACE_COLOURS", "ChartStyle", "log_ticks", "style_layout"]
+__all__ = ["PALETTE", "RACE_COLOURS", "RIGHT_MARGIN_PX", "ChartStyle", "log_ticks", "style_layout"]
 
 #: Okabe–Ito colours: told apart with every common kind of colour blindness.
 PALETTE = {
@@ -16,6 +16,15 @@ PALETTE = {
     "w": "#0072B2",  # blue
     "b": "#E69F00",  # orange
 }
+#: The right margin of every wide chart: the hover toolbar stands upright in it, beside
+#: the panels, so it never covers a panel's title or its data.
+RIGHT_MARGIN_PX = 32
+#: The toolbar keeps zoom, pan, reset and download; the rest only crowd it.
+_MODEBAR = {
+    "orientation": "v",
+    "remove": ["select2d", "lasso2d", "zoomin2d", "zoomout2d", "autoscale2d"],
+}
+
 #: Further colours for the race, after "gd" for the current run.
 RACE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442")
 
@@ -71,8 +80,9 @@ def style_layout(layout: dict, style: ChartStyle, legend_y: float) -> None:
         font={"size": style.font_size, "color": style.ink},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
+        modebar=_MODEBAR,
         legend={
-            "orientation": "h",
+            "orientation": "v",
             "x": 0,
             "y": legend_y,
             "yanchor": "top",

@@ -80,6 +80,37 @@ def test_lecture_mode_is_legible_from_the_back(page, app_server, width, height):
     page.screenshot(path=f"test-artifacts/lecture-mode-{width}x{height}.png")
 
 
+@pytest.mark.parametrize(
+    ("query", "width", "height"),
+    [("", 1366, 650), ("", 1920, 960), ("mode=lecture", 1280, 720), ("", 390, 844)],
+    ids=["laptop", "desktop", "lecture", "phone"],
+)
+def test_the_toolbar_covers_no_panel_title_and_no_panel(page, app_server, query, width, height):
+    """Plotly's toolbar (shown on hover, always on a touch screen) keeps off the titles and
+    the plot areas: upright in the right margin, or above the first title on a phone."""
+    page.set_viewport_size({"width": width, "height": height})
+    open_app(page, app_server, query)
+    page.wait_for_selector(".live-chart .nsewdrag")
+    chart = page.locator(".live-chart .js-plotly-plot").first.bounding_box()
+    page.mouse.move(chart["x"] + chart["width"] * 0.75, chart["y"] + 60)
+    toolbar = page.locator(".live-chart .modebar").first
+    expect(toolbar).to_be_visible()
+    bar = toolbar.bounding_box()
+    titles = [t.bounding_box() for t in page.locator(".live-chart .annotation-text").all()]
+    panels = [p.bounding_box() for p in page.locator(".live-chart .nsewdrag").all()]
+    assert len(titles) == 4 and len(panels) == 4
+    assert not [b for b in titles + panels if _overlap(b, bar)], (bar, titles, panels)
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
 def axe_violations(page):
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => {
