@@ -27,6 +27,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `deploy` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.model.data.csv_read import UPLOADER_LIMIT_MB
 from deploy import streamlit_server
 
 NGINX = Path("/usr/sbin/nginx")
@@ -85,6 +86,7 @@ def render_config(ports: Sequence[int], listen_port: int, workdir: Path) -> str:
         ),
         "SERVERS": "\n".join(server(p) for p in ports),
         "POOLS": "\n".join(pools),
+        "BODY_MB": str(UPLOADER_LIMIT_MB + 1),
     }
     text = TEMPLATE.read_text()
     for key, value in fill.items():

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import gzip
 import os
 import re
 import time
+import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 import websockets
 
+from app.model.data.csv_read import UPLOADER_LIMIT_MB
 from benchmarks import load_test
 from deploy import run_replicas
 
@@ -33,6 +36,11 @@ LOG_LINE = re.compile(
     r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) .*'
     r'route_out="r\d+\.(?P<id>[0-9a-f]+)" upstream="(?P<upstream>[^"]*)"'
 )
+
+
+MIN_GZIP_BYTES = 200  # gzip_min_length in deploy/nginx.conf.template
+# Loopback requests must not go through an http_proxy from the environment.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def _run(coroutine):
@@ -135,3 +143,39 @@ def test_a_download_is_served_by_its_session_s_replica_only(cluster):
     result = _run(statuses())
     own = result.pop("own")
     assert result == {name: 200 if name == own else 404 for name in result}
+
+
+def _get(url: str) -> tuple[dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with _OPENER.open(request, timeout=10) as response:
+        return {k.lower(): v for k, v in response.headers.items()}, response.read()
+
+
+def test_nginx_compresses_scripts_styles_json_and_fonts(cluster):
+    """Streamlit sends its static files uncompressed; through nginx they arrive gzipped."""
+    _, page = _get(cluster.url + "/")
+    html = gzip.decompress(page).decode() if page[:2] == b"\x1f\x8b" else page.decode()
+    assets = re.findall(r'(?:src|href)="\.?/?(static/[^"]+\.(?:js|css))"', html)
+    assert any(a.endswith(".js") for a in assets) and any(a.endswith(".css") for a in assets)
+    sizes = {}
+    for asset in assets:
+        headers, body = _get(f"{cluster.url}/{asset}")
+        if headers.get("content-encoding") != "gzip":  # only a file too small to gain
+            assert len(body) < MIN_GZIP_BYTES, (asset, headers)
+            continue
+        sizes[asset] = (len(body), len(gzip.decompress(body)))
+    css = gzip.decompress(_get(f"{cluster.url}/{next(a for a in assets if a.endswith('.css'))}")[1])
+    fonts = re.findall(rb"url\(\.?\.?/?(?:static/)?(?:\.\./)?(media/[^)]+\.woff2?)\)", css)
+    assert fonts, "no font in the page's CSS"
+    headers, _ = _get(f"{cluster.url}/static/{fonts[0].decode()}")
+    assert headers.get("content-encoding") == "gzip", headers
+    headers, _ = _get(f"{cluster.url}/_stcore/host-config")  # JSON
+    assert headers.get("content-type", "").startswith("application/json")
+    assert headers.get("content-encoding") == "gzip", headers
+    compressed, raw = (sum(s[i] for s in sizes.values()) for i in (0, 1))
+    assert compressed < raw / 2, sizes  # text shrinks to well under half
+
+
+def test_the_upload_body_limit_follows_the_uploader():
+    config = run_replicas.render_config([8501], 8080, Path("/tmp/x"))
+    assert f"client_max_body_size {UPLOADER_LIMIT_MB + 1}m;" in config

@@ -16,7 +16,14 @@ import streamlit as st
 from ..charts.data import canvas_figure
 from ..charts.style import ChartStyle
 from ..model.data.catalogue import BUNDLED
-from ..model.data.csv_read import MAX_ROWS, MAX_UPLOAD_BYTES, Refusal, choose_columns, parse_csv
+from ..model.data.csv_read import (
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    UPLOADER_LIMIT_MB,
+    Refusal,
+    choose_columns,
+    parse_csv,
+)
 from ..model.data.points_link import MAX_POINTS, POINT_LIMIT, decode_points
 from ..model.links import show as _show
 from ..model.sources import (
@@ -196,11 +203,10 @@ def _upload_controls() -> Source | None:
         "with commas, semicolons or tabs between columns. **Uploaded data is not stored and "
         "does not go into the link.**"
     )
-    # The widget stops files over 10 MB itself, with a red mark and its reason only in a
-    # tooltip; smaller ones over the limit get the parser's notice on the page, which says
-    # what the limit is and what to do (the file is read and dropped at once).
+    # Files over the limit but under the widget's own get the parser's notice on the page,
+    # which says what the limit is and what to do (the file is read and dropped at once).
     file = st.file_uploader(
-        "CSV file", type=["csv", "txt", "tsv"], key="upload_file", max_upload_size=10
+        "CSV file", type=["csv", "txt", "tsv"], key="upload_file", max_upload_size=UPLOADER_LIMIT_MB
     )
     if file is None:
         if _UPLOAD_KEY not in st.session_state:

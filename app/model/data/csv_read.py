@@ -54,6 +54,7 @@ __all__ = [
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "MIN_POINTS",
+    "UPLOADER_LIMIT_MB",
     "Cell",
     "Refusal",
     "Table",
@@ -64,6 +65,10 @@ __all__ = [
 # --- limits: the one place where each is written down ---
 #: Largest upload read at all, in bytes (1 MB).
 MAX_UPLOAD_BYTES = 1_000_000
+#: The upload widget's own limit, in MB: above it the widget stops a file with only a
+#: tooltip for a reason, so it is well above MAX_UPLOAD_BYTES, and a file between the two
+#: reaches the parser and gets its notice on the page. nginx's body limit follows it.
+UPLOADER_LIMIT_MB = 10
 #: Most data rows in an upload: the app's largest sample.
 MAX_ROWS = max(N_SAMPLES_OPTIONS)
 #: Most columns in an upload.
