@@ -101,8 +101,10 @@ def cluster(
     extra: Sequence[str] = (),
     workdir: Path | None = None,
     nginx: Path = NGINX,
+    script: Path = streamlit_server.APP,
 ) -> Iterator[Cluster]:
-    """Start ``replicas`` app servers and nginx on ``port`` (default: a free one).
+    """Start ``replicas`` servers of ``script`` (the app) and nginx on ``port`` (default: a
+    free one).
 
     ``extra`` are further flags for every replica, e.g. ``["--runner.postScriptGC",
     "false"]``. nginx's config, logs and temporary files go to ``workdir`` (default:
@@ -119,7 +121,7 @@ def cluster(
             stack.callback(shutil.rmtree, workdir, ignore_errors=True)
         servers = []
         for _ in range(replicas):
-            server = streamlit_server.start(extra=extra)
+            server = streamlit_server.start(script, extra=extra)
             stack.callback(streamlit_server.stop, server)
             servers.append(server)
         port = port or streamlit_server.free_port()
