@@ -1,4 +1,9 @@
-"""Plain-language sentences about a run. Pure functions: tests read them directly."""
+"""What a run did, in plain language: the status line, the results table, the intro and
+captions, the race's summary. Pure functions: tests read them directly.
+
+One idea a module: what theory predicts for the chosen method is in
+:mod:`~app.model.method_text`, how a number is written in :mod:`~app.model.numbers`.
+"""
 
 from __future__ import annotations
 
