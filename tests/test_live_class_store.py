@@ -1,10 +1,5 @@
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import threading
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,56 +9,21 @@ from app.storage import schema
 from app.storage.engine import make_engine
 from app.storage.records import Committed, Count, Refused
 from app.storage.store import ClassStore
+from deploy import postgres
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 T0 = 1_000_000.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def pg_url():
-    if not (PG_BIN / "initdb").exists():
-        pytest.skip("PostgreSQL 15 binaries absent (/usr/lib/postgresql/15/bin)")
-    tmp = Path(tempfile.mkdtemp(prefix="pgtest"))
-    data, port = tmp / "data", _free_port()
-    data.mkdir()
-    shutil.chown(tmp, "postgres")
-    shutil.chown(data, "postgres")
-    run = ["runuser", "-u", "postgres", "--"]
-    subprocess.run(
-        [*run, str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            *run,
-            str(PG_BIN / "pg_ctl"),
-            "-D",
-            str(data),
-            "-w",
-            "-l",
-            str(tmp / "log"),
-            "-o",
-            f"-p {port} -k {tmp} -c listen_addresses=''",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql+psycopg://postgres@/postgres?host={tmp}&port={port}"
-    finally:
-        subprocess.run(
-            [*run, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-            capture_output=True,
-        )
-        shutil.rmtree(tmp, ignore_errors=True)
+    if not postgres.available():
+        reason = f"{postgres.BIN} not found: install it with `apt-get install postgresql`"
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true, so the PostgreSQL tests may not be skipped)")
+        pytest.skip(reason)
+    with postgres.throwaway() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
