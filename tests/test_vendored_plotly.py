@@ -30,13 +30,19 @@ from linreg_core import train_many
 FOLDER = Path(__file__).resolve().parents[1] / "app" / "static" / "plotly"
 BUNDLE = FOLDER / "plotly-cartesian-4.1.1.min.js"
 #: ``npm view plotly.js-cartesian-dist-min@4.1.1 dist.integrity``: the package's tarball.
-NPM_INTEGRITY = "sha512-o8GrFeusncwBIxbBynRJpY4pkgVB6caM+JLpwrLYbbsO7dZ8FJ+SVN2Fr+L7kiG/Z6w4P5O0Jus/Qr5EefHVeg=="
+NPM_INTEGRITY = (
+    "sha512-o8GrFeusncwBIxbBynRJpY4pkgVB6caM+JLpwrLYbbsO7dZ8FJ+SVN2Fr+L7kiG/"
+    "Z6w4P5O0Jus/Qr5EefHVeg=="
+)
 NPM_TARBALL = (
     "https://registry.npmjs.org/plotly.js-cartesian-dist-min/-/"
     "plotly.js-cartesian-dist-min-4.1.1.tgz"
 )
 #: The SHA-512 of ``package/plotly-cartesian.min.js`` in that tarball.
-BUNDLE_SHA512 = "sha512-Ej2DOLypRPZLZrZnvDD2TiFsAfCaUzFXQBCaINnpQz673FO+IoX8elbQ47iQH1KMaFdLZodTpIRHf6RvttXQxQ=="
+BUNDLE_SHA512 = (
+    "sha512-Ej2DOLypRPZLZrZnvDD2TiFsAfCaUzFXQBCaINnpQz673FO+IoX8elbQ47iQH1KM"
+    "aFdLZodTpIRHf6RvttXQxQ=="
+)
 
 
 def _integrity(data: bytes) -> str:
