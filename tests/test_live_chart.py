@@ -8,8 +8,11 @@ their timings by ``benchmarks/bench_interaction.py``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import tomllib
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -17,6 +20,8 @@ from streamlit.testing.v1 import AppTest
 from app.charts import figure_json
 from tests.helpers import chart_payloads
 from tests.source_tree import calls, sources
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SCRIPT = """
 import streamlit as st
@@ -50,7 +55,20 @@ def test_the_chart_carries_figure_alt_and_png_name():
     assert figure["layout"]["height"] == 321
     assert data["alt"] == "A parabola"
     assert data["config"]["toImageButtonOptions"]["filename"] == "parabola"
-    assert data["plotly_src"].endswith("/plotly.min.js")
+    assert data["plotly_src"] == "app/static/plotly/plotly-cartesian-4.1.1.min.js"
+
+
+def test_the_chart_s_javascript_is_served_by_streamlit_s_static_file_serving():
+    """Both files the browser loads are files of ``app/static/`` (next to the app's script),
+    which Streamlit serves at ``app/static/...`` once ``server.enableStaticServing`` is on;
+    the module's URL changes with its content."""
+    (data,) = chart_payloads(_run())
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableStaticServing"] is True
+    module, version = data["module_src"].split("?v=")
+    for url in (data["plotly_src"], module):
+        assert url.startswith("app/static/") and (ROOT / url).is_file(), url
+    assert version == hashlib.sha256((ROOT / module).read_bytes()).hexdigest()[:12]
 
 
 def test_a_figure_already_as_json_is_sent_as_it_is():

@@ -65,14 +65,19 @@ def data_panel_range(run: Run) -> tuple[list[float], list[float]]:
 
 
 def data_points(run: Run, style: ChartStyle) -> dict:
-    """The data points (thinned past MAX_DRAWN_POINTS), as a trace."""
+    """The data points (thinned past MAX_DRAWN_POINTS), as a trace.
+
+    Always an SVG ``scatter``, also for 2,000 points: the app's plotly.js is the cartesian
+    bundle, which has no WebGL traces (a full redraw of the 10,000-sample figure costs about
+    the same either way; README).
+    """
     px, py = drawn_points(run)
     many = len(px) > 500
     shown = (
         "" if len(px) == run.data.n_samples else f" ({len(px):,} of {run.data.n_samples:,} drawn)"
     )
     return {
-        "type": "scattergl" if many else "scatter",
+        "type": "scatter",
         "mode": "markers",
         "x": f32(px),
         "y": f32(py),

@@ -6,43 +6,42 @@ once on that same div: only the changed traces when nothing but some traces' x
 and y changed (a new learning rate), else one ``Plotly.react``; frames, zoom and
 the player keep working. Under an animated figure it draws the player (Play,
 epoch scrubber, epoch label) and takes the keyboard shortcuts in
-:data:`SHORTCUTS`; see ``frontend/live_chart.js``.
+:data:`SHORTCUTS`; see ``app/static/live_chart/live_chart.js``.
 
 It replaced ``st.plotly_chart``, which re-created the chart on every new
 figure and drew it twice (measured in ``benchmarks/bench_interaction.py``; the
 figures are in the README).
 
-plotly.js is served from the installed ``plotly`` package
-(``plotly/package_data/plotly.min.js``) through a static-only
-``components.v1`` declaration; no CDN and no copy in this repository. The
-chart's own module is served the same way, behind a few-line loader.
+Its JavaScript is served by Streamlit's static file serving
+(``server.enableStaticServing`` in ``.streamlit/config.toml``): the chart's module and
+plotly.js are files of ``app/static/``, next to the app's script, at ``app/static/...``
+of the app's URL. No CDN, no private Streamlit API; the component itself is a few-line
+loader that imports the module.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
-from streamlit.components import v1 as components_v1
 from streamlit.components import v2 as components_v2
-from streamlit.components.v1.component_registry import ComponentRegistry
 
 __all__ = ["SHORTCUTS", "live_plotly_chart"]
 
 #: What the chart's keys do (the playground lists them under its chart).
 SHORTCUTS = {"Alt+P": "play / pause", "Alt+,": "previous frame", "Alt+.": "next frame"}
 
-_PLOTLY_DIR = str(resources.files("plotly") / "package_data")
-_FRONTEND = Path(__file__).parent / "frontend"
-_MODULE = "live_chart.js"
+#: Where Streamlit serves ``app/static/`` (``server.enableStaticServing``), from the app's root.
+_STATIC = "app/static"
+_MODULE = "live_chart/live_chart.js"
+_PLOTLY = "plotly/plotly-cartesian-4.1.1.min.js"  # tests/test_vendored_plotly.py
 # Its content in the URL: a changed file is a new URL, so no browser keeps an old copy.
 # (The path is spelled out where it is read: tests/test_security.py accepts only literals.)
 _MODULE_VERSION = hashlib.sha256(
-    (Path(__file__).parent / "frontend" / "live_chart.js").read_bytes()
+    (Path(__file__).parent.parent.parent / "static" / "live_chart" / "live_chart.js").read_bytes()
 ).hexdigest()[:12]
 
 # The component's own module is this loader, and the chart's code is imported from a
@@ -65,20 +64,15 @@ export default function (args) {
 _mount = components_v2.component("live_chart.live_plotly_chart", js=_LOADER, isolate_styles=True)
 
 
-def _static_url(name: str, folder: str, file: str) -> str:
-    """URL of ``folder/file``, served by Streamlit's v1 component file route.
+def _static_url(file: str) -> str:
+    """URL of ``app/static/<file>``, as Streamlit's static file serving serves it.
 
-    The v1 declaration named ``name`` is never rendered; it only registers ``folder``
-    as a static folder. Registration is per runtime and only happens during a script
-    run, so it is made whenever this runtime's registry does not have it yet
-    (declaring again on every rerun inspected the call stack each time).
+    Relative to the page (``app/static/...``): a page of the app sits at the app's root
+    (``/``, ``/class``), and so does Community Cloud's (under its own ``/~/+/`` prefix).
+    Under a ``server.baseUrlPath`` the path is spelled out from the server's root.
     """
-    full_name = f"{__name__}.{name}"
-    if ComponentRegistry.instance().get_component_path(full_name) is None:
-        full_name = components_v1.declare_component(name, path=folder).name
     base = st.get_option("server.baseUrlPath").strip("/")
-    prefix = f"/{base}" if base else ""
-    return f"{prefix}/component/{full_name}/{file}"
+    return f"/{base}/{_STATIC}/{file}" if base else f"{_STATIC}/{file}"
 
 
 def live_plotly_chart(
@@ -113,7 +107,7 @@ def live_plotly_chart(
     on_click : callable, optional
         Placing points: when given, a click on the first panel (axes x, y) runs it,
         with ``st.session_state[key]["click"]`` holding ``{"action": "add" or
-        "remove", "x", "y"}`` in data coordinates (see ``frontend/live_chart.js``).
+        "remove", "x", "y"}`` in data coordinates (see ``app/static/live_chart/live_chart.js``).
     table : dict, optional
         A small table drawn above the chart: ``{"caption": text, "columns": [header, ...],
         "rows": [[row header, cell, ...], ...]}``, all text (the first column heads the
@@ -128,9 +122,8 @@ def live_plotly_chart(
             "config": config or {},
             "alt": alt,
             "font_size": int(font_size),
-            "plotly_src": _static_url("plotly_js", _PLOTLY_DIR, "plotly.min.js"),
-            "module_src": _static_url("live_chart_js", str(_FRONTEND), _MODULE)
-            + f"?v={_MODULE_VERSION}",
+            "plotly_src": _static_url(_PLOTLY),
+            "module_src": _static_url(_MODULE) + f"?v={_MODULE_VERSION}",
             "clickable": on_click is not None,
             "table": table,
             "keys": [[name, what] for name, what in (keys or {}).items()],

@@ -1,0 +1,111 @@
+"""The app's plotly.js: npm's ``plotly.js-cartesian-dist-min`` 4.1.1, committed as it is.
+
+Community Cloud installs only ``requirements.txt``, so the partial bundle the chart loads
+lives in ``app/static/plotly/`` with its licence. These tests check that the file is
+exactly the one in the pinned npm package, that it is the plotly.js version plotly.py
+ships (the figures are written by plotly.py's conventions), and that it has every trace
+type the app's figures use.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import re
+import tarfile
+import urllib.request
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from app.charts import data_figure, figure_json, playground_figure, race_figure
+from app.model.compute import run
+from app.model.params import RACE_LRS
+from app.model.settings import Settings
+from linreg_core import train_many
+
+FOLDER = Path(__file__).resolve().parents[1] / "app" / "static" / "plotly"
+BUNDLE = FOLDER / "plotly-cartesian-4.1.1.min.js"
+#: ``npm view plotly.js-cartesian-dist-min@4.1.1 dist.integrity``: the package's tarball.
+NPM_INTEGRITY = (
+    "sha512-o8GrFeusncwBIxbBynRJpY4pkgVB6caM+JLpwrLYbbsO7dZ8FJ+SVN2Fr+L7kiG/"
+    "Z6w4P5O0Jus/Qr5EefHVeg=="
+)
+NPM_TARBALL = (
+    "https://registry.npmjs.org/plotly.js-cartesian-dist-min/-/"
+    "plotly.js-cartesian-dist-min-4.1.1.tgz"
+)
+#: The SHA-512 of ``package/plotly-cartesian.min.js`` in that tarball.
+BUNDLE_SHA512 = (
+    "sha512-Ej2DOLypRPZLZrZnvDD2TiFsAfCaUzFXQBCaINnpQz673FO+IoX8elbQ47iQH1KM"
+    "aFdLZodTpIRHf6RvttXQxQ=="
+)
+
+
+def _integrity(data: bytes) -> str:
+    """npm's (Subresource Integrity) form of a SHA-512."""
+    return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
+
+
+def _version(bundle: bytes) -> str:
+    """The version in a plotly.js bundle's banner (its first lines)."""
+    found = re.search(rb"\* plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+)", bundle[:300])
+    assert found, bundle[:300]
+    return found.group(1).decode()
+
+
+def _trace_types(bundle: bytes) -> set[str]:
+    """The trace modules a bundle registers."""
+    return {m.decode() for m in re.findall(rb'moduleType:"trace",name:"(\w+)"', bundle)}
+
+
+def test_the_bundle_is_the_pinned_file_with_its_licence():
+    assert _integrity(BUNDLE.read_bytes()) == BUNDLE_SHA512
+    licence = (FOLDER / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License") and "Plotly Technologies Inc." in licence
+
+
+def test_the_bundle_is_the_plotly_js_that_plotly_py_ships():
+    shipped = (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
+    assert _version(BUNDLE.read_bytes()) == _version(shipped) == "4.1.1"
+
+
+def test_the_bundle_has_every_trace_type_the_figures_use():
+    default, many = run(Settings()), run(Settings(n_samples=10000, epochs=1000))
+    figures = [
+        playground_figure(default),
+        playground_figure(many),
+        data_figure(many),
+        race_figure(train_many(default.stats, RACE_LRS, 100), default),
+    ]
+    used = {
+        trace.get("type", "scatter")
+        for figure in figures
+        for trace in json.loads(figure_json(figure))["data"]
+    }
+    bundle = _trace_types(BUNDLE.read_bytes())
+    assert "scatter" in used and "scattergl" not in bundle
+    assert used <= bundle, used - bundle
+
+
+def test_the_pinned_file_is_the_npm_package():
+    """Against npm itself, when the registry answers: the tarball has the pinned integrity
+    and holds exactly the committed file and licence."""
+    try:
+        with urllib.request.urlopen(NPM_TARBALL, timeout=15) as response:
+            tarball = response.read()
+    except OSError as e:
+        pytest.skip(f"npm's registry is not reachable: {e}")
+    assert _integrity(tarball) == NPM_INTEGRITY
+    with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
+
+        def member(name: str) -> bytes:
+            file = archive.extractfile(f"package/{name}")
+            assert file is not None, name
+            return file.read()
+
+        assert member("plotly-cartesian.min.js") == BUNDLE.read_bytes()
+        assert member("LICENSE") == (FOLDER / "LICENSE").read_bytes()
