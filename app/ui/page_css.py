@@ -16,6 +16,9 @@ _PLAYGROUND_CSS = """<style>
   .stApp [data-testid="stMainBlockContainer"] {
     padding: 4.25rem 1rem 1rem 1rem;
   }
+  .stApp .st-key-playground_chart {
+    min-height: 607px;
+  }
   .stApp [data-testid="stMainBlockContainer"] h1 {
     font-size: 1.75rem;
     padding: 0 0 0.25rem 0;
