@@ -93,9 +93,9 @@ def _training_and_run(settings: Settings, view: View, hidden: frozenset[str]) ->
     On a laptop everything the learner turns and reads while moving the learning rate is
     on one screen: the title, the learning rate, the epochs and the status in a narrow
     column, and beside it the chart's four panels and its player from the top of the page.
-    The starting point, the stability caption, the results table and the intro are under
-    them. At a projector (lecture mode) the controls are in the sidebar and the chart has
-    the page's width.
+    The starting point and the stability caption are under the status, the results table
+    and the intro under both. At a projector (lecture mode) the controls are in the sidebar
+    and the chart has the page's width.
     """
     rerun_page_if_asked()
     placing = settings.source.kind == POINTS
@@ -135,11 +135,13 @@ def _training_and_run(settings: Settings, view: View, hidden: frozenset[str]) ->
             # Listed under the player by the chart: one Streamlit element fewer per move.
             keys=KEYS,
         )
-        if not view.lecture:
-            # Under the chart: on a laptop the panels need the top of the screen. At a
-            # projector the chart has the screen, and the player's label has the numbers.
-            st.markdown(_table_markdown(result_table(run)))
-            st.caption(intro_text(hidden))
+    if not view.lecture:
+        # Under the chart and its column, the page's width: on a laptop the panels need
+        # the top of the screen, and here the chart's drawing (when plotly.js has loaded)
+        # does not push them down. At a projector the chart has the screen, and the
+        # player's label has the numbers.
+        st.markdown(_table_markdown(result_table(run)))
+        st.caption(intro_text(hidden))
     _explore_further(run, style, view, hidden)
 
 
