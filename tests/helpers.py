@@ -59,13 +59,16 @@ def figures(at: AppTest) -> list[dict]:
 
 
 def result(at: AppTest) -> dict[str, list[str]]:
-    """The table above the playground's chart, by row: ``{"w": [run, best fit, true], ...}``
-    (``{"columns": [...]}`` too); empty when the page draws none (lecture mode)."""
-    payloads = chart_payloads(at)
-    table = payloads[0].get("table") if payloads else None
-    if not table:
+    """The run's table under the playground's chart (a Markdown table), by row:
+    ``{"w": [run, best fit, true], ...}`` (``{"columns": [...]}`` too); empty when the
+    page draws none (lecture mode)."""
+    tables = [m.value for m in at.main.markdown if m.value.startswith("| ")]
+    if not tables:
         return {}
-    return {"columns": table["columns"]} | {row[0]: row[1:] for row in table["rows"]}
+    header, _, *rows = (
+        [cell.strip() for cell in line.strip("|").split("|")] for line in tables[0].splitlines()
+    )
+    return {"columns": header} | {row[0]: row[1:] for row in rows}
 
 
 def status(at: AppTest) -> str:

@@ -372,7 +372,10 @@ def _layout(panels: list[_Panel], style: ChartStyle, rows: int, cols: int) -> di
     wide = cols > 1
     font = style.font_size
     title_px, axis_px = text_px(font)
-    legend_px = (5 if wide else 8) * font + 16 if style.legend else 0
+    # Wide, the legend stands in a column at the right (Plotly widens the right margin to
+    # hold it): below the panels its rows took 80 px of a laptop screen's height, which
+    # the panels need. In one column (a phone) it is under the panels.
+    legend_px = 8 * font + 16 if style.legend and not wide else 0
     gap_px = title_px + axis_px
     height = style.height if wide else rows * NARROW_PANEL_PX + (rows - 1) * gap_px
     if not wide:
@@ -384,10 +387,23 @@ def _layout(panels: list[_Panel], style: ChartStyle, rows: int, cols: int) -> di
         for name, axis in panel.axes.items():
             layout[name].update(axis)
     style_layout(layout, style, legend_y=-(axis_px + 4) / plot_px)
+    if wide:
+        # Beside the panels at the foot of the right margin (Plotly widens it to hold the
+        # entries), below the toolbar at its top.
+        layout["legend"].update(orientation="v", x=1.02, xanchor="left", y=0.0, yanchor="bottom")
     layout.update(
         height=height,
         showlegend=style.legend,
-        margin={"l": 60, "r": RIGHT_MARGIN_PX, "t": title_px, "b": axis_px + legend_px},
+        # Wide, the legend's column is the right margin, under the toolbar that stands
+        # upright at its top; 50 px at the left hold the tick labels and the axis title,
+        # so each panel keeps 220 px beside a laptop's sidebar (lecture mode's larger
+        # text keeps 60).
+        margin={
+            "l": 50 if wide and style.legend else 60,
+            "r": RIGHT_MARGIN_PX,
+            "t": title_px,
+            "b": axis_px + legend_px,
+        },
     )
     return layout
 

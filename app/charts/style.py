@@ -37,7 +37,9 @@ class ChartStyle:
     font_size: int = 13
     line_width: float = 2.5
     marker_size: int = 7
-    height: int = 640
+    #: The playground's four panels at this height fit a 1366 x 650 laptop screen with
+    #: their player: each plot area is about 165 px tall.
+    height: int = 520
     legend: bool = True
 
     @property

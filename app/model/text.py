@@ -39,7 +39,7 @@ def intro_text(hidden: frozenset[str] = frozenset()) -> str:
     """The playground's first lines: what it does, and where the controls are (those a
     link shows)."""
     shown = [f"the {PARAMS[k].label.lower()}" for k in ("lr", "epochs") if k not in hidden]
-    below = f"{' and '.join(shown)} just below, " if shown else ""
+    below = f"{' and '.join(shown)} beside the chart, " if shown else ""
     return (
         f"Fit a line y = w·x + b to noisy points by gradient descent. Set {below}the data and "
         "the method in the sidebar; press ▶ Play under the chart to watch every epoch."

@@ -2,8 +2,8 @@
 
 :func:`sidebar` draws the sidebar and returns the user's inputs as two frozen records,
 the run (:class:`~app.model.settings.Settings`) and the view (:class:`~app.model.settings.View`).
-The training controls are not in it but in lecture mode: :func:`training_row` draws them
-above the chart.
+The training controls are not in it but in lecture mode: :func:`training_controls` draws
+them beside the chart.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ __all__ = [
     "RESET_SHORTCUT",
     "init_state",
     "sidebar",
+    "training_controls",
     "training_in_sidebar",
-    "training_row",
     "widget",
 ]
 
@@ -44,7 +44,7 @@ SECTIONS = {
     "method": ("Method", "Batch size and feature scaling"),
     "view": ("View", "Least-squares line, log scale, speed, lecture mode"),
 }
-#: The group drawn above the chart by :func:`training_row`; the sidebar has the others.
+#: The group drawn beside the chart by :func:`training_controls`; the sidebar has the others.
 TRAINING = "train"
 
 _LINK_KEY = "_link_state"
@@ -182,11 +182,15 @@ def _draw(param: Param, optimizer: str) -> Any:
 
 
 def _render_group(
-    group: str, *, hidden: frozenset[str] = frozenset(), header: bool = True, row: bool = False
+    group: str,
+    *,
+    hidden: frozenset[str] = frozenset(),
+    header: bool = True,
+    more_in: Any = None,
 ) -> dict[str, Any]:
     """Draw the widgets of one group (data, train, method or view); return their values.
 
-    With ``row``, each drawn control and the section of the less-used ones get a column.
+    With ``more_in`` (a container), the section of the less-used ones is drawn there.
 
     Hidden parameters, β and β2 where the optimizer ignores them, and the group's
     less-used controls while their section is closed keep their value but draw no widget.
@@ -200,14 +204,10 @@ def _render_group(
     more = [k for k in shown if PARAMS[k].more]
     if main and header:
         st.header(heading, anchor=False)  # no link icon: a sidebar heading is no target
-    # In a row, each control and the section of the others has a column (a phone stacks them).
-    n = len(main) + bool(more)
-    places = iter(st.columns(n, gap="medium") if row and n else [nullcontext()] * n)
     for key in main:
-        with next(places):
-            values[key] = _draw(PARAMS[key], optimizer)
+        values[key] = _draw(PARAMS[key], optimizer)
     if more:
-        with next(places):
+        with more_in or nullcontext():
             section = st.expander(more_title, key=f"more_{group}", on_change="rerun")
         if section.open:
             with section:
@@ -221,13 +221,13 @@ def sidebar(link: LinkState) -> tuple[Settings, View]:
 
     The training controls (learning rate, epochs, starting point) are drawn here only in
     lecture mode, where the chart needs the projector's whole screen. Otherwise their
-    widgets are above the chart (:func:`training_row`), and here their values are the
+    widgets are beside the chart (:func:`training_controls`), and here their values are the
     ones in session state.
     """
     values: dict[str, Any] = {}
     hidden = link.hidden
     if not training_in_sidebar(st.session_state["lecture"]):
-        hidden |= frozenset(group_keys(TRAINING))  # drawn above the chart by training_row
+        hidden |= frozenset(group_keys(TRAINING))  # drawn by training_controls
     with st.sidebar:
         _preset_picker()
         _reset_button()
@@ -250,14 +250,18 @@ def training_in_sidebar(lecture: bool) -> bool:
     return lecture
 
 
-def training_row(settings: Settings, hidden: frozenset[str]) -> Settings:
-    """Draw the training controls in one row (stacked on a phone); return the run with
-    their values.
+def training_controls(
+    settings: Settings, hidden: frozenset[str], *, sliders: Any, more: Any
+) -> Settings:
+    """Draw the training controls, the learning rate and the epochs in ``sliders`` and the
+    section of the starting point in ``more`` (two containers: the caller chooses where
+    they stand); return the run with their values.
 
-    They sit above the chart, not in the sidebar: the learning rate is the control a lesson
-    turns most, and there it is beside its effect, also on a phone, where the sidebar is a
+    They are not in the sidebar: the learning rate is the control a lesson turns most,
+    and beside the chart it is beside its effect, also on a phone, where the sidebar is a
     menu that covers the chart. The playground draws them and the run in one fragment, so
     that a move reruns only that part of the page.
     """
-    values = _render_group(TRAINING, hidden=hidden, header=False, row=True)
+    with sliders:
+        values = _render_group(TRAINING, hidden=hidden, header=False, more_in=more)
     return replace(settings, **values)

@@ -24,11 +24,18 @@ from ..model.text import (
 )
 from ..ui.cache import cached_playground_figure, cached_run
 from ..ui.chart import apply_lecture_css, chart_style, show_figure
-from ..ui.controls import RESET_SHORTCUT, init_state, sidebar, training_in_sidebar, training_row
+from ..ui.controls import (
+    RESET_SHORTCUT,
+    init_state,
+    sidebar,
+    training_controls,
+    training_in_sidebar,
+)
 from ..ui.data_source import on_chart_click, placing_canvas, source_notices
 from ..ui.inspector import step_inspector
 from ..ui.live_chart import SHORTCUTS
 from ..ui.outlier import outlier_experiment
+from ..ui.page_css import apply_playground_css
 from ..ui.page_rerun import clear_page_request, rerun_page_if_asked
 from ..ui.race import race
 
@@ -60,12 +67,11 @@ _STATUS = {"success": st.success, "info": st.info, "warning": st.warning, "error
 def playground() -> None:
     clear_page_request()
     link = init_state()
+    if not st.session_state["lecture"]:
+        apply_playground_css()  # first: styles that arrive later move the page as it loads
     settings, view = sidebar(link)
     if view.lecture:
         apply_lecture_css()  # and no title: at a projector the chart needs the screen
-    else:
-        st.title("Gradient descent, step by step")
-        st.caption(intro_text(link.hidden))
     _link_notices(link.notices + source_notices())
     # A click on the chart places a point, which changes the data that the sidebar's part
     # of the script reads; in lecture mode the training controls are in the sidebar. Either
@@ -76,43 +82,71 @@ def playground() -> None:
         _training_and_run_fragment(settings, view, link.hidden)
 
 
+#: The widths of the column of controls and of the chart beside it (a phone stacks them).
+COLUMNS = (1, 3.7)
+
+
 def _training_and_run(settings: Settings, view: View, hidden: frozenset[str]) -> None:
     """The training controls (unless they are in the sidebar), the run and everything
-    drawn from it."""
+    drawn from it.
+
+    On a laptop everything the learner turns and reads while moving the learning rate is
+    on one screen: the title, the learning rate, the epochs and the status in a narrow
+    column, and beside it the chart's four panels and its player from the top of the page.
+    The starting point and the stability caption are under the status, the results table
+    and the intro under both. At a projector (lecture mode) the controls are in the sidebar
+    and the chart has the page's width.
+    """
     rerun_page_if_asked()
     placing = settings.source.kind == POINTS
     in_sidebar = training_in_sidebar(view.lecture)
-    if not in_sidebar:
-        settings = training_row(settings, hidden)
+    if in_sidebar:
+        notes, chart_place = st.sidebar, st.container()
+        status_place = chart_place
+    else:
+        side, chart_place = st.columns(COLUMNS, gap="small")
+        with side:
+            st.title("Gradient descent, step by step")
+            sliders, status_place, notes = st.container(), st.container(), st.container()
+        settings = training_controls(settings, hidden, sliders=sliders, more=notes)
     style = chart_style(view.lecture)
     on_click = (lambda: on_chart_click(_CHART_KEY)) if placing else None
-    if placing and placing_canvas(style, key=_CHART_KEY, on_click=on_click):
-        return  # fewer than two points: nothing to fit yet
+    with chart_place:
+        if placing and placing_canvas(style, key=_CHART_KEY, on_click=on_click):
+            return  # fewer than two points: nothing to fit yet
 
     run = cached_run(settings)
-    # Under the training controls above the chart, or at the foot of the sidebar.
-    (st.sidebar if in_sidebar else st).caption(lr_limit_caption(run))
-
     kind, message = status_message(run)
-    _STATUS[kind](message)
+    with status_place:
+        _STATUS[kind](message)
+    # Under the starting point, or at the foot of the sidebar.
+    notes.caption(lr_limit_caption(run))
     if hint := ravine_hint(run):
-        st.info(hint, icon=":material/straighten:")
+        notes.info(hint, icon=":material/straighten:")
 
-    show_figure(
-        cached_playground_figure(settings, style, view),
-        alt=_chart_alt(run, message),
-        filename=_filename(settings),
-        key=_CHART_KEY,
-        style=style,
-        on_click=on_click,
-        # The numbers above the chart, drawn by it: as Streamlit metrics and a caption they
-        # were five elements, each redrawn by Streamlit on every move (see the README's
-        # Performance). At a projector the chart has the screen, and the player's label
-        # under it has the numbers.
-        table=None if view.lecture else result_table(run),
-        # Listed under the player by the chart too: one Streamlit element fewer per move.
-        keys=KEYS,
-    )
+    with chart_place:
+        show_figure(
+            cached_playground_figure(settings, style, view),
+            alt=_chart_alt(run, message),
+            filename=_filename(settings),
+            key=_CHART_KEY,
+            style=style,
+            on_click=on_click,
+            # Listed under the player by the chart: one Streamlit element fewer per move.
+            keys=KEYS,
+        )
+    if not view.lecture:
+        # Under the chart and its column, the page's width: on a laptop the panels need
+        # the top of the screen, and here the chart's drawing (when plotly.js has loaded)
+        # does not push them down. At a projector the chart has the screen, and the
+        # player's label has the numbers.
+        st.markdown(_table_markdown(result_table(run)))
+        st.caption(intro_text(hidden))
+    _explore_further(run, style, view, hidden)
+
+
+def _explore_further(run: Run, style, view: View, hidden: frozenset[str]) -> None:
+    """The row of toggles under the chart, and the sections that are open."""
     draw = {
         "table": lambda: _epoch_table(run),
         "inspect": lambda: step_inspector(run),
@@ -132,6 +166,17 @@ def _training_and_run(settings: Settings, view: View, hidden: frozenset[str]) ->
         if key in chosen:
             st.subheader(heading)
             draw[key]()
+
+
+def _table_markdown(table: dict[str, list]) -> str:
+    """The run's table (:func:`~app.model.text.result_table`) as a Markdown table: one
+    element, drawn with the page's first run, before plotly.js has loaded."""
+    lines = [
+        "| " + " | ".join(table["columns"]) + " |",
+        "|" + "---|" + "--:|" * (len(table["columns"]) - 1),
+        *("| " + " | ".join(row) + " |" for row in table["rows"]),
+    ]
+    return "\n".join(lines)
 
 
 #: The same as a fragment: a move of a training control, or of anything under the chart,

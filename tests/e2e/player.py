@@ -31,6 +31,8 @@ GRAPH = f"{CHART} .js-plotly-plot"
 PLAY = f"{CHART} .live-chart-play"
 SCRUBBER = f"{CHART} .live-chart-scrub input[type=range]"
 LABEL = f"{CHART} .live-chart-label"
+#: The cells of the run's table under the chart (a Markdown table in the main area).
+RESULT_CELLS = "[data-testid=stMain] [data-testid=stMarkdownContainer] table td"
 
 
 def wait_for_player(page: Page, timeout_ms: int = 30_000) -> None:

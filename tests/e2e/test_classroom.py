@@ -7,15 +7,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
-from tests.e2e.player import DEEP_JS
+from tests.e2e.player import DEEP_JS, RESULT_CELLS
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def table_cells(page):
-    """The run's numbers in the table above the chart (Playwright's CSS reaches into the
-    chart's shadow root)."""
-    return page.locator(".live-chart-table td").all_inner_texts()
+    """The run's numbers in the table under the chart."""
+    return page.locator(RESULT_CELLS).all_inner_texts()
 
 
 def test_copied_link_reproduces_the_run(page, app_server, browser):
@@ -43,7 +42,7 @@ def test_copied_link_reproduces_the_run(page, app_server, browser):
     try:
         fresh.goto(link)
         fresh.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
-        fresh.wait_for_selector(".live-chart-table td")
+        fresh.wait_for_selector(RESULT_CELLS)
         assert shown and table_cells(fresh) == shown
         assert_no_exception(fresh)
     finally:

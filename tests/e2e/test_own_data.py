@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from app.model.data.points_link import decode_points
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
-from tests.e2e.player import PLAY
+from tests.e2e.player import PLAY, RESULT_CELLS
 from tests.helpers import HOSTILE_FILES, NOTED_FILES
 
 CHART = ".live-chart"
@@ -88,7 +88,7 @@ def test_click_adds_a_point_and_clicking_it_removes_it(page, app_server):
     assert len(xs) == 3
     np.testing.assert_allclose(xs, [-5, 4, 1], atol=0.15)  # a pixel is about 0.03 here
     np.testing.assert_allclose(ys, [-3, 6, 1], atol=0.15)
-    expect(page.locator(".live-chart-table td").first).to_be_visible()  # trained
+    expect(page.locator(RESULT_CELLS).first).to_be_visible()  # trained
     assert _chart_points(page) == 3
     _click_at(page, float(xs[1]), float(ys[1]), 2)  # on a point: removes it
     xs2, _ = _points(page)

@@ -1,0 +1,189 @@
+"""The first screen on a laptop or a desktop, in Chromium: what the learner turns and reads
+while moving the learning rate is on it without scrolling, nothing overlaps, and the page
+does not jump about as it loads (issue 25, item 1 and item 2's layout shift)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.e2e.conftest import open_app
+from tests.e2e.lessons import predict_and_lock
+from tests.e2e.player import CHART, DEEP_JS, GRAPH, wait_for_player
+
+#: The most common laptop screen less the browser's own bars, a larger laptop, a desktop.
+SCREENS = [(1366, 650), (1440, 780), (1920, 960)]
+#: The smallest plot area of each of the four panels, in CSS pixels.
+MIN_PLOT = (220, 160)
+
+# Where each part is (getBoundingClientRect), in the page and inside the chart's shadow root.
+BOXES_JS = """([chart, main]) => {
+  const box = (e, kind) => {
+    const r = e.getBoundingClientRect(), text = (e.textContent || '').trim().slice(0, 30);
+    return {kind, text, x: r.x, y: r.y, w: r.width, h: r.height};
+  };
+  const root = deep(chart);
+  const gd = root.querySelector('.js-plotly-plot');
+  const one = (selector, kind) => {
+    const e = document.querySelector(selector);
+    return e ? [box(e, kind)] : [];
+  };
+  const parts = [
+    ...one(`${main} .st-key-lr [data-testid=stSlider]`, 'lr slider'),
+    ...one(`${main} .st-key-epochs [data-testid=stSlider]`, 'epochs slider'),
+    ...[...document.querySelectorAll(`${main} [data-testid=stAlert]`)].map(e => box(e, 'status')),
+    ...[...gd.querySelectorAll('.draglayer .nsewdrag')].map(e => box(e, 'plot')),
+    ...[...root.querySelectorAll('.live-chart-play, .live-chart-scrub, .live-chart-label')]
+      .map(e => box(e, 'player')),
+  ];
+  const texts = [];
+  gd.querySelectorAll('.annotation-text').forEach(e => texts.push(box(e, 'panel title')));
+  gd.querySelectorAll('.g-xtitle text, .g-ytitle text, [class^=g-x] .xtitle, [class^=g-y] .ytitle')
+    .forEach(e => texts.push(box(e, 'axis title')));
+  gd.querySelectorAll('.xtick text, .ytick text').forEach(e => texts.push(box(e, 'tick')));
+  gd.querySelectorAll('.legend .traces').forEach(e => texts.push(box(e, 'legend')));
+  gd.querySelectorAll('.modebar-group').forEach(e => texts.push(box(e, 'modebar')));
+  const visible = (b) => b.w > 0 && b.h > 0;
+  return {parts: parts.filter(visible), texts: texts.filter(visible),
+          scrolled: document.querySelector('[data-testid=stMain]').scrollTop};
+}"""
+MAIN = "[data-testid=stMain]"
+
+
+def _overlap(a: dict, b: dict, slack: float = 1.0) -> bool:
+    return (
+        a["x"] + slack < b["x"] + b["w"]
+        and b["x"] + slack < a["x"] + a["w"]
+        and a["y"] + slack < b["y"] + b["h"]
+        and b["y"] + slack < a["y"] + a["h"]
+    )
+
+
+def _inside(b: dict, width: int, height: int) -> bool:
+    return b["x"] >= 0 and b["y"] >= 0 and b["x"] + b["w"] <= width and b["y"] + b["h"] <= height
+
+
+@pytest.fixture(params=SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
+def screen(request, browser: Browser):
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_init_script(DEEP_JS)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page, width, height
+    context.close()
+
+
+def _boxes(page) -> dict:
+    return page.evaluate(BOXES_JS, [CHART, MAIN])
+
+
+def test_controls_status_four_panels_and_player_are_on_the_first_screen(screen, app_server):
+    page, width, height = screen
+    open_app(page, app_server)
+    wait_for_player(page)
+    # As it opens by default: the sidebar is open beside the page on these screens.
+    sidebar = page.locator("[data-testid=stSidebar]").bounding_box()
+    assert sidebar and sidebar["x"] == 0 and sidebar["width"] >= 240, sidebar
+    page.hover(f"{GRAPH} .draglayer .nsewdrag >> nth=0")  # shows the toolbar
+    page.wait_for_selector(f"{GRAPH} .modebar-group", state="visible")
+    found = _boxes(page)
+    assert found["scrolled"] == 0
+    parts = found["parts"]
+    kinds = [p["kind"] for p in parts]
+    assert kinds.count("lr slider") == kinds.count("epochs slider") == kinds.count("status") == 1
+    assert kinds.count("plot") == 4 and kinds.count("player") == 3, kinds
+    outside = [p for p in parts if not _inside(p, width, height)]
+    assert not outside, outside
+    small = [
+        p for p in parts if p["kind"] == "plot" and (p["w"] < MIN_PLOT[0] or p["h"] < MIN_PLOT[1])
+    ]
+    assert not small, small
+    # Nothing overlaps: the controls, the status, the panels, the player, and every text and
+    # the toolbar in the chart.
+    boxes = parts + found["texts"]
+    assert {"panel title", "axis title", "tick", "legend", "modebar"} <= {b["kind"] for b in boxes}
+    clashes = [
+        (a, b)
+        for a, b in itertools.combinations(boxes, 2)
+        if a["kind"] != b["kind"] and {a["kind"], b["kind"]} != {"tick", "plot"} and _overlap(a, b)
+    ]
+    assert not clashes, clashes[:5]
+    # Tick labels stand outside the plot areas (by a pixel or two at most).
+    ticks_in = [
+        (t, p)
+        for t in boxes
+        if t["kind"] == "tick"
+        for p in boxes
+        if p["kind"] == "plot" and _overlap(t, p, slack=3.0)
+    ]
+    assert not ticks_in, ticks_in[:5]
+    assert not page.errors
+    page.screenshot(path=f"test-artifacts/first-screen-{width}x{height}.png")
+
+
+def test_a_lesson_steps_chart_starts_on_the_first_screen_after_a_reveal(browser, app_server):
+    width, height = SCREENS[0]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_init_script(DEEP_JS)
+    page = context.new_page()
+    try:
+        open_app(page, app_server.rstrip("/") + "/lesson")
+        main = page.locator(MAIN)
+        predict_and_lock(page, main)  # the reveal: what happened, and the chart that shows it
+        chart = page.locator(f"{MAIN} .live-chart").first
+        chart.wait_for(state="visible")
+        top = page.evaluate(
+            "() => { const m = document.querySelector('[data-testid=stMain]');"
+            " return [m.scrollTop, deep('[data-testid=stMain] .live-chart')"
+            ".getBoundingClientRect().top]; }"
+        )
+        assert top[0] == 0 and 0 <= top[1] < height, top
+    finally:
+        context.close()
+
+
+# Every layout shift from the start of the navigation (buffered), the way Core Web Vitals
+# count it: shifts within half a second of an input do not count.
+LAYOUT_SHIFT_JS = """
+window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (!e.hadRecentInput) window.__shifts.push({value: e.value, at: e.startTime});
+  }
+}).observe({type: 'layout-shift', buffered: true});
+"""
+#: "Good" cumulative layout shift (web.dev); above 0.25 is "poor".
+GOOD_CLS = 0.1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "measured 0.35-0.46 at 1366x650 (0.35 in 4 of 5 loads): Streamlit's frontend lays "
+        "the page out without the sidebar, then with it when the sidebar's first element "
+        "arrives (0.22-0.23; once in five a start-up skeleton going adds 0.09-0.10), and "
+        "st.html's <style> is drawn after the title (its element's code loads on demand), "
+        "so the page's narrower margins move it once more (0.11); neither can be ordered "
+        "through a public API. The table under the chart's column no longer jumps when "
+        "plotly.js draws (0.09 before)."
+    ),
+)
+def test_the_page_hardly_moves_while_it_loads(browser, app_server):
+    width, height = SCREENS[0]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_init_script(DEEP_JS)
+    context.add_init_script(LAYOUT_SHIFT_JS)
+    page = context.new_page()
+    try:
+        page.goto(app_server)
+        wait_for_player(page)
+        page.wait_for_timeout(500)  # a shift right after the first draw counts too
+        shifts = page.evaluate("window.__shifts")
+        cls = sum(s["value"] for s in shifts)
+        assert cls <= GOOD_CLS, shifts
+    finally:
+        context.close()
