@@ -117,13 +117,16 @@ def _front() -> None:
             st.rerun()
 
 
+def _code_typed() -> None:
+    """Before the run: the typed code goes into the URL, and the run checks it once."""
+    st.query_params.clear()
+    st.query_params["join"] = str(st.session_state.get("class_code_typed") or "").strip() or "-"
+
+
 def _code_form() -> None:
     with st.form("class_join_code", border=False):
-        code = st.text_input("Class code", max_chars=12, placeholder="e.g. K7PQ2M")
-        if st.form_submit_button("Join", type="primary"):
-            st.query_params.clear()
-            st.query_params["join"] = code.strip() or "-"
-            st.rerun()
+        st.text_input("Class code", max_chars=12, placeholder="e.g. K7PQ2M", key="class_code_typed")
+        st.form_submit_button("Join", type="primary", on_click=_code_typed)
 
 
 def _refused_for_now() -> bool:
@@ -210,7 +213,7 @@ def _seat(cls: ClassInfo, me: Seat) -> None:
     asked = store.current(cls.class_id)
     message = st.session_state.pop(_MESSAGE, None)
     if message:
-        st.error(plain(message))
+        st.error(message)
     if asked is None:
         st.info("Waiting for the teacher's question…", icon=":material/hourglass_top:")
     else:
