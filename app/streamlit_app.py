@@ -10,6 +10,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.views.beyond import beyond_lesson
+from app.views.class_page import class_page
 from app.views.lesson import lesson
 from app.views.playground import playground
 
@@ -35,5 +36,6 @@ pages = [
         icon=":material/rocket_launch:",
         url_path="beyond",
     ),
+    st.Page(class_page, title="Class", icon=":material/groups:", url_path="class"),
 ]
 st.navigation(pages, position="top").run()

@@ -101,3 +101,27 @@ def test_csv_neutralises_formulas():
     assert rows[0] == ["nickname", "question", "answer", "round", "time"]
     assert rows[1] == ["'=cmd()", "'+1", "'-2", "'@x", "1", "'\tz"]
     assert rows[2][0] == "'\rq" and rows[2][1] == "ok"
+
+
+def test_true_answers_come_from_the_lessons_facts():
+    from app.classroom.rules import QUESTIONS, is_right, true_answer
+    from app.model.compute import lr_race, run
+    from app.model.lessons.beyond import beyond, beyond_facts
+    from app.model.lessons.notebook import lesson_facts
+    from app.model.params import RACE_LRS
+    from app.model.settings import Settings
+
+    first = run(Settings())
+    notebook = lesson_facts(first, lr_race(first, RACE_LRS))
+    second = beyond_facts(beyond(run))
+    for key, q in QUESTIONS.items():
+        facts = notebook if key.startswith("notebook:") else second
+        truth = true_answer(q, facts)
+        assert is_right(q, truth, truth)
+        if q.choices:
+            assert q.choices[truth].format_map(facts) == q.correct(facts)
+            assert not is_right(q, (truth + 1) % len(q.choices), truth)
+        else:
+            assert truth == facts[q.answer]
+            assert not is_right(q, truth + 0.2 * abs(truth) + 1, truth)
+    assert not is_right(QUESTIONS["notebook:1"], None, 1)

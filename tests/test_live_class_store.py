@@ -72,6 +72,8 @@ def test_whole_class(engine):
     assert store.answers(q.question_id, 1) == (2.5,) and store.answers(q.question_id, 2) == (4.0,)
     assert store.my_answer(q.question_id, 2, a.student_id) == 4.0
     assert store.my_answer(q.question_id, 2, b.student_id) is None
+    assert store.by_student(q.question_id, 1) == {a.student_id: 2.5}
+    assert store.by_student(q.question_id, 2) == {a.student_id: 4.0}
     rows = store.export_rows(new.class_id)
     assert [(r.nickname, r.question_key, r.value, r.round) for r in rows] == [
         ("Ada", "notebook:x", 2.5, 1),

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.model.lessons.beyond import BEYOND_STEPS
-from app.model.lessons.notebook import STEPS
-from app.model.lessons.steps import Question
+from app.model.lessons.notebook import NUMBER_TOLERANCE, STEPS
+from app.model.lessons.steps import Facts, Question
 
 __all__ = [
     "ANSWER_LIMIT",
@@ -21,9 +21,12 @@ __all__ = [
     "csv_cell",
     "csv_rows",
     "histogram",
+    "histograms",
+    "is_right",
     "moved_to_right",
     "question",
     "read_answer",
+    "true_answer",
 ]
 
 NICKNAME_LENGTH = 24
@@ -117,6 +120,33 @@ def read_answer(q: Question, raw: object) -> float | int:
     return value
 
 
+def true_answer(q: Question, facts: Facts) -> float | int:
+    """The right answer in the form a student commits: a choice index, or the number.
+
+    Parameters
+    ----------
+    q : Question
+        A lesson's question.
+    facts : Facts
+        That lesson's facts, computed by the core.
+    """
+    if not q.choices:
+        return float(facts[q.answer])
+    if isinstance(q.answer, int):
+        return q.answer
+    labels = [c.format_map(facts) for c in q.choices]
+    return labels.index(str(facts[q.answer]))
+
+
+def is_right(q: Question, value: float | None, truth: float) -> bool:
+    """Whether an answer counts as right: the same choice, or a number within 10 %."""
+    if value is None:
+        return False
+    if q.choices:
+        return value == truth
+    return abs(value - truth) <= NUMBER_TOLERANCE * abs(truth)
+
+
 def choice_counts(answers: Iterable[float], n_choices: int) -> tuple[int, ...]:
     """How many answers picked each choice (indices out of range are ignored)."""
     counts = [0] * n_choices
@@ -155,6 +185,25 @@ def histogram(answers: Sequence[float], truth: float | None = None, bins: int = 
         lo, hi = lo - 0.5, hi + 0.5
     counts, edges = np.histogram(np.asarray(answers, dtype=float), bins=bins, range=(lo, hi))
     return Histogram(tuple(float(e) for e in edges), tuple(int(c) for c in counts))
+
+
+def histograms(
+    rounds: Sequence[Sequence[float]], truth: float | None = None, bins: int = 10
+) -> tuple[Histogram, ...]:
+    """One histogram per round, all on the same bins (from every round's answers and the truth).
+
+    Pass ``truth`` only once it is revealed: the bins' range would give it away.
+    """
+    every = [a for answers in rounds for a in answers]
+    shared = histogram(every, truth, bins)
+    if not shared.edges:
+        return tuple(Histogram((), ()) for _ in rounds)
+    lo, hi = shared.edges[0], shared.edges[-1]
+    out = []
+    for answers in rounds:
+        counts, _ = np.histogram(np.asarray(answers, dtype=float), bins=bins, range=(lo, hi))
+        out.append(Histogram(shared.edges, tuple(int(c) for c in counts)))
+    return tuple(out)
 
 
 def moved_to_right(first: float | None, second: float | None, truth: float) -> bool:

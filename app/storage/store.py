@@ -229,6 +229,16 @@ class ClassStore:
             ).scalar()
         return None if v is None else float(v)
 
+    def by_student(self, question_id: int, round: int) -> dict[int, float]:
+        """The round's answers keyed by student id: for who moved between rounds (never shown)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.answers.c.student_id, t.answers.c.value).where(
+                    t.answers.c.question_id == question_id, t.answers.c.round == round
+                )
+            ).all()
+        return {int(sid): float(v) for sid, v in rows}
+
     def counts(self, class_id: int) -> Count:
         """Answered (current round) of joined."""
         with self.engine.connect() as conn:

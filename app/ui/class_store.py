@@ -1,0 +1,72 @@
+"""The live class's Streamlit side: one store per process, the shared version read, the QR.
+
+The engine and its :class:`~app.storage.store.ClassStore` are one ``st.cache_resource``
+per process; the database URL comes from the environment (``LINREG_CLASS_DB``), else
+``class_db`` in ``secrets.toml``, else the default SQLite file. Students' screens read
+only :func:`board`, shared by every session of the process for a second, so an idle
+class costs about one query a second however many students wait.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import segno
+import streamlit as st
+
+from ..storage.engine import make_engine
+from ..storage.store import ClassStore
+
+__all__ = ["Board", "board", "class_store", "class_version", "plain", "qr_svg"]
+
+Board = tuple[int, int, int, str] | None  # (version > 0, question id, round, state)
+
+
+def _url() -> str | None:
+    url = os.environ.get("LINREG_CLASS_DB")
+    if url:
+        return url
+    try:
+        return st.secrets.get("class_db")
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def class_store() -> ClassStore:
+    """The process's ClassStore (its engine pools connections for every session)."""
+    return ClassStore(make_engine(_url()))
+
+
+@st.cache_data(ttl=1, show_spinner=False, max_entries=1000)
+def class_version(class_id: int) -> int:
+    """The class's version, shared by the process's sessions for a second (0 when ended)."""
+    return class_store().version(class_id)
+
+
+@st.cache_data(ttl=1, show_spinner=False, max_entries=1000)
+def board(class_id: int) -> tuple[bool, int, int, str]:
+    """What a student's screen depends on, shared for a second: whether the class is live,
+    and the question on the board (id, round, state; 0, 0, "" when none)."""
+    store = class_store()
+    if store.version(class_id) == 0:
+        return (False, 0, 0, "")
+    q = store.current(class_id)
+    return (True, 0, 0, "") if q is None else (True, q.question_id, q.round, q.state)
+
+
+def qr_svg(text: str) -> str:
+    """A QR code of ``text`` as an SVG document (segno), dark on white with a quiet zone."""
+    return segno.make(text, error="m").svg_inline(scale=8, dark="#000", light="#fff")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^])")
+
+
+def plain(text: str) -> str:
+    """Text for ``st.markdown`` that shows as typed: Markdown and LaTeX marks escaped.
+
+    Streamlit already escapes HTML; this keeps ``**``, links and ``$…$`` literal too.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
