@@ -35,7 +35,7 @@ from ..model.lessons.notebook import grade_number
 from ..model.lessons.steps import Facts, Question
 from ..model.numbers import number_text
 from ..storage.records import Asked, ClassInfo, Refused, Seat
-from ..ui.chart import apply_lecture_css
+from ..ui.chart import apply_lecture_css, show_figure
 from ..ui.class_store import board, class_store, class_version, plain, qr_svg
 from .beyond import BEYOND
 from .lesson import NOTEBOOK
@@ -326,11 +326,11 @@ def _projector(store, asked: Asked) -> None:
     elif q.choices:
         counts = [choice_counts(a, len(q.choices)) for a in answers]
         fig = class_figure(counts, labels=_labels(q, facts), truth=truth, style=_style())
-        st.plotly_chart(fig, config={"displayModeBar": False}, key="class_chart")
+        _show_class_chart(fig, answers)
     else:
         hs = histograms(answers, truth)
         fig = class_figure([h.counts for h in hs], edges=hs[0].edges, truth=truth, style=_style())
-        st.plotly_chart(fig, config={"displayModeBar": False}, key="class_chart")
+        _show_class_chart(fig, answers)
     if revealed:
         truth_value = true_answer(q, facts)
         last = answers[-1]
@@ -347,6 +347,18 @@ def _projector(store, asked: Asked) -> None:
             line += f" · **{moved} moved to the right answer**"
         st.success(line)
         st.caption(_band(share))
+
+
+def _show_class_chart(fig: dict, answers: list) -> None:
+    """The class's distribution through the app's one chart path (the vendored bundle)."""
+    told = " and ".join(f"{len(a)} answers" for a in answers)
+    show_figure(
+        fig,
+        alt=f"The class's answers: {told}",
+        filename="class-answers",
+        key="class_chart",
+        style=_style(),
+    )
 
 
 def _band(share: float) -> str:
