@@ -299,6 +299,54 @@ class ClassStore:
             ).all()
         return tuple(Entry(n, float(s), j) for n, s, j in rows)
 
+    def best_by_student(self, class_id: int, limit: int = 10) -> tuple[Entry, ...]:
+        """Each student's best submission (lowest score, earliest among ties), best first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    t.submissions.c.student_id,
+                    t.students.c.nickname,
+                    t.submissions.c.score,
+                    t.submissions.c.settings,
+                )
+                .join(t.students, t.students.c.id == t.submissions.c.student_id)
+                .where(t.submissions.c.class_id == class_id)
+                .order_by(t.submissions.c.score, t.submissions.c.at, t.submissions.c.id)
+            ).all()
+        seen: set[int] = set()
+        best = []
+        for sid, name, value, settings in rows:
+            if sid not in seen and len(best) < limit:
+                seen.add(sid)
+                best.append(Entry(name, float(value), settings))
+        return tuple(best)
+
+    def submissions_by(self, class_id: int, student_id: int) -> int:
+        """How many submissions this student made to the class's challenge."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(func.count())
+                .select_from(t.submissions)
+                .where(
+                    t.submissions.c.class_id == class_id,
+                    t.submissions.c.student_id == student_id,
+                )
+            ).scalar_one()
+
+    def challenge_set_at(self, class_id: int) -> float | None:
+        """When the class's challenge was set (it tells a phone the challenge changed)."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(t.challenges.c.set_at).where(t.challenges.c.class_id == class_id)
+            ).scalar()
+
+    def end_challenge(self, class_id: int, now: float) -> None:
+        """Remove the challenge and its submissions."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(t.submissions).where(t.submissions.c.class_id == class_id))
+            conn.execute(delete(t.challenges).where(t.challenges.c.class_id == class_id))
+            self._bump(conn, class_id, now)
+
     def export_rows(self, class_id: int) -> tuple[ExportRow, ...]:
         """Every answer of the class with its nickname, in time order."""
         with self.engine.connect() as conn:

@@ -46,14 +46,16 @@ def class_version(class_id: int) -> int:
 
 
 @st.cache_data(ttl=1, show_spinner=False, max_entries=1000)
-def board(class_id: int) -> tuple[bool, int, int, str]:
+def board(class_id: int) -> tuple:
     """What a student's screen depends on, shared for a second: whether the class is live,
-    and the question on the board (id, round, state; 0, 0, "" when none)."""
+    the question on the board (id, round, state; 0, 0, "" when none), and when the
+    challenge was set (None when there is none)."""
     store = class_store()
     if store.version(class_id) == 0:
         return (False, 0, 0, "")
     q = store.current(class_id)
-    return (True, 0, 0, "") if q is None else (True, q.question_id, q.round, q.state)
+    on_board = (True, 0, 0, "") if q is None else (True, q.question_id, q.round, q.state)
+    return (*on_board, store.challenge_set_at(class_id))
 
 
 def qr_svg(text: str) -> str:

@@ -31,6 +31,7 @@ from ..classroom.rules import (
     read_answer,
     true_answer,
 )
+from ..classroom.scenario import is_run_question, run_question
 from ..model.lessons.notebook import grade_number
 from ..model.lessons.steps import Facts, Question
 from ..model.numbers import number_text
@@ -38,6 +39,14 @@ from ..storage.records import Asked, ClassInfo, Refused, Seat
 from ..ui.chart import apply_lecture_css, show_figure
 from ..ui.class_store import board, class_store, class_version, plain, qr_svg
 from .beyond import BEYOND
+from .class_run import (
+    TEACH_KEY,
+    _asked_question,
+    _challenge_seat,
+    _leaderboard,
+    _real_run,
+    _run_controls,
+)
 from .lesson import NOTEBOOK
 
 __all__ = ["class_page"]
@@ -217,7 +226,7 @@ def _seat(cls: ClassInfo, me: Seat) -> None:
     if asked is None:
         st.info("Waiting for the teacher's question…", icon=":material/hourglass_top:")
     else:
-        q, facts = question(asked.key), _facts(asked.key)
+        q, facts = _asked_question(asked)
         st.subheader(q.prompt.format_map(facts))
         if asked.round > 1:
             st.caption(f"Vote again · round {asked.round}")
@@ -228,6 +237,7 @@ def _seat(cls: ClassInfo, me: Seat) -> None:
             st.success(f"Locked in: {plain(_shown(q, facts, mine))}. Wait for the reveal.")
         else:
             _my_reveal(q, facts, mine)
+    _challenge_seat(cls, me)
     _follow_board(cls.class_id, drawn)
 
 
@@ -296,6 +306,7 @@ def _teacher(token: str) -> None:
             st.rerun()
         return
     drawn = class_version(cls.class_id)
+    st.session_state[TEACH_KEY] = token
     apply_lecture_css()
     join_url = f"{_base_url()}/class?join={cls.code}"
     count = store.counts(cls.class_id)
@@ -310,12 +321,14 @@ def _teacher(token: str) -> None:
         st.info("No question yet: pick one below and press Ask.", icon=":material/help:")
     else:
         _projector(store, asked)
+    _leaderboard(store, cls)
     _controls(store, cls, asked, token)
+    _run_controls(store, cls, asked)
     _follow_version(cls.class_id, drawn)
 
 
 def _projector(store, asked: Asked) -> None:
-    q, facts = question(asked.key), _facts(asked.key)
+    q, facts = _asked_question(asked)
     revealed = asked.state == "revealed"
     st.markdown(f"### {q.prompt.format_map(facts)}")
     rounds = [asked.round - 1, asked.round] if asked.round > 1 else [asked.round]
@@ -347,6 +360,8 @@ def _projector(store, asked: Asked) -> None:
             line += f" · **{moved} moved to the right answer**"
         st.success(line)
         st.caption(_band(share))
+        if is_run_question(asked.key):
+            _real_run(asked)
 
 
 def _show_class_chart(fig: dict, answers: list) -> None:
@@ -420,7 +435,11 @@ def _csv(store, cls: ClassInfo) -> str:
     rows = []
     for r in store.export_rows(cls.class_id):
         q = QUESTIONS.get(r.question_key)
-        answer = _shown(q, _facts(r.question_key), r.value) if q else r.value
+        if is_run_question(r.question_key):
+            q = run_question(r.question_key)
+            answer = _shown(q, {}, r.value) if q.choices else number_text(r.value)
+        else:
+            answer = _shown(q, _facts(r.question_key), r.value) if q else r.value
         when = datetime.fromtimestamp(r.at, UTC).isoformat(timespec="seconds")
         rows.append((r.nickname, r.question_key, answer, r.round, when))
     out = io.StringIO()

@@ -38,6 +38,7 @@ from ..ui.outlier import outlier_experiment
 from ..ui.page_css import apply_playground_css
 from ..ui.page_rerun import clear_page_request, rerun_page_if_asked
 from ..ui.race import race
+from .class_run import send_to_class
 
 _CHART_KEY = "playground_chart"
 #: The sections under the chart: name -> (its toggle's label, its heading). One row of
@@ -121,6 +122,8 @@ def _training_and_run(settings: Settings, view: View, hidden: frozenset[str]) ->
         _STATUS[kind](message)
     # Under the starting point, or at the foot of the sidebar.
     notes.caption(lr_limit_caption(run))
+    with notes:
+        send_to_class(run.settings)  # only for a session teaching a live class
     if hint := ravine_hint(run):
         notes.info(hint, icon=":material/straighten:")
 
