@@ -7,6 +7,7 @@ import json
 import re
 import time
 
+import numpy as np
 import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
@@ -221,3 +222,173 @@ def test_html_nickname_shows_as_text():
         student.query_params["seat"],
     )
     assert seat.nickname == nasty[:24]
+
+
+# --- A run of the playground: "What will this run do?", the real run, the challenge ----------
+
+RUN_LINK = "http://localhost:8501/playground?lr=0.15&epochs=40"  # above 2/λmax ≈ 0.113
+
+
+def _ask_run(teacher: AppTest, link: str, key: str = "run:state") -> None:
+    teacher.text_input(key="class_run_link").set_value(link)
+    teacher.selectbox(key="class_run_q").set_value(key)
+    _button(teacher, "Ask about this run").click().run()
+    assert not teacher.exception
+
+
+def test_what_will_this_run_do_from_a_pasted_link_then_the_real_run_on_the_projector():
+    teacher, code = _start()
+    student = _join(code, "Ada")
+    _ask_run(teacher, RUN_LINK)
+    asked = class_store().current(class_store().class_by_code(code, time.time()).class_id)
+    assert asked.key == "run:state" and json.loads(asked.scenario_json) == {
+        "lr": "0.15",
+        "epochs": "40",
+    }
+    _rerun(student)
+    assert "What will this run do? Gradient descent at learning rate 0.15" in _texts(student)
+    labels = student.radio[0].options
+    assert labels == [
+        "It converges within these epochs",
+        "It is still converging at the end",
+        "It oscillates (zig-zags) but closes in",
+        "It diverges",
+    ]
+    student.radio[0].set_value(1).run()  # "still converging": wrong, lr = 0.15 diverges
+    _button(student, "Lock in").click().run()
+    _rerun(teacher)
+    assert "1 of 1 answered" in _texts(teacher)
+    assert len(figures(teacher)) == 1  # the class's bars only: no run before the reveal
+    _button(teacher, "Reveal").click().run()
+    text = _texts(teacher)
+    assert "The answer: It diverges" in text and "0 of 1 right" in text
+    assert "The real run: Gradient descent, learning rate 0.15, 40 epochs" in text
+    bars, run = figures(teacher)
+    assert bars["data"][0]["type"] == "bar"
+    assert len(run["data"]) > 3  # the playground's four panels, drawn for this run
+    _rerun(student)
+    assert "It diverges" in _texts(student) and "Not this time" in _texts(student)
+
+
+def test_a_number_question_on_a_diverging_run_is_refused_and_nothing_is_asked():
+    teacher, code = _start()
+    _ask_run(teacher, RUN_LINK, "run:w")
+    assert "This run diverges" in _texts(teacher)
+    assert class_store().current(class_store().class_by_code(code, time.time()).class_id) is None
+    _ask_run(teacher, "http://localhost:8501/class?join=ABCDEF")
+    assert "not a playground link" in _texts(teacher)
+
+
+def test_final_w_question_is_the_cores_number():
+    from app.classroom.scenario import read_scenario
+    from app.model.compute import run
+
+    teacher, code = _start()
+    student = _join(code)
+    _ask_run(teacher, "localhost:8501/playground?lr=0.02&epochs=30", "run:w")
+    cls = class_store().class_by_code(code, time.time())
+    scenario = read_scenario(class_store().current(cls.class_id).scenario_json)
+    truth = float(run(scenario).history.w[-1])
+    _rerun(student)
+    student.number_input[0].set_value(round(truth, 2)).run()
+    _button(student, "Lock in").click().run()
+    _rerun(teacher)
+    _button(teacher, "Reveal").click().run()
+    assert f"The answer: {truth:.4f}" in _texts(teacher) and "1 of 1 right" in _texts(teacher)
+
+
+def test_send_to_class_from_the_playground_needs_the_teachers_session():
+    from app.views.class_run import TEACH_KEY
+
+    from .helpers import start
+
+    teacher, code = _start()
+    token = teacher.query_params["teach"]
+    assert teacher.session_state[TEACH_KEY] == token
+    nobody = start({"lr": "0.05"})
+    assert not [b for b in nobody.button if b.label == "Send to class"]
+    at = start({"lr": "0.05", "epochs": "60"}, state={TEACH_KEY: token})
+    assert f"Ask class {code}" in [s.label for s in at.selectbox]
+    at.toggle(key="class_send_back").set_value(False).run()
+    _button(at, "Send to class").click().run()
+    assert not at.exception
+    assert f"Sent to class {code}" in " ".join(s.value for s in at.success)
+    asked = class_store().current(class_store().class_by_code(code, time.time()).class_id)
+    assert asked.key == "run:state"
+    assert json.loads(asked.scenario_json) == {"lr": "0.05", "epochs": "60"}
+    assert token not in json.dumps([m.value for m in at.markdown])  # nothing private shown
+
+
+def _challenge(teacher: AppTest, kind: str, target: float | None = None) -> None:
+    teacher.selectbox(key="class_goal_kind").set_value(kind).run()
+    if target is not None:
+        teacher.number_input(key="class_goal_target").set_value(target).run()
+    _button(teacher, "Start challenge").click().run()
+    assert not teacher.exception
+
+
+def _submit(student: AppTest, lr=None, epochs=None, link="") -> str:
+    if lr is not None:
+        student.number_input(key="class_try_lr").set_value(lr)
+    if epochs is not None:
+        student.number_input(key="class_try_epochs").set_value(epochs)
+    student.text_input(key="class_try_link").set_value(link)
+    _button(student, "Submit").click().run()
+    assert not student.exception
+    return _texts(student)
+
+
+def _submissions() -> int:
+    with class_store().engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(schema.submissions)).scalar_one()
+
+
+def test_challenge_largest_lr_recomputed_by_the_server_and_a_leaderboard_of_nicknames():
+    teacher, code = _start()
+    ada, bob = _join(code, "Ada"), _join(code, "<b>Bob</b>")
+    _ask_run(teacher, "http://localhost:8501/playground?lr=0.05&epochs=100")
+    _challenge(teacher, "largest_lr")
+    for s in (ada, bob):
+        _rerun(s)
+        assert "Challenge: Find the largest learning rate that does not diverge" in _texts(s)
+    assert "Not on the board: At learning rate 0.12 the run diverges" in _submit(ada, 0.12)
+    assert "must be a finite number" in _submit(ada, link="?lr=inf")
+    assert "between 0.0001 and 1" in _submit(ada, link="?lr=5")
+    assert "between 0.0001 and 1" in _submit(ada, -0.1)
+    assert _submissions() == 0  # nothing refused was stored
+    assert "On the board: lr = 0.11" in _submit(ada, 0.11)
+    assert "On the board: lr = 0.1" in _submit(bob, link="http://x/playground?lr=0.1")
+    _submit(ada, 0.05)  # a worse try does not push Ada down
+    _rerun(teacher)
+    board_text = _texts(teacher)
+    assert "| 1 | Ada | lr \\= 0\\.11 |" in board_text
+    assert "| 2 | \\<b\\>Bob\\</b\\> | lr \\= 0\\.1 |" in board_text
+    teacher.toggle(key="class_hide_names").set_value(True).run()
+    assert "Ada" not in _texts(teacher) and "| 1 | Student 1 |" in _texts(teacher)
+
+
+def test_challenge_fewest_epochs_scores_the_first_epoch_below_the_target():
+    from app.classroom.scenario import read_scenario
+    from app.model.compute import run
+
+    teacher, code = _start()
+    student = _join(code)
+    _ask_run(teacher, "http://localhost:8501/playground?lr=0.05&epochs=100")
+    _challenge(teacher, "fewest_epochs", 1.0)  # below the least-squares loss: refused
+    assert "No line has a loss below the least-squares loss" in _texts(teacher)
+    _challenge(teacher, "fewest_epochs", 2.5)
+    assert "Challenge: Reach a loss below 2.5 in the fewest epochs" in _texts(teacher)
+    _rerun(student)
+    assert "Not on the board: After 5 epochs" in _submit(student, 0.01, 5)
+    assert "whole number from 1 to 5000" in _submit(student, 0.05, 6000)
+    cls = class_store().class_by_code(code, time.time())
+    scenario = read_scenario(class_store().current(cls.class_id).scenario_json)
+    from dataclasses import replace
+
+    loss = run(replace(scenario, lr=0.1, epochs=50)).history.loss
+    first = int(np.flatnonzero(loss < 2.5)[0])
+    assert f"On the board: {first} epochs at lr = 0.1" in _submit(student, 0.1, 50)
+    _rerun(teacher)
+    assert f"| 1 | Student 1 | {first} epochs |" in _texts(teacher)
+    _button(teacher, "End challenge").click().run()
+    assert "Challenge:" not in _texts(teacher) and _submissions() == 0

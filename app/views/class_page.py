@@ -27,7 +27,6 @@ from ..classroom.rules import (
     csv_rows,
     histograms,
     is_right,
-    question,
     read_answer,
     true_answer,
 )
@@ -202,7 +201,7 @@ def _join_form(cls: ClassInfo) -> None:
 
 
 def _lock_in(class_id: int, student_id: int, asked: Asked, widget: str) -> None:
-    q = question(asked.key)
+    q = _asked_question(asked)[0]
     try:
         value = read_answer(q, st.session_state.get(widget))
     except ValueError as e:
