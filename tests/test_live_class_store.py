@@ -131,3 +131,39 @@ def test_restart_and_migrate(tmp_path, monkeypatch):
     again = ClassStore(make_engine())
     assert again.class_by_code(new.code, T0).class_id == new.class_id
     assert os.path.exists(tmp_path / "d" / "class.sqlite3")
+
+
+def test_a_run_question_and_the_challenge_board(engine):
+    """A scenario's question keeps its link query; the challenge keeps each student's best."""
+    from app.classroom.scenario import FEWEST_EPOCHS, Goal, goal_json, read_goal, scenario_json
+    from app.model.settings import Settings
+
+    store = ClassStore(engine)
+    new = store.create_class(T0)
+    a, b, c = (store.join(new.class_id, n, T0) for n in ("Ada", "Bob", "Cy"))
+    scenario = scenario_json(Settings(lr=0.05, epochs=60))
+    q = store.ask(new.class_id, "run:state", scenario, T0 + 1)
+    assert store.current(new.class_id) == q and q.scenario_json == '{"epochs": "60", "lr": "0.05"}'
+    assert store.challenge_set_at(new.class_id) is None
+    goal = Goal(FEWEST_EPOCHS, scenario, 2.0)
+    store.set_challenge(new.class_id, goal_json(goal), T0 + 2)
+    assert read_goal(store.challenge(new.class_id)) == goal
+    assert store.challenge_set_at(new.class_id) == T0 + 2
+    v = store.version(new.class_id)
+    for seat, value, at in ((a, 12.0, 3), (b, 9.0, 4), (a, 7.0, 5), (a, 20.0, 6), (c, 9.0, 7)):
+        store.submit(new.class_id, seat.student_id, '{"lr": "0.1"}', value, T0 + at)
+    assert store.version(new.class_id) == v + 5  # each submission moves the projector
+    best = store.best_by_student(new.class_id)
+    assert [(e.nickname, e.score) for e in best] == [("Ada", 7.0), ("Bob", 9.0), ("Cy", 9.0)]
+    assert [e.nickname for e in store.best_by_student(new.class_id, limit=2)] == ["Ada", "Bob"]
+    assert store.submissions_by(new.class_id, a.student_id) == 3
+    assert store.submissions_by(new.class_id, c.student_id) == 1
+    # A new challenge starts from an empty board; ending it removes it and its submissions.
+    store.set_challenge(new.class_id, goal_json(goal), T0 + 8)
+    assert store.best_by_student(new.class_id) == ()
+    store.submit(new.class_id, b.student_id, "{}", 1.0, T0 + 9)
+    store.end_challenge(new.class_id, T0 + 10)
+    assert store.challenge(new.class_id) is None and store.challenge_set_at(new.class_id) is None
+    with engine.connect() as conn:
+        assert conn.execute(select(schema.submissions.c.id)).first() is None
+    store.end(new.class_id)
