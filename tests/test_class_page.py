@@ -268,6 +268,8 @@ def test_what_will_this_run_do_from_a_pasted_link_then_the_real_run_on_the_proje
     assert len(run["data"]) > 3  # the playground's four panels, drawn for this run
     _rerun(student)
     assert "It diverges" in _texts(student) and "Not this time" in _texts(student)
+    lines = _csv(class_store(), class_store().class_by_code(code, time.time())).splitlines()
+    assert lines[1].startswith("Ada,run:state,It is still converging at the end,1,")
 
 
 def test_a_number_question_on_a_diverging_run_is_refused_and_nothing_is_asked():

@@ -216,7 +216,7 @@ def test_fewest_epochs_challenge_is_the_hand_loops_first_epoch_below_the_target(
         missed = score(goal, Tried(lr, first - 1))
         assert isinstance(missed, Missed) and "not below 2" in missed.reason
     assert isinstance(score(goal, Tried(0.5, 200)), Missed)  # it diverges
-    assert shown_score(goal, 12.0) == "12 epochs"
+    assert shown_score(goal, 12.0) == "12 epochs" and shown_score(goal, 1.0) == "1 epoch"
 
 
 def test_the_target_loss_must_lie_between_least_squares_and_the_start():

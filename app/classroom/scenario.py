@@ -342,9 +342,13 @@ def score(goal: Goal, tried: Tried) -> Scored | Missed:
             f"After {epochs} epochs at learning rate {tried.lr:g} the loss is "
             f"{number_text(history.final_loss)}, not below {goal.target:g}."
         )
-    return Scored(float(below[0]), f"{below[0]} epochs at lr = {tried.lr:g}")
+    return Scored(float(below[0]), f"{_epochs(below[0])} at lr = {tried.lr:g}")
+
+
+def _epochs(n: int) -> str:
+    return f"{n} epoch" if n == 1 else f"{n} epochs"
 
 
 def shown_score(goal: Goal, value: float) -> str:
     """A stored score in words: epochs, or the learning rate."""
-    return f"lr = {-value:g}" if goal.kind == LARGEST_LR else f"{int(value)} epochs"
+    return f"lr = {-value:g}" if goal.kind == LARGEST_LR else _epochs(int(value))
