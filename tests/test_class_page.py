@@ -394,3 +394,16 @@ def test_challenge_fewest_epochs_scores_the_first_epoch_below_the_target():
     assert f"| 1 | Student 1 | {first} epochs |" in _texts(teacher)
     _button(teacher, "End challenge").click().run()
     assert "Challenge:" not in _texts(teacher) and _submissions() == 0
+
+
+def test_a_teacher_back_on_the_front_door_finds_the_way_back_to_the_console():
+    from app.views.class_run import TEACH_KEY
+
+    teacher, code = _start()
+    token = teacher.query_params["teach"]
+    front = AppTest.from_function(_class_app, default_timeout=60)
+    front.session_state[TEACH_KEY] = token
+    front.run()
+    _button(front, f"Back to class {code}").click().run()
+    assert front.query_params["teach"] == token and f"Class code {code}" in _texts(front)
+    assert not [b for b in _app().button if b.label.startswith("Back to class")]

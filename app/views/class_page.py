@@ -45,6 +45,7 @@ from .class_run import (
     _leaderboard,
     _real_run,
     _run_controls,
+    back_to_class,
 )
 from .lesson import NOTEBOOK
 
@@ -104,6 +105,7 @@ def class_page() -> None:
 
 def _front() -> None:
     st.title("Live class")
+    back_to_class()
     if st.session_state.pop(_ENDED, False):
         st.success("The class has ended and its answers were deleted.")
     join, teach = st.columns(2, gap="large")

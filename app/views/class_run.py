@@ -52,7 +52,7 @@ from ..ui.cache import cached_playground_figure, cached_run
 from ..ui.chart import show_figure
 from ..ui.class_store import class_store, plain
 
-__all__ = ["TEACH_KEY", "send_to_class"]
+__all__ = ["TEACH_KEY", "back_to_class", "send_to_class"]
 
 #: Session state: the teacher token of the class this session teaches (set by the console).
 TEACH_KEY = "class_teach_token"
@@ -134,6 +134,19 @@ def send_to_class(settings: Settings) -> None:
                 st.switch_page(page, query_params={"teach": token})
             st.session_state[_SENT] = f"Sent to class {cls.code}: {_setup_text(settings)}."
             st.rerun()
+
+
+def back_to_class() -> None:
+    """On the Class page's front door, for a session teaching a live class: the way back
+    to its console (the top navigation drops the link's ``?teach=``)."""
+    token = st.session_state.get(TEACH_KEY)
+    cls = class_store().class_by_teach_token(token, _now()) if token else None
+    if cls is None:
+        return
+    if st.button(f"Back to class {cls.code}", type="primary", icon=":material/arrow_back:"):
+        st.query_params.clear()
+        st.query_params["teach"] = token
+        st.rerun()
 
 
 # --- The teacher's console ---------------------------------------------------------------------
