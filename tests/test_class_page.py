@@ -407,3 +407,23 @@ def test_a_teacher_back_on_the_front_door_finds_the_way_back_to_the_console():
     _button(front, f"Back to class {code}").click().run()
     assert front.query_params["teach"] == token and f"Class code {code}" in _texts(front)
     assert not [b for b in _app().button if b.label.startswith("Back to class")]
+
+
+def test_send_to_class_goes_back_to_the_console_with_the_run_on_the_board():
+    from app.views.class_run import TEACH_KEY
+
+    from .helpers import start
+
+    teacher, code = _start()
+    token = teacher.query_params["teach"]
+    at = start({"lr": "0.5"}, state={TEACH_KEY: token})
+    at.selectbox(key="class_send_kind").set_value("run:w").run()
+    _button(at, "Send to class").click().run()
+    assert "This run diverges" in " ".join(e.value for e in at.error)  # nothing asked
+    at.selectbox(key="class_send_kind").set_value("run:state").run()
+    _button(at, "Send to class").click().run()
+    assert not at.exception
+    assert at.query_params["teach"] == token
+    text = _texts(at)
+    assert f"Class code {code}" in text and "What will this run do?" in text
+    assert "learning rate 0.5 for 100 epochs" in text
