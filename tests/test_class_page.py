@@ -324,7 +324,8 @@ def test_send_to_class_from_the_playground_needs_the_teachers_session():
 def _challenge(teacher: AppTest, kind: str, target: float | None = None) -> None:
     teacher.selectbox(key="class_goal_kind").set_value(kind).run()
     if target is not None:
-        teacher.number_input(key="class_goal_target").set_value(target).run()
+        (box,) = [n for n in teacher.number_input if n.label == "Loss below"]
+        box.set_value(target).run()
     _button(teacher, "Start challenge").click().run()
     assert not teacher.exception
 
@@ -376,6 +377,11 @@ def test_challenge_fewest_epochs_scores_the_first_epoch_below_the_target():
     teacher, code = _start()
     student = _join(code)
     _ask_run(teacher, "http://localhost:8501/playground?lr=0.05&epochs=100")
+    (box,) = [n for n in teacher.number_input if n.label == "Loss below"]
+    suggested = box.value  # 5 % above the least-squares loss of the run on the board
+    cls = class_store().class_by_code(code, time.time())
+    scenario = read_scenario(class_store().current(cls.class_id).scenario_json)
+    assert suggested == pytest.approx(1.05 * run(scenario).least_squares.loss, rel=5e-3)
     _challenge(teacher, "fewest_epochs", 1.0)  # below the least-squares loss: refused
     assert "No line has a loss below the least-squares loss" in _texts(teacher)
     _challenge(teacher, "fewest_epochs", 2.5)
@@ -383,8 +389,6 @@ def test_challenge_fewest_epochs_scores_the_first_epoch_below_the_target():
     _rerun(student)
     assert "Not on the board: After 5 epochs" in _submit(student, 0.01, 5)
     assert "whole number from 1 to 5000" in _submit(student, 0.05, 6000)
-    cls = class_store().class_by_code(code, time.time())
-    scenario = read_scenario(class_store().current(cls.class_id).scenario_json)
     from dataclasses import replace
 
     loss = run(replace(scenario, lr=0.1, epochs=50)).history.loss

@@ -227,7 +227,8 @@ def _challenge_controls(store, cls: ClassInfo, asked: Asked | None) -> None:
         format="%.3f",
         step=0.1,
         disabled=kind != FEWEST_EPOCHS,
-        key="class_goal_target",
+        # One widget a run: each run on the board brings its own suggestion.
+        key=f"class_goal_target_{asked.question_id if scenario else 0}",
     )
     if start_col.button("Start challenge", disabled=scenario is None, width="stretch"):
         goal = Goal(kind, scenario, None)
