@@ -178,7 +178,7 @@ def _run_controls(store, cls: ClassInfo, asked: Asked | None) -> None:
         "In the Playground, set a run up and press **Send to class** (it shows while this "
         "class is open in this browser tab). Or paste a playground link here."
     )
-    link_col, kind_col, ask_col = st.columns([4, 3, 1.3], vertical_alignment="bottom")
+    link_col, kind_col, ask_col = st.columns([3.5, 3, 1.9], vertical_alignment="bottom")
     link = link_col.text_input("Playground link", key="class_run_link", placeholder="https://…")
     key = kind_col.selectbox(
         "Question", list(RUN_QUESTIONS), format_func=RUN_QUESTIONS.__getitem__, key="class_run_q"
