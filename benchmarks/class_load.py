@@ -344,9 +344,12 @@ async def join(target: Target, code: str, k: int) -> Student:
 async def answer(s: Student, ask_time: float, commit_seconds: float, rnd: random.Random) -> None:
     """Wait for the question by itself, pick a choice, press Lock in at a random moment."""
     b = s.browser
+    if any(t.startswith("Locked in") for t in b.texts()):  # e.g. after a reconnect
+        s.locked = True
+        return
     press_at = ask_time + 1.0 + rnd.uniform(0, commit_seconds - 1.0)
     radio = await b.until(lambda: b.find("radio"), timeout=30)
-    s.saw_question = time.time()
+    s.saw_question = s.saw_question or time.time()  # the first time (not after a reconnect)
     choice = rnd.choice(list(radio.proto.options))
     b.widgets[radio.wid] = ("string_value", choice)  # the browser keeps sending it
     await b.run({})  # a change of the radio reruns the page (and enables Lock in)
@@ -483,18 +486,20 @@ async def scenario(target: Target, args, db_url: str, kill=None) -> list[str]:
     half = asyncio.Event()
 
     async def one(s: Student):
-        try:
-            await answer(s, ask_time, args.commit_seconds, random.Random(s.k))
-        except CheckFailed as e:
-            if kill is not None and s.browser.closed.is_set():
-                await asyncio.sleep(0)  # lost its socket: reconnect below, then try again
-                try:
+        for attempt in range(2):
+            try:
+                await answer(s, ask_time, args.commit_seconds, random.Random(s.k))
+                break
+            except (CheckFailed, websockets.WebSocketException) as e:
+                lost = s.browser.closed.is_set() or isinstance(e, websockets.WebSocketException)
+                if kill is None or attempt or not lost:
+                    failures.append(f"{s.browser.name}: {e}")
+                    break
+                try:  # its replica went away: reconnect as the browser does, then go on
                     s.reconnect_s = await s.browser.reconnect()
-                    await answer(s, ask_time, args.commit_seconds, random.Random(s.k))
-                except CheckFailed as e2:
-                    failures.append(str(e2))
-            else:
-                failures.append(str(e))
+                except (CheckFailed, OSError, websockets.WebSocketException) as e2:
+                    failures.append(f"{s.browser.name}: {e2}")
+                    break
         done.append(s)
         if len(done) >= len(students) // 2:
             half.set()
@@ -569,7 +574,13 @@ def make_kill(cluster):
         )
         if teacher.browser.replica == "r1":
             await teacher.browser.until(lambda: teacher.browser.closed.is_set(), timeout=10)
-            await teacher.browser.reconnect()
+            took = await teacher.browser.reconnect()
+            after = teacher.counts[-1]
+            print(
+                f"the teacher reconnected to {teacher.browser.replica} in {took:.1f} s; "
+                f"its projector reads {after[1]} of {after[2]}",
+                flush=True,
+            )
         for s in victims:  # the locked ones idle on their seat page: reconnect them here
             if s.k in locked_before:
                 await s.browser.until(lambda b=s.browser: b.closed.is_set(), timeout=10)
