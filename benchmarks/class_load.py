@@ -26,6 +26,7 @@ states and button triggers): nothing is written to the database by this script.
     .venv/bin/python benchmarks/class_load.py                     # one server, SQLite
     .venv/bin/python benchmarks/class_load.py --replicas 2 --postgres
     .venv/bin/python benchmarks/class_load.py --replicas 2 --postgres --kill
+    .venv/bin/python benchmarks/class_load.py --floor   # Streamlit's own idle cost, for scale
 
 Exits 1 if any check fails. Needs nginx and Debian's PostgreSQL 15 for the replica runs.
 """
@@ -615,6 +616,47 @@ def make_kill(cluster):
     return kill
 
 
+FLOOR_APP = """
+import streamlit as st
+
+
+def page():
+    st.markdown("Waiting for the teacher's question")
+
+    @st.fragment(run_every=2)
+    def follow():
+        pass
+
+    follow()
+
+
+st.navigation([st.Page(page, title="Class", url_path="class")], position="top").run()
+"""
+
+
+async def floor(target: Target, args) -> None:
+    """Streamlit's own cost of the idle class: the same sessions on an app whose 2 s fragment
+    does nothing."""
+    browsers = []
+    for k in range(args.students):
+        b = Browser(target, f"session {k}")
+        await b.open("/class")
+        browsers.append(b)
+        await asyncio.sleep(args.join_seconds / args.students)
+    await asyncio.sleep(2)
+    ticks0 = sum(b.auto_reruns for b in browsers)
+    with CpuWindow(target.pids) as cpu:
+        await asyncio.sleep(args.idle_seconds)
+        idle = cpu.read()
+    ticks = sum(b.auto_reruns for b in browsers) - ticks0
+    print(
+        f"floor, {len(browsers)} sessions of an empty 2 s fragment: {idle}; "
+        f"{ticks / args.idle_seconds:.0f} auto-reruns/s",
+        flush=True,
+    )
+    await asyncio.gather(*(b.close() for b in browsers))
+
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--students", type=int, default=150)
@@ -624,6 +666,7 @@ def parse_args():
     p.add_argument("--replicas", type=int, default=0, help="K replicas behind nginx")
     p.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL 15")
     p.add_argument("--kill", action="store_true", help="kill replica r1 mid-class")
+    p.add_argument("--floor", action="store_true", help="idle cost of an empty fragment app")
     args = p.parse_args()
     if args.kill and args.replicas != 2:
         p.error("--kill needs --replicas 2")
@@ -632,6 +675,14 @@ def parse_args():
 
 def main() -> int:
     args = parse_args()
+    if args.floor:
+        with tempfile.TemporaryDirectory(prefix="gd-floor-") as folder:
+            script = Path(folder) / "floor_app.py"
+            script.write_text(FLOOR_APP)
+            with streamlit_server.serve(script, extra=["--runner.postScriptGC", "false"]) as server:
+                print(f"Floor: {args.students} sessions, one server; {uptime()}", flush=True)
+                asyncio.run(floor(Target(server.url, (server.pid,)), args))
+        return 0
     with contextlib.ExitStack() as stack:
         if args.postgres:
             db_url = stack.enter_context(postgres.throwaway())
