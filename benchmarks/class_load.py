@@ -531,6 +531,9 @@ async def scenario(target: Target, args, db_url: str, kill=None) -> list[str]:
     lat = ranked_latencies(students, db_times, teacher.counts)
     locked = sum(s.locked for s in students)
     print(summary("Ask -> question on a student's screen", seen))
+    moved = [s.reconnect_s for s in students if s.reconnect_s is not None]
+    if kill is not None:
+        print(summary("reconnect after the kill (all of r1's students)", moved))
     print(summary("Lock-in press -> the projector's count includes it", lat))
     print(
         f"answers: {locked} locked in on screen, {len(db_times)} rows in the database, "
