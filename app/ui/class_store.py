@@ -3,8 +3,8 @@
 The engine and its :class:`~app.storage.store.ClassStore` are one ``st.cache_resource``
 per process; the database URL comes from the environment (``LINREG_CLASS_DB``), else
 ``class_db`` in ``secrets.toml``, else the default SQLite file. Students' screens read
-only :func:`board`, shared by every session of the process for a second, so an idle
-class costs about one query a second however many students wait.
+only :func:`board`, shared by every session of the process for a quarter second, so
+an idle class costs at most four reads a second however many students wait.
 """
 
 from __future__ import annotations
@@ -45,14 +45,19 @@ def class_version(class_id: int) -> int:
     return class_store().version(class_id)
 
 
-@st.cache_data(ttl=1, show_spinner=False, max_entries=1000)
-def board(class_id: int) -> tuple:
-    """What a student's screen depends on, shared for a second: whether the class is live,
-    the question on the board (id, round, state; 0, 0, "" when none), and when the
+#: How long a board read is shared: a student's screen sees the teacher's Ask within the
+#: fragment's 2 s + this + one rerun (within 3 s), at most four reads a second per process.
+BOARD_TTL_S = 0.25
+
+
+@st.cache_data(ttl=BOARD_TTL_S, show_spinner=False, max_entries=1000)
+def board(class_id: int) -> tuple[bool, int, int, str, float | None]:
+    """What a student's screen depends on, shared for a quarter second: whether the class is
+    live, the question on the board (id, round, state; 0, 0, "" when none), and when the
     challenge was set (None when there is none)."""
     store = class_store()
     if store.version(class_id) == 0:
-        return (False, 0, 0, "")
+        return (False, 0, 0, "", None)
     q = store.current(class_id)
     on_board = (True, 0, 0, "") if q is None else (True, q.question_id, q.round, q.state)
     return (*on_board, store.challenge_set_at(class_id))
