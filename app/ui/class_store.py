@@ -46,13 +46,13 @@ def class_version(class_id: int) -> int:
 
 
 #: How long a board read is shared: a student's screen sees the teacher's Ask within the
-#: fragment's 2 s + this + one rerun (within 3 s), at most four reads a second per process.
-BOARD_TTL_S = 0.25
+#: fragment's 2 s + this + one rerun (within 3 s), at most two reads a second per process.
+BOARD_TTL_S = 0.5
 
 
 @st.cache_data(ttl=BOARD_TTL_S, show_spinner=False, max_entries=1000)
 def board(class_id: int) -> tuple[bool, int, int, str, float | None]:
-    """What a student's screen depends on, shared for a quarter second: whether the class is
+    """What a student's screen depends on, shared for half a second: whether the class is
     live, the question on the board (id, round, state; 0, 0, "" when none), and when the
     challenge was set (None when there is none)."""
     store = class_store()
