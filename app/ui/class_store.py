@@ -4,7 +4,7 @@ The engine and its :class:`~app.storage.store.ClassStore` are one ``st.cache_res
 per process; the database URL comes from the environment (``LINREG_CLASS_DB``), else
 ``class_db`` in ``secrets.toml``, else the default SQLite file. Students' screens read
 only :func:`board`, shared by every session of the process for a quarter second, so
-an idle class costs at most four reads a second however many students wait.
+an idle class costs at most two reads a second however many students wait.
 """
 
 from __future__ import annotations
