@@ -57,7 +57,7 @@ def class_figure(
     style = style or ChartStyle.lecture()
     n = max(1, len(counts))
     layout: dict = {
-        "height": 430,
+        "height": 360,
         "margin": {"l": 10, "r": 20, "t": style.font_size + 30, "b": 10},
         "showlegend": False,
         "bargap": 0.15,
@@ -65,6 +65,7 @@ def class_figure(
         "shapes": [],
     }
     traces = []
+    marks = []  # the truth's labels, after every panel's title
     top = max([max(c, default=0) for c in counts] + [1])
     for i, (c, (x0, x1)) in enumerate(zip(counts, _axis_ranges(n), strict=False)):
         suffix = "" if i == 0 else str(i + 1)
@@ -143,7 +144,9 @@ def class_figure(
                         "line": {"color": PALETTE["true"], "width": 5, "dash": "dash"},
                     }
                 )
-                layout["annotations"].append(
+                # The label reads away from the nearer edge, so it is never cut off.
+                right_half = len(edges) > 1 and truth > (edges[0] + edges[-1]) / 2
+                marks.append(
                     {
                         "text": f"true answer {truth:.4g}",
                         "x": truth,
@@ -151,13 +154,14 @@ def class_figure(
                         "xref": xa,
                         "yref": f"{ya} domain",
                         "yanchor": "top",
-                        "xanchor": "left",
+                        "xanchor": "right" if right_half else "left",
                         "showarrow": False,
                         "bgcolor": "rgba(0,0,0,0.6)" if style.dark else "rgba(255,255,255,0.8)",
                         "font": {"color": PALETTE["true"], "size": style.font_size},
                     }
                 )
     style_layout(layout, style, legend_y=-0.2)
-    for a in layout["annotations"][n:]:  # the truth's label keeps its colour
+    for a in marks:  # the truth's labels keep their colour
         a["font"] = {"color": PALETTE["true"], "size": style.font_size}
+    layout["annotations"].extend(marks)
     return {"data": traces, "layout": layout}

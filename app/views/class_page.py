@@ -312,12 +312,13 @@ def _teacher(token: str) -> None:
     join_url = f"{_base_url()}/class?join={cls.code}"
     count = store.counts(cls.class_id)
     asked = store.current(cls.class_id)
-    head, qr = st.columns([4, 1], vertical_alignment="center")
+    # Code, count and QR on one row, so the question and its chart fit a 1280x720 projector.
+    head, tally, qr = st.columns([3, 1.6, 1], vertical_alignment="center")
     with head:
         st.markdown(f"# Class code {cls.code}")
         st.markdown(f"Join at {join_url} or scan the code")
-        st.markdown(f"## {count.answered} of {count.joined} answered")
-    qr.image(qr_svg(join_url), width=190, caption="Scan to join")
+    tally.markdown(f"## {count.answered} of {count.joined} answered")
+    qr.image(qr_svg(join_url), width=150, caption="Scan to join")
     if asked is None:
         st.info("No question yet: pick one below and press Ask.", icon=":material/help:")
     else:
@@ -331,7 +332,7 @@ def _teacher(token: str) -> None:
 def _projector(store, asked: Asked) -> None:
     q, facts = _asked_question(asked)
     revealed = asked.state == "revealed"
-    st.markdown(f"### {q.prompt.format_map(facts)}")
+    st.markdown(f"#### {q.prompt.format_map(facts)}")
     rounds = [asked.round - 1, asked.round] if asked.round > 1 else [asked.round]
     answers = [store.answers(asked.question_id, r) for r in rounds]
     truth = true_answer(q, facts) if revealed else None

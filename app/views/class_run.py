@@ -181,7 +181,10 @@ def _run_controls(store, cls: ClassInfo, asked: Asked | None) -> None:
     link_col, kind_col, ask_col = st.columns([3.5, 3, 1.9], vertical_alignment="bottom")
     link = link_col.text_input("Playground link", key="class_run_link", placeholder="https://…")
     key = kind_col.selectbox(
-        "Question", list(RUN_QUESTIONS), format_func=RUN_QUESTIONS.__getitem__, key="class_run_q"
+        "Question about the run",
+        list(RUN_QUESTIONS),
+        format_func=RUN_QUESTIONS.__getitem__,
+        key="class_run_q",
     )
     if ask_col.button("Ask about this run", width="stretch"):
         try:
