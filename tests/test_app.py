@@ -55,7 +55,7 @@ def test_default_page_shows_the_notebooks_numbers():
     assert not at.latex  # nor is the step inspector
     # The keys are listed by the chart, under its player.
     keys = dict(chart_payloads(at)[0]["keys"])
-    assert {"Alt+P", "Alt+,", "Alt+.", "Alt+D", "Tab"} <= set(keys) and all(keys.values())
+    assert {"Alt+P", "Alt+,", "Alt+.", "Alt+Z", "Tab"} <= set(keys) and all(keys.values())
 
 
 def test_the_result_table_drops_the_true_line_for_real_data_and_shortens_huge_numbers():

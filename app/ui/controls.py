@@ -49,8 +49,9 @@ TRAINING = "train"
 
 _LINK_KEY = "_link_state"
 PRESET_KEY = "preset_choice"
-#: The Reset button's key combination.
-RESET_SHORTCUT = "Alt+D"
+#: The Reset button's key combination. Not Alt+D: Chrome, Edge and Firefox on Windows and
+#: Linux take it for the address bar. Not Alt+R: Streamlit refuses R (reload).
+RESET_SHORTCUT = "Alt+Z"
 
 
 def init_state() -> LinkState:

@@ -5,6 +5,7 @@ Behaviour only: the timings live in ``benchmarks/bench_interaction.py``.
 
 from __future__ import annotations
 
+from app.ui.controls import RESET_SHORTCUT
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
 from tests.e2e.player import frame, last_frame, playing, wait_for_frame, wait_for_player
 
@@ -54,3 +55,19 @@ def test_shortcuts_are_ignored_while_typing(page, app_server):
     page.keyboard.press("Alt+,")
     page.wait_for_timeout(500)  # give a wrongly handled key the chance to move the frame
     assert frame(page) == 100
+
+
+def test_the_reset_key_puts_the_controls_back(page, app_server):
+    _open(page, app_server)
+    epochs = page.locator("[data-testid=stMain] [role=group][aria-label='Epochs']")
+    slider = epochs.locator("input[type=range]").first
+    start = slider.input_value()
+    slider.focus()
+    page.keyboard.press("End")
+    wait_for_rerun(page)
+    assert slider.input_value() != start
+    page.locator("h1").first.click()
+    page.keyboard.press(RESET_SHORTCUT)
+    wait_for_rerun(page)
+    assert slider.input_value() == start
+    assert_no_exception(page)
