@@ -302,34 +302,27 @@ class ClassStore:
                 at=now,
             )
 
+    def _ranked(self, class_id: int):
+        """The class's submissions as (student id, nickname, score, settings) rows: best
+        (lowest) score first, earliest first among ties."""
+        s = t.submissions.c
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(s.student_id, t.students.c.nickname, s.score, s.settings)
+                .join(t.students, t.students.c.id == s.student_id)
+                .where(s.class_id == class_id)
+                .order_by(s.score, s.at, s.id)
+            ).all()
+
     def leaderboard(self, class_id: int) -> tuple[Entry, ...]:
         """Submissions, best (lowest) score first, earliest first among ties."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(t.students.c.nickname, t.submissions.c.score, t.submissions.c.settings)
-                .join(t.students, t.students.c.id == t.submissions.c.student_id)
-                .where(t.submissions.c.class_id == class_id)
-                .order_by(t.submissions.c.score, t.submissions.c.at, t.submissions.c.id)
-            ).all()
-        return tuple(Entry(n, float(s), j) for n, s, j in rows)
+        return tuple(Entry(n, float(v), j) for _, n, v, j in self._ranked(class_id))
 
     def best_by_student(self, class_id: int, limit: int = 10) -> tuple[Entry, ...]:
         """Each student's best submission (lowest score, earliest among ties), best first."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(
-                    t.submissions.c.student_id,
-                    t.students.c.nickname,
-                    t.submissions.c.score,
-                    t.submissions.c.settings,
-                )
-                .join(t.students, t.students.c.id == t.submissions.c.student_id)
-                .where(t.submissions.c.class_id == class_id)
-                .order_by(t.submissions.c.score, t.submissions.c.at, t.submissions.c.id)
-            ).all()
         seen: set[int] = set()
         best = []
-        for sid, name, value, settings in rows:
+        for sid, name, value, settings in self._ranked(class_id):
             if sid not in seen and len(best) < limit:
                 seen.add(sid)
                 best.append(Entry(name, float(value), settings))
