@@ -35,23 +35,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_interaction import (  # noqa: E402
-    CHROMIUM_ARGS,
-    FIND_GD,
-    IDLE,
-    TRIVIAL_APP,
-    loadavg,
-    ratio_interval,
-)
+from benchmarks import bench_interaction as interaction  # noqa: E402
 from deploy import run_replicas  # noqa: E402
 from deploy.streamlit_server import start, stop  # noqa: E402
 
 APP = ROOT / "app/streamlit_app.py"
 VIEWPORT = {"width": 1366, "height": 650}
 READY = {
-    "trivial": f"() => {IDLE} && !!document.querySelector('[data-testid=stSlider]')",
+    "trivial": f"() => {interaction.IDLE} && !!document.querySelector('[data-testid=stSlider]')",
     "app": (
-        f"() => {{ const gd = {FIND_GD}; return {IDLE} && !!gd && "
+        f"() => {{ const gd = {interaction.FIND_GD}; return {interaction.IDLE} && !!gd && "
         "gd.querySelectorAll('.cartesianlayer .subplot').length >= 4; }"
     ),
 }
@@ -100,14 +93,14 @@ def visit(browser, target: Target) -> None:
 
 def report(trivial: Target, app: Target, label: str) -> None:
     n = len(app.ms)
-    print(f"\n{label}: first visit, {n} rounds at 1366x650 (load {loadavg()})")
+    print(f"\n{label}: first visit, {n} rounds at 1366x650 (load {interaction.loadavg()})")
     print(f"{'':<10}{'ready p50 ms':>14}{'p95':>8}{'CLS p50':>9}{'max':>7}{'KB sent':>10}")
     for t in (trivial, app):
         print(
             f"{t.name:<10}{np.median(t.ms):14.0f}{np.percentile(t.ms, 95):8.0f}"
             f"{np.median(t.cls):9.3f}{max(t.cls):7.3f}{np.median(t.bytes) / 1000:10.0f}"
         )
-    lo, hi = ratio_interval(app.ms, trivial.ms)
+    lo, hi = interaction.ratio_interval(app.ms, trivial.ms)
     print(
         f"app / trivial, ready: {np.median(app.ms) / np.median(trivial.ms):.2f}x "
         f"(95 % interval {lo:.2f}-{hi:.2f}); the app's own bytes on top of Streamlit's: "
@@ -124,8 +117,8 @@ def main() -> None:
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_first_load_"))
-    (tmp / "trivial.py").write_text(TRIVIAL_APP)
-    print(f"load at start {loadavg()}")
+    (tmp / "trivial.py").write_text(interaction.TRIVIAL_APP)
+    print(f"load at start {interaction.loadavg()}")
     with ExitStack() as stack:
         fronts = {}
         for name, script in (("trivial", tmp / "trivial.py"), ("app", APP)):
@@ -136,7 +129,9 @@ def main() -> None:
                 front = stack.enter_context(run_replicas.cluster(1, script=script))
                 fronts.setdefault("through nginx (gzip)", {})[name] = front.url
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(
+                executable_path="/usr/bin/chromium", args=interaction.CHROMIUM_ARGS
+            )
             for label, urls in fronts.items():
                 trivial = Target("trivial", urls["trivial"] + "/", READY["trivial"])
                 app = Target("app", urls["app"] + "/", READY["app"])
@@ -149,7 +144,7 @@ def main() -> None:
                         visit(browser, t)
                 report(trivial, app, label)
             browser.close()
-    print(f"load at end {loadavg()}")
+    print(f"load at end {interaction.loadavg()}")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ from app.storage import schema  # noqa: E402
 from benchmarks.load_test import (  # noqa: E402
     Target,
     cpu_seconds,
+    exit_code,
     http_get,
     machine_busy_seconds,
     percentile,
@@ -709,10 +710,7 @@ def main() -> int:
             flush=True,
         )
         failures = asyncio.run(scenario(target, args, db_url, kill))
-    print(f"checks failed: {len(failures)}")
-    for f in failures[:15]:
-        print(f"  {f}")
-    return 1 if failures else 0
+    return exit_code("checks failed", failures, 15)
 
 
 if __name__ == "__main__":

@@ -551,6 +551,14 @@ def session_memory() -> None:
 # --- main ---------------------------------------------------------------------------------------
 
 
+def exit_code(what: str, problems: list[str], shown: int) -> int:
+    """Print how many ``problems`` there were and the first ``shown``; 1 if any, else 0."""
+    print(f"{what}: {len(problems)}")
+    for p in problems[:shown]:
+        print(f"  {p}")
+    return 1 if problems else 0
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=30, help="sessions, without --ramp")
@@ -648,10 +656,7 @@ def main() -> int:
         f"downloads through /media/: {rec.downloads} "
         f"({rec.download_retries} GETs were 404 and clicked again)"
     )
-    print(f"errors: {len(errors)}")
-    for e in errors[:10]:
-        print(f"  {e}")
-    return 1 if errors else 0
+    return exit_code("errors", errors, 10)
 
 
 if __name__ == "__main__":

@@ -10,29 +10,8 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
+from app.classroom import scenario as sc
 from app.classroom.rules import is_right, true_answer
-from app.classroom.scenario import (
-    FEWEST_EPOCHS,
-    LARGEST_LR,
-    STATE_CHOICES,
-    Goal,
-    Missed,
-    Scored,
-    Tried,
-    goal_json,
-    read_goal,
-    read_scenario,
-    read_try,
-    refuse_question,
-    refuse_target,
-    run_facts,
-    run_question,
-    scenario_json,
-    score,
-    settings_from_link,
-    shown_score,
-    try_from_link,
-)
 from app.model.compute import make_data, run
 from app.model.settings import Settings
 from app.model.sources import bundled_source, points_source, upload_source
@@ -79,7 +58,7 @@ SCENARIOS = [
 
 @pytest.mark.parametrize("settings", SCENARIOS)
 def test_a_scenario_round_trips_through_the_playground_link(settings):
-    assert read_scenario(scenario_json(settings)) == settings
+    assert sc.read_scenario(sc.scenario_json(settings)) == settings
 
 
 def test_an_upload_cannot_be_sent():
@@ -87,15 +66,15 @@ def test_an_upload_cannot_be_sent():
 
     pts = Points(np.array([0.0, 1.0]), np.array([1.0, 2.0]), ())
     with pytest.raises(ValueError, match="Uploaded data is not in a link"):
-        scenario_json(Settings(source=upload_source(pts, "a.csv", b"x", "x", "y")))
+        sc.scenario_json(Settings(source=upload_source(pts, "a.csv", b"x", "x", "y")))
 
 
 def test_a_pasted_link_reads_as_the_playground_opens_it():
-    s, notices = settings_from_link("https://example.org/app/playground?lr=0.05&epochs=60")
+    s, notices = sc.settings_from_link("https://example.org/app/playground?lr=0.05&epochs=60")
     assert (s.lr, s.epochs, notices) == (0.05, 60, ())
-    s, _ = settings_from_link("localhost:8501/?dataset=anscombe-2&lr=0.003")
+    s, _ = sc.settings_from_link("localhost:8501/?dataset=anscombe-2&lr=0.003")
     assert s.source == bundled_source("anscombe-2") and s.lr == 0.003
-    s, notices = settings_from_link("?lr=0.04&epochs=99999")
+    s, notices = sc.settings_from_link("?lr=0.04&epochs=99999")
     assert s.epochs == 5000 and any("outside" in n for n in notices)
     for bad, why in (
         ("", "Paste a playground link"),
@@ -103,23 +82,23 @@ def test_a_pasted_link_reads_as_the_playground_opens_it():
         ("http://x/?lr=" + "1" * 30_000, "too long"),
     ):
         with pytest.raises(ValueError, match=why):
-            settings_from_link(bad)
+            sc.settings_from_link(bad)
 
 
 @pytest.mark.parametrize("settings", [SCENARIOS[0], SCENARIOS[1]])
 def test_divergence_is_the_closed_form_limit_two_over_lambda_max(settings):
     limit = _limit(settings)
     assert run(settings).stability.lr_max == pytest.approx(limit, rel=1e-12)
-    q = run_question("run:state")
+    q = sc.run_question("run:state")
     for lr, diverges in ((0.97 * limit, False), (1.03 * limit, True)):
         s = replace(settings, lr=lr, epochs=200)
-        facts = run_facts(run(s))
-        assert (facts.state == STATE_CHOICES[RunState.DIVERGED]) is diverges
+        facts = sc.run_facts(run(s))
+        assert (facts.state == sc.STATE_CHOICES[RunState.DIVERGED]) is diverges
         # The hand-written loop agrees: the loss grows without bound above the limit only.
         _, _, losses = _by_hand(s, lr, 200)
         assert bool(losses[-1] > losses[0]) is diverges
         truth = true_answer(q, facts)
-        assert (truth == list(STATE_CHOICES).index(RunState.DIVERGED)) is diverges
+        assert (truth == list(sc.STATE_CHOICES).index(RunState.DIVERGED)) is diverges
 
 
 def test_converged_still_converging_and_oscillating_by_the_distance_to_least_squares():
@@ -129,15 +108,15 @@ def test_converged_still_converging_and_oscillating_by_the_distance_to_least_squ
     limit = _limit(s)
     states = {}
     for lr, epochs in ((0.05, 300), (0.001, 20), (0.9 * limit, 8)):
-        facts = run_facts(run(replace(s, lr=lr, epochs=epochs)))
+        facts = sc.run_facts(run(replace(s, lr=lr, epochs=epochs)))
         w, b, _ = _by_hand(s, lr, epochs)
         assert facts.w_end == pytest.approx(w, rel=1e-9) and facts.b_end == pytest.approx(b)
         gap = math.hypot(w - w_ls, b - b_ls) / math.hypot(w_ls, b_ls)
         states[lr] = (facts.state, gap)
-    assert states[0.05][0] == STATE_CHOICES[RunState.CONVERGED] and states[0.05][1] < 1e-3
-    assert states[0.001][0] == STATE_CHOICES[RunState.CONVERGING] and states[0.001][1] > 0.1
+    assert states[0.05][0] == sc.STATE_CHOICES[RunState.CONVERGED] and states[0.05][1] < 1e-3
+    assert states[0.001][0] == sc.STATE_CHOICES[RunState.CONVERGING] and states[0.001][1] > 0.1
     # Above 1 / λmax each step overshoots the valley's floor: a zig-zag that closes in.
-    assert states[0.9 * limit][0] == STATE_CHOICES[RunState.OSCILLATING]
+    assert states[0.9 * limit][0] == sc.STATE_CHOICES[RunState.OSCILLATING]
     path: list = []
     _by_hand(s, 0.9 * limit, 8, path)
     a, c, d = 2 * np.mean(x * x), 2 * np.mean(x), 2.0
@@ -150,19 +129,19 @@ def test_converged_still_converging_and_oscillating_by_the_distance_to_least_squ
 
 def test_the_final_w_question_is_the_hand_loops_w_and_is_refused_on_a_diverging_run():
     s = replace(SCENARIOS[0], lr=0.02, epochs=30)
-    q, facts = run_question("run:w"), run_facts(run(s))
+    q, facts = sc.run_question("run:w"), sc.run_facts(run(s))
     w, _, _ = _by_hand(s, 0.02, 30)
     assert true_answer(q, facts) == pytest.approx(w, rel=1e-9)
     assert is_right(q, 1.05 * w, true_answer(q, facts)) and not is_right(q, 1.2 * w, w)
     assert "What will w be at the end? Gradient descent at learning rate 0.02 for 30 epochs" in (
         q.prompt.format_map(facts)
     )
-    assert refuse_question("run:w", facts) is None
-    diverging = run_facts(run(replace(s, lr=0.5)))
-    assert "diverges" in refuse_question("run:w", diverging)
-    assert refuse_question("run:state", diverging) is None
+    assert sc.refuse_question("run:w", facts) is None
+    diverging = sc.run_facts(run(replace(s, lr=0.5)))
+    assert "diverges" in sc.refuse_question("run:w", diverging)
+    assert sc.refuse_question("run:state", diverging) is None
     with pytest.raises(ValueError):
-        run_question("run:nothing")
+        sc.run_question("run:nothing")
 
 
 @pytest.mark.parametrize(
@@ -182,41 +161,45 @@ def test_the_final_w_question_is_the_hand_loops_w_and_is_refused_on_a_diverging_
 )
 def test_a_try_out_of_range_or_not_finite_is_refused(lr, epochs, why):
     with pytest.raises(ValueError, match=why):
-        read_try(lr, epochs)
+        sc.read_try(lr, epochs)
 
 
 def test_a_links_try_is_checked_not_snapped():
-    assert try_from_link("?lr=0.0123&epochs=20") == Tried(0.0123, 20)
-    assert try_from_link("http://x/playground") == Tried(0.01, 100)  # the playground's defaults
+    assert sc.try_from_link("?lr=0.0123&epochs=20") == sc.Tried(0.0123, 20)
+    assert sc.try_from_link("http://x/playground") == sc.Tried(
+        0.01, 100
+    )  # the playground's defaults
     with pytest.raises(ValueError, match="between"):
-        try_from_link("?lr=1e9")
+        sc.try_from_link("?lr=1e9")
     with pytest.raises(ValueError, match="finite"):
-        try_from_link("?lr=nan")
+        sc.try_from_link("?lr=nan")
 
 
 def test_largest_lr_challenge_scores_by_the_closed_form_limit():
     s = SCENARIOS[0]
-    goal = read_goal(goal_json(Goal(LARGEST_LR, scenario_json(s))))
+    goal = sc.read_goal(sc.goal_json(sc.Goal(sc.LARGEST_LR, sc.scenario_json(s))))
     limit = _limit(s)
-    below = score(goal, Tried(0.99 * limit, 1))
-    assert below == Scored(-0.99 * limit, f"lr = {0.99 * limit:g}")
-    assert shown_score(goal, below.score) == f"lr = {0.99 * limit:g}"
-    assert isinstance(score(goal, Tried(1.01 * limit, 5000)), Missed)
+    below = sc.score(goal, sc.Tried(0.99 * limit, 1))
+    assert below == sc.Scored(-0.99 * limit, f"lr = {0.99 * limit:g}")
+    assert sc.shown_score(goal, below.score) == f"lr = {0.99 * limit:g}"
+    assert isinstance(sc.score(goal, sc.Tried(1.01 * limit, 5000)), sc.Missed)
     assert goal.text() == "Find the largest learning rate that does not diverge"
 
 
 def test_fewest_epochs_challenge_is_the_hand_loops_first_epoch_below_the_target():
     s = SCENARIOS[0]
     target = 2.0
-    goal = read_goal(goal_json(Goal(FEWEST_EPOCHS, scenario_json(s), target)))
+    goal = sc.read_goal(sc.goal_json(sc.Goal(sc.FEWEST_EPOCHS, sc.scenario_json(s), target)))
     for lr in (0.02, 0.05, 0.1):
         _, _, losses = _by_hand(s, lr, 200)
         first = int(np.flatnonzero(losses < target)[0])
-        assert score(goal, Tried(lr, 200)) == Scored(float(first), f"{first} epochs at lr = {lr:g}")
-        missed = score(goal, Tried(lr, first - 1))
-        assert isinstance(missed, Missed) and "not below 2" in missed.reason
-    assert isinstance(score(goal, Tried(0.5, 200)), Missed)  # it diverges
-    assert shown_score(goal, 12.0) == "12 epochs" and shown_score(goal, 1.0) == "1 epoch"
+        assert sc.score(goal, sc.Tried(lr, 200)) == sc.Scored(
+            float(first), f"{first} epochs at lr = {lr:g}"
+        )
+        missed = sc.score(goal, sc.Tried(lr, first - 1))
+        assert isinstance(missed, sc.Missed) and "not below 2" in missed.reason
+    assert isinstance(sc.score(goal, sc.Tried(0.5, 200)), sc.Missed)  # it diverges
+    assert sc.shown_score(goal, 12.0) == "12 epochs" and sc.shown_score(goal, 1.0) == "1 epoch"
 
 
 def test_the_target_loss_must_lie_between_least_squares_and_the_start():
@@ -226,9 +209,9 @@ def test_the_target_loss_must_lie_between_least_squares_and_the_start():
     w_ls, b_ls = np.polyfit(x, y, 1)
     best = float(np.mean((y - w_ls * x - b_ls) ** 2))
     start = float(np.mean(y * y))  # w0 = b0 = 0
-    assert "least-squares loss" in refuse_target(r, 0.999 * best)
-    assert refuse_target(r, 1.001 * best) is None
-    assert "starts with a loss" in refuse_target(r, start)
-    assert refuse_target(r, 0.99 * start) is None
-    assert "finite" in refuse_target(r, float("nan"))
-    assert "a number" in refuse_target(r, "x")
+    assert "least-squares loss" in sc.refuse_target(r, 0.999 * best)
+    assert sc.refuse_target(r, 1.001 * best) is None
+    assert "starts with a loss" in sc.refuse_target(r, start)
+    assert sc.refuse_target(r, 0.99 * start) is None
+    assert "finite" in sc.refuse_target(r, float("nan"))
+    assert "a number" in sc.refuse_target(r, "x")

@@ -7,7 +7,7 @@ Both are frozen, so they key caches. Their defaults come from the control table
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from linreg_core import Optimizer
@@ -19,30 +19,36 @@ from .sources import DEFAULT, Source
 __all__ = ["Settings", "View", "split"]
 
 
-def _default(key: str):
-    return field(default=PARAMS[key].default)
+def _from_params(cls):
+    """Give each field the control table names its default from there (before ``@dataclass``):
+    a field's name is written once, so it cannot take another control's default."""
+    for name in cls.__annotations__:
+        if name in PARAMS:
+            setattr(cls, name, PARAMS[name].default)
+    return cls
 
 
 @dataclass(frozen=True)
+@_from_params
 class Settings:
     """A run: what the core needs, hashable so it can key a cache."""
 
-    true_w: float = _default("true_w")
-    true_b: float = _default("true_b")
-    noise: float = _default("noise")
-    n_samples: int = _default("n_samples")
-    seed: int = _default("seed")
-    x_center: float = _default("x_center")
-    x_spread: float = _default("x_spread")
-    lr: float = _default("lr")
-    epochs: int = _default("epochs")
-    w0: float = _default("w0")
-    b0: float = _default("b0")
-    optimizer: str = _default("optimizer")
-    beta: float = _default("beta")
-    beta2: float | None = _default("beta2")  # None: the optimizer's own default
-    batch: int | str = _default("batch")  # "full" or points per step
-    standardize: bool = _default("standardize")
+    true_w: float
+    true_b: float
+    noise: float
+    n_samples: int
+    seed: int
+    x_center: float
+    x_spread: float
+    lr: float
+    epochs: int
+    w0: float
+    b0: float
+    optimizer: str
+    beta: float
+    beta2: float | None  # None: the optimizer's own default
+    batch: int | str  # "full" or points per step
+    standardize: bool
     #: Where the points come from; the synthetic controls above apply only to its default.
     source: Source = DEFAULT
 
@@ -65,13 +71,14 @@ class Settings:
 
 
 @dataclass(frozen=True)
+@_from_params
 class View:
     """How a run is shown: display choices that never change the numbers."""
 
-    show_ls: bool = _default("show_ls")
-    log_loss: bool = _default("log_loss")
-    lecture: bool = _default("lecture")
-    speed: str = _default("speed")
+    show_ls: bool
+    log_loss: bool
+    lecture: bool
+    speed: str
 
     @property
     def seconds(self) -> float:

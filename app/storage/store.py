@@ -37,6 +37,12 @@ class ClassStore:
             .values(version=t.classes.c.version + 1, touched_at=now)
         )
 
+    def _add(self, conn, table, class_id: int, now: float, /, **values) -> int:
+        """Insert one row of the class and bump the class's version: the new row's id."""
+        row_id = conn.execute(insert(table).values(**values)).inserted_primary_key[0]
+        self._bump(conn, class_id, now)
+        return row_id
+
     def create_class(self, now: float) -> NewClass:
         """Open a class with a fresh code and teacher token."""
         for _ in range(20):
@@ -86,12 +92,16 @@ class ClassStore:
                 + 1
             )
             name = clean_nickname(nickname, seat)
-            sid = conn.execute(
-                insert(t.students).values(
-                    class_id=class_id, seat=seat, seat_hash=token_hash(token), nickname=name
-                )
-            ).inserted_primary_key[0]
-            self._bump(conn, class_id, now)
+            sid = self._add(
+                conn,
+                t.students,
+                class_id,
+                now,
+                class_id=class_id,
+                seat=seat,
+                seat_hash=token_hash(token),
+                nickname=name,
+            )
         return Seat(sid, seat, name, token)
 
     def seat_by_token(self, class_id: int, seat_token: str) -> Seat | None:
@@ -175,6 +185,7 @@ class ClassStore:
 
     def commit(self, class_id, student_id, question_id, round, value, now) -> Committed | Refused:
         """Lock in one answer; a second one for the same round is refused."""
+        value = float(value)
         try:
             with self.engine.begin() as conn:
                 q = conn.execute(
@@ -193,17 +204,18 @@ class ClassStore:
                 ).scalar()
                 if owner != class_id:
                     return Refused("this seat is not in this class")
-                conn.execute(
-                    insert(t.answers).values(
-                        question_id=question_id,
-                        round=round,
-                        student_id=student_id,
-                        value=float(value),
-                        at=now,
-                    )
+                self._add(
+                    conn,
+                    t.answers,
+                    class_id,
+                    now,
+                    question_id=question_id,
+                    round=round,
+                    student_id=student_id,
+                    value=value,
+                    at=now,
                 )
-                self._bump(conn, class_id, now)
-            return Committed(float(value))
+            return Committed(value)
         except IntegrityError:
             return Refused("already locked in")
 
@@ -262,8 +274,9 @@ class ClassStore:
         with self.engine.begin() as conn:
             conn.execute(delete(t.submissions).where(t.submissions.c.class_id == class_id))
             conn.execute(delete(t.challenges).where(t.challenges.c.class_id == class_id))
-            conn.execute(insert(t.challenges).values(class_id=class_id, goal=goal_json, set_at=now))
-            self._bump(conn, class_id, now)
+            self._add(
+                conn, t.challenges, class_id, now, class_id=class_id, goal=goal_json, set_at=now
+            )
 
     def challenge(self, class_id: int) -> str | None:
         """The challenge's goal JSON, or None."""
@@ -277,45 +290,39 @@ class ClassStore:
     ) -> None:
         """Store a submission whose score the server computed."""
         with self.engine.begin() as conn:
-            conn.execute(
-                insert(t.submissions).values(
-                    class_id=class_id,
-                    student_id=student_id,
-                    settings=settings_json,
-                    score=float(score),
-                    at=now,
-                )
+            self._add(
+                conn,
+                t.submissions,
+                class_id,
+                now,
+                class_id=class_id,
+                student_id=student_id,
+                settings=settings_json,
+                score=float(score),
+                at=now,
             )
-            self._bump(conn, class_id, now)
+
+    def _ranked(self, class_id: int):
+        """The class's submissions as (student id, nickname, score, settings) rows: best
+        (lowest) score first, earliest first among ties."""
+        s = t.submissions.c
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(s.student_id, t.students.c.nickname, s.score, s.settings)
+                .join(t.students, t.students.c.id == s.student_id)
+                .where(s.class_id == class_id)
+                .order_by(s.score, s.at, s.id)
+            ).all()
 
     def leaderboard(self, class_id: int) -> tuple[Entry, ...]:
         """Submissions, best (lowest) score first, earliest first among ties."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(t.students.c.nickname, t.submissions.c.score, t.submissions.c.settings)
-                .join(t.students, t.students.c.id == t.submissions.c.student_id)
-                .where(t.submissions.c.class_id == class_id)
-                .order_by(t.submissions.c.score, t.submissions.c.at, t.submissions.c.id)
-            ).all()
-        return tuple(Entry(n, float(s), j) for n, s, j in rows)
+        return tuple(Entry(n, float(v), j) for _, n, v, j in self._ranked(class_id))
 
     def best_by_student(self, class_id: int, limit: int = 10) -> tuple[Entry, ...]:
         """Each student's best submission (lowest score, earliest among ties), best first."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(
-                    t.submissions.c.student_id,
-                    t.students.c.nickname,
-                    t.submissions.c.score,
-                    t.submissions.c.settings,
-                )
-                .join(t.students, t.students.c.id == t.submissions.c.student_id)
-                .where(t.submissions.c.class_id == class_id)
-                .order_by(t.submissions.c.score, t.submissions.c.at, t.submissions.c.id)
-            ).all()
         seen: set[int] = set()
         best = []
-        for sid, name, value, settings in rows:
+        for sid, name, value, settings in self._ranked(class_id):
             if sid not in seen and len(best) < limit:
                 seen.add(sid)
                 best.append(Entry(name, float(value), settings))

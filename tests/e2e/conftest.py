@@ -1,13 +1,14 @@
 """Real-browser fixtures: the app served by Streamlit, driven by headless Chromium.
 
 Every test in this folder is marked ``e2e``. Helpers for the tests:
-``open_app``, ``wait_for_rerun`` and ``assert_no_exception``.
+``new_page``, ``open_app``, ``wait_for_rerun`` and ``assert_no_exception``.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,23 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 # --- Helpers ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def new_page(browser: Browser, *scripts: str, **options) -> Iterator[Page]:
+    """A page in a fresh browser context (``options``: ``browser.new_context``'s) with
+    ``DEEP_JS`` and ``scripts`` installed; ``page.errors`` collects its page errors. The
+    context closes on leaving."""
+    context = browser.new_context(**options)
+    for script in (DEEP_JS, *scripts):
+        context.add_init_script(script)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def open_app(page: Page, base_url: str, query: str = "", timeout_ms: int = 60_000) -> Page:

@@ -9,9 +9,10 @@ import itertools
 import pytest
 from playwright.sync_api import Browser
 
-from tests.e2e.conftest import open_app
+from tests.e2e.boxes import BOXES_INIT_JS, overlap
+from tests.e2e.conftest import new_page, open_app
 from tests.e2e.lessons import predict_and_lock
-from tests.e2e.player import CHART, DEEP_JS, GRAPH, wait_for_player
+from tests.e2e.player import CHART, GRAPH, wait_for_player
 
 #: The most common laptop screen less the browser's own bars, a larger laptop, a desktop.
 SCREENS = [(1366, 650), (1440, 780), (1920, 960)]
@@ -20,10 +21,6 @@ MIN_PLOT = (220, 160)
 
 # Where each part is (getBoundingClientRect), in the page and inside the chart's shadow root.
 BOXES_JS = """([chart, main]) => {
-  const box = (e, kind) => {
-    const r = e.getBoundingClientRect(), text = (e.textContent || '').trim().slice(0, 30);
-    return {kind, text, x: r.x, y: r.y, w: r.width, h: r.height};
-  };
   const root = deep(chart);
   const gd = root.querySelector('.js-plotly-plot');
   const one = (selector, kind) => {
@@ -38,27 +35,13 @@ BOXES_JS = """([chart, main]) => {
     ...[...root.querySelectorAll('.live-chart-play, .live-chart-scrub, .live-chart-label')]
       .map(e => box(e, 'player')),
   ];
-  const texts = [];
-  gd.querySelectorAll('.annotation-text').forEach(e => texts.push(box(e, 'panel title')));
-  gd.querySelectorAll('.g-xtitle text, .g-ytitle text, [class^=g-x] .xtitle, [class^=g-y] .ytitle')
-    .forEach(e => texts.push(box(e, 'axis title')));
-  gd.querySelectorAll('.xtick text, .ytick text').forEach(e => texts.push(box(e, 'tick')));
-  gd.querySelectorAll('.legend .traces').forEach(e => texts.push(box(e, 'legend')));
+  const texts = chartTexts(root);
   gd.querySelectorAll('.modebar-group').forEach(e => texts.push(box(e, 'modebar')));
   const visible = (b) => b.w > 0 && b.h > 0;
   return {parts: parts.filter(visible), texts: texts.filter(visible),
           scrolled: document.querySelector('[data-testid=stMain]').scrollTop};
 }"""
 MAIN = "[data-testid=stMain]"
-
-
-def _overlap(a: dict, b: dict, slack: float = 1.0) -> bool:
-    return (
-        a["x"] + slack < b["x"] + b["w"]
-        and b["x"] + slack < a["x"] + a["w"]
-        and a["y"] + slack < b["y"] + b["h"]
-        and b["y"] + slack < a["y"] + a["h"]
-    )
 
 
 def _inside(b: dict, width: int, height: int) -> bool:
@@ -68,13 +51,8 @@ def _inside(b: dict, width: int, height: int) -> bool:
 @pytest.fixture(params=SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
 def screen(request, browser: Browser):
     width, height = request.param
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.add_init_script(DEEP_JS)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield page, width, height
-    context.close()
+    with new_page(browser, BOXES_INIT_JS, viewport={"width": width, "height": height}) as page:
+        yield page, width, height
 
 
 def _boxes(page) -> dict:
@@ -109,7 +87,7 @@ def test_controls_status_four_panels_and_player_are_on_the_first_screen(screen, 
     clashes = [
         (a, b)
         for a, b in itertools.combinations(boxes, 2)
-        if a["kind"] != b["kind"] and {a["kind"], b["kind"]} != {"tick", "plot"} and _overlap(a, b)
+        if a["kind"] != b["kind"] and {a["kind"], b["kind"]} != {"tick", "plot"} and overlap(a, b)
     ]
     assert not clashes, clashes[:5]
     # Tick labels stand outside the plot areas (by a pixel or two at most).
@@ -118,7 +96,7 @@ def test_controls_status_four_panels_and_player_are_on_the_first_screen(screen, 
         for t in boxes
         if t["kind"] == "tick"
         for p in boxes
-        if p["kind"] == "plot" and _overlap(t, p, slack=3.0)
+        if p["kind"] == "plot" and overlap(t, p, slack=3.0)
     ]
     assert not ticks_in, ticks_in[:5]
     assert not page.errors
@@ -127,10 +105,7 @@ def test_controls_status_four_panels_and_player_are_on_the_first_screen(screen, 
 
 def test_a_lesson_steps_chart_starts_on_the_first_screen_after_a_reveal(browser, app_server):
     width, height = SCREENS[0]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.add_init_script(DEEP_JS)
-    page = context.new_page()
-    try:
+    with new_page(browser, viewport={"width": width, "height": height}) as page:
         open_app(page, app_server.rstrip("/") + "/lesson")
         main = page.locator(MAIN)
         predict_and_lock(page, main)  # the reveal: what happened, and the chart that shows it
@@ -142,8 +117,6 @@ def test_a_lesson_steps_chart_starts_on_the_first_screen_after_a_reveal(browser,
             ".getBoundingClientRect().top]; }"
         )
         assert top[0] == 0 and 0 <= top[1] < height, top
-    finally:
-        context.close()
 
 
 # Every layout shift from the start of the navigation (buffered), the way Core Web Vitals
@@ -174,16 +147,10 @@ GOOD_CLS = 0.1
 )
 def test_the_page_hardly_moves_while_it_loads(browser, app_server):
     width, height = SCREENS[0]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.add_init_script(DEEP_JS)
-    context.add_init_script(LAYOUT_SHIFT_JS)
-    page = context.new_page()
-    try:
+    with new_page(browser, LAYOUT_SHIFT_JS, viewport={"width": width, "height": height}) as page:
         page.goto(app_server)
         wait_for_player(page)
         page.wait_for_timeout(500)  # a shift right after the first draw counts too
         shifts = page.evaluate("window.__shifts")
         cls = sum(s["value"] for s in shifts)
         assert cls <= GOOD_CLS, shifts
-    finally:
-        context.close()

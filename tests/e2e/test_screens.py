@@ -8,11 +8,11 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from app.model.lessons.beyond import BEYOND_STEPS
-from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
+from tests.e2e.boxes import BOXES_INIT_JS, overlap
+from tests.e2e.conftest import assert_no_exception, new_page, open_app, wait_for_rerun
 from tests.e2e.lessons import next_step, predict_and_lock
 from tests.e2e.player import (
     CHART,
-    DEEP_JS,
     PLAY,
     frame,
     last_frame,
@@ -27,16 +27,7 @@ PHONES = [(390, 844), (360, 740)]
 BOXES_JS = """(chart) => {
   const root = deep(chart);
   const gd = root.querySelector('.js-plotly-plot');
-  const box = (e, kind) => {
-    const r = e.getBoundingClientRect(), text = (e.textContent || '').slice(0, 30);
-    return {kind, text, x: r.x, y: r.y, w: r.width, h: r.height};
-  };
-  const out = [];
-  gd.querySelectorAll('.annotation-text').forEach(e => out.push(box(e, 'panel title')));
-  gd.querySelectorAll('.g-xtitle text, .g-ytitle text, [class^=g-x] .xtitle, [class^=g-y] .ytitle')
-    .forEach(e => out.push(box(e, 'axis title')));
-  gd.querySelectorAll('.xtick text, .ytick text').forEach(e => out.push(box(e, 'tick')));
-  gd.querySelectorAll('.legend .traces').forEach(e => out.push(box(e, 'legend')));
+  const out = chartTexts(root);
   root.querySelectorAll('.live-chart-play, .live-chart-scrub, .live-chart-label')
     .forEach(e => out.push(box(e, 'player')));
   const axes = Object.keys(gd._fullLayout).filter(k => /^[xy]axis\\d*$/.test(k))
@@ -45,27 +36,14 @@ BOXES_JS = """(chart) => {
 }"""
 
 
-def _overlap(a: dict, b: dict, slack: float = 1.0) -> bool:
-    return (
-        a["x"] + slack < b["x"] + b["w"]
-        and b["x"] + slack < a["x"] + a["w"]
-        and a["y"] + slack < b["y"] + b["h"]
-        and b["y"] + slack < a["y"] + a["h"]
-    )
-
-
 @pytest.fixture(params=PHONES, ids=lambda s: f"{s[0]}x{s[1]}")
 def phone(request, browser: Browser):
     width, height = request.param
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, is_mobile=True, has_touch=True
-    )
-    context.add_init_script(DEEP_JS)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield page, width, height
-    context.close()
+    viewport = {"width": width, "height": height}
+    with new_page(
+        browser, BOXES_INIT_JS, viewport=viewport, is_mobile=True, has_touch=True
+    ) as page:
+        yield page, width, height
 
 
 def test_panels_stand_in_one_column_and_nothing_overlaps(phone, app_server):
@@ -81,7 +59,7 @@ def test_panels_stand_in_one_column_and_nothing_overlaps(phone, app_server):
     clashes = [
         (a, b)
         for a, b in itertools.combinations(boxes, 2)
-        if not (a["kind"] == b["kind"] == "tick") and _overlap(a, b)
+        if not (a["kind"] == b["kind"] == "tick") and overlap(a, b)
     ]
     assert not clashes, clashes[:5]
     sideways = page.evaluate(
@@ -110,7 +88,7 @@ def test_the_race_and_the_step_inspector_fit_a_phone(phone, app_server):
     lengths = {a["name"]: a["length"] for a in found["axes"]}
     assert lengths["xaxis"] >= 0.6 * width and lengths["xaxis2"] >= 0.6 * width  # stacked
     titles = [b for b in found["boxes"] if b["kind"] in ("panel title", "axis title", "legend")]
-    clashes = [(a, b) for a, b in itertools.combinations(titles, 2) if _overlap(a, b)]
+    clashes = [(a, b) for a, b in itertools.combinations(titles, 2) if overlap(a, b)]
     assert not clashes, clashes[:5]
     # The inspector's formulas fit the column: no part of them cut off at the right edge.
     overflow = page.evaluate(
