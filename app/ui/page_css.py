@@ -24,6 +24,22 @@ _PLAYGROUND_CSS = """<style>
     padding: 0 0 0.25rem 0;
   }
 }
+/* A main area under 860 px wide (a tablet, or a small laptop with the sidebar open): the
+   controls' column beside the chart would be about 150 px, so the two stack as on a phone:
+   the title, sliders and status, then the chart at the page's width. */
+.stApp [data-testid="stMainBlockContainer"] {
+  container-type: inline-size;
+}
+@container (max-width: 860px) {
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .st-key-playground_chart) {
+    flex-direction: column;
+  }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .st-key-playground_chart)
+    > [data-testid="stColumn"] {
+    width: 100%;
+    flex: 1 1 auto;
+  }
+}
 </style>"""
 
 

@@ -158,3 +158,24 @@ def test_each_lesson_works_at_phone_width(phone, app_server, path, steps, last):
         if k < steps:
             next_step(page, main, touch=True)
     expect(main.get_by_text(last)).to_be_visible()
+
+
+@pytest.mark.parametrize(("width", "height"), [(660, 900), (880, 900), (1024, 768)])
+def test_a_tablet_stacks_the_controls_above_the_chart(browser: Browser, app_server, width, height):
+    """Under 860 px of main area the controls' column would be ~150 px beside the chart."""
+    viewport = {"width": width, "height": height}
+    with new_page(browser, BOXES_INIT_JS, viewport=viewport) as page:
+        open_app(page, app_server)
+        wait_for_player(page)
+        main = page.locator("[data-testid=stMainBlockContainer]").bounding_box()
+        slider = page.locator("[data-testid=stMain] [data-testid=stSlider]").first.bounding_box()
+        status = page.locator("[data-testid=stMain] [data-testid=stAlert]").first.bounding_box()
+        chart = page.locator(".st-key-playground_chart").bounding_box()
+        assert slider["width"] >= 0.8 * main["width"], (slider, main)
+        assert status["y"] + status["height"] <= chart["y"], (status, chart)
+        found = page.evaluate(BOXES_JS, CHART)
+        lengths = {a["name"]: a["length"] for a in found["axes"]}
+        panels = [lengths[f"xaxis{n}"] for n in ("", "2", "3", "4")]
+        assert min(panels) >= 0.3 * main["width"], lengths
+        assert_no_exception(page)
+        page.screenshot(path=f"test-artifacts/tablet-{width}x{height}.png")
