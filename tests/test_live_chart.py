@@ -61,14 +61,18 @@ def test_the_chart_carries_figure_alt_and_png_name():
 def test_the_chart_s_javascript_is_served_by_streamlit_s_static_file_serving():
     """Both files the browser loads are files of ``app/static/`` (next to the app's script),
     which Streamlit serves at ``app/static/...`` once ``server.enableStaticServing`` is on;
-    the module's URL changes with its content."""
+    the module's URL changes with its content and with that of ``pure.js``, which it imports
+    with the same ``?v=``."""
     (data,) = chart_payloads(_run())
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["enableStaticServing"] is True
     module, version = data["module_src"].split("?v=")
     for url in (data["plotly_src"], module):
         assert url.startswith("app/static/") and (ROOT / url).is_file(), url
-    assert version == hashlib.sha256((ROOT / module).read_bytes()).hexdigest()[:12]
+    code = (ROOT / module).read_bytes()
+    pure = (ROOT / module).with_name("pure.js").read_bytes()
+    assert version == hashlib.sha256(code + pure).hexdigest()[:12]
+    assert b"await import(`./pure.js${new URL(import.meta.url).search}`)" in code
 
 
 def test_a_figure_already_as_json_is_sent_as_it_is():

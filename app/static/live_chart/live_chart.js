@@ -1,21 +1,45 @@
 // live_chart: ONE Plotly graph div per chart, kept mounted and updated in place.
 //
-// A Streamlit components.v2 module in the main document (no iframe;
-// isolate_styles=False so plotly.js's global <style> reaches the mode bar).
-// Streamlit calls the default export on mount and every time `data` changes,
-// with the same `parentElement`, so each chart's state lives in a WeakMap
-// keyed by that element. Each update is one draw on the same div: the changed traces
-// alone when only their x and y changed (see tracesToRedraw), else one Plotly.react.
+// An ES module, imported by the Streamlit components.v2 component's loader
+// (app/ui/live_chart/__init__.py) from Streamlit's static file serving. The component
+// lives in a shadow root of the main document (no iframe; isolate_styles=True), into
+// which the chart's CSS and plotly.js's are copied. Streamlit calls the default export
+// on mount and every time `data` changes, with the same `parentElement`, so each chart's
+// state lives in a WeakMap keyed by that element. Each update is one draw on the same
+// div: the changed traces alone when only their x and y changed (see pure.js,
+// tracesToRedraw), else one Plotly.react.
 //
 // Under an animated figure it draws the player: Play/Pause, an epoch scrubber
 // (a native range input: keyboard and touch work) with a few labelled ticks,
 // and the current epoch's label. The figure opens on its last frame; Play
 // replays it from the first. Alt+P plays or pauses, Alt+, and Alt+. step.
 // Below NARROW_PX of width the figure's `narrow` layout (one column) is used.
+//
+// What needs neither the DOM nor Plotly is in pure.js (tested under Node: tests/js/). It
+// is imported with this module's own query (?v=, the hash of both files, set by Python),
+// so a browser never pairs this module with an older copy of it: a static import's
+// "./pure.js" would drop the query, and Streamlit's static files carry no Cache-Control.
+const {
+  arrayAttributes,
+  chartLayout,
+  clampFrame,
+  frameOf,
+  isNarrow,
+  keyAction,
+  keyPieces,
+  labelWidth,
+  nothingToDraw,
+  placement,
+  playButton,
+  player,
+  playFrom,
+  plotlyConfig,
+  tickPlaces,
+  tracesToRedraw,
+} = await import(`./pure.js${new URL(import.meta.url).search}`);
 
 const STATE = new WeakMap();
 const ANIMATED = new Set(); // states of charts with a player, for the keyboard
-const NARROW_PX = 700;
 const DISPOSE_AFTER_MS = 200; // a cleanup not followed by a call within this disposes
 const STILL = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
 
@@ -26,49 +50,14 @@ const STILL = { frame: { duration: 0, redraw: false }, transition: { duration: 0
 // (about 5 of 25 ms; a clean A/B in the app page). This is the same algorithm without
 // concat. It is checked against the original on the first trace of each trace type, and
 // the original comes back for good if they ever differ (a future plotly.js).
-const isArrayOrTypedArray = (a) => Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView));
-const isPlainObject = (o) =>
-  Object.prototype.toString.call(o) === "[object Object]" && Object.getPrototypeOf(o).hasOwnProperty("hasOwnProperty");
-
 function withoutConcat(Plotly) {
   const schema = Plotly.PlotSchema;
-  if (!schema || typeof schema.crawl !== "function" || schema.findArrayAttributes.original) return;
+  if (!schema || typeof schema.crawl !== "function") return;
   const original = schema.findArrayAttributes;
   const crawl = schema.crawl;
   const checked = new Set(); // trace modules whose result matched the original's
   let baseAttributes = null; // every trace's common attributes, crawled first by the original
-
-  function find(trace) {
-    const found = [], path = [], linked = [];
-    function intoTrace(container, i, prefix) {
-      const item = container[path[i]];
-      const name = prefix + path[i];
-      if (i === path.length - 1) {
-        if (isArrayOrTypedArray(item)) found.push(name);
-      } else if (linked[i]) {
-        if (Array.isArray(item)) {
-          for (let j = 0; j < item.length; j++) {
-            if (isPlainObject(item[j])) intoTrace(item[j], i + 1, `${name}[${j}].`);
-          }
-        }
-      } else if (isPlainObject(item)) {
-        intoTrace(item, i + 1, `${name}.`);
-      }
-    }
-    function visit(attr, name, attrs, level) {
-      path.length = level;
-      path.push(name);
-      linked.length = level;
-      linked.push(attr && attr._isLinkedToArray);
-      const arrayAttr = attr && (attr.valType === "data_array" || attr.arrayOk === true);
-      if (arrayAttr && !(path[level - 1] === "colorbar" && (name === "ticktext" || name === "tickvals"))) {
-        intoTrace(trace, 0, "");
-      }
-    }
-    schema.crawl(baseAttributes, visit);
-    if (trace._module && trace._module.attributes) schema.crawl(trace._module.attributes, visit);
-    return found;
-  }
+  const find = (trace) => arrayAttributes((attrs, visit) => crawl.call(schema, attrs, visit), baseAttributes, trace);
 
   function findArrayAttributes(trace) {
     if (checked.has(trace._module)) return find(trace);
@@ -97,12 +86,8 @@ function withoutConcat(Plotly) {
 }
 
 // plotly.js (the cartesian partial bundle, 1.5 MB) is loaded once per page as a classic
-// <script>, from app/static/plotly/ (URL sent by Python).
+// <script>, from app/static/plotly/ (URL sent by Python). Nothing else in the page loads it.
 function loadPlotly(src) {
-  if (window.Plotly) {
-    withoutConcat(window.Plotly); // a copy some other part of the page loaded
-    return Promise.resolve(window.Plotly);
-  }
   if (!window.__liveChartPlotly) {
     window.__liveChartPlotly = new Promise((resolve, reject) => {
       const script = document.createElement("script");
@@ -155,26 +140,24 @@ const CSS = `
 .live-chart-keys kbd{font:inherit;font-weight:600;white-space:nowrap}
 `;
 
-// The chart lives in a shadow root: its own CSS, and plotly.js's (which plotly.js puts
-// in document.head, out of the shadow root's reach), are copied into it.
-function injectCss(rootNode) {
-  const target = rootNode instanceof ShadowRoot ? rootNode : document.head;
-  if (!target.querySelector("style.live-chart-css")) {
-    const style = document.createElement("style");
-    style.className = "live-chart-css";
-    style.textContent = CSS;
-    target.appendChild(style);
-  }
+// The chart lives in a shadow root (isolate_styles=True): its own CSS, and plotly.js's
+// (which plotly.js puts in document.head, out of the shadow root's reach), are copied into it.
+function injectCss(shadowRoot) {
+  if (shadowRoot.querySelector("style.live-chart-css")) return;
+  const style = document.createElement("style");
+  style.className = "live-chart-css";
+  style.textContent = CSS;
+  shadowRoot.appendChild(style);
 }
 
-function copyPlotlyCss(rootNode) {
-  if (!(rootNode instanceof ShadowRoot) || rootNode.querySelector("style.plotly-css")) return;
+function copyPlotlyCss(shadowRoot) {
+  if (shadowRoot.querySelector("style.plotly-css")) return;
   const source = document.querySelectorAll('style[id^="plotly.js"]');
   if (!source.length) return;
   const style = document.createElement("style");
   style.className = "plotly-css";
   style.textContent = [...source].map((s) => s.textContent || [...(s.sheet?.cssRules || [])].map((r) => r.cssText).join("\n")).join("\n");
-  rootNode.appendChild(style);
+  shadowRoot.appendChild(style);
 }
 
 function el(tag, props = {}, parent = null) {
@@ -248,7 +231,7 @@ function drawText(state, node, spec, fontSize, build) {
   const key = JSON.stringify(spec || null);
   if (state.drawnText.get(node) === key) return;
   state.drawnText.set(node, key);
-  node.hidden = !spec || (Array.isArray(spec) && !spec.length);
+  node.hidden = nothingToDraw(spec);
   node.replaceChildren(...(node.hidden ? [] : build(spec)));
 }
 
@@ -272,18 +255,16 @@ function tableParts(spec) {
 
 // The keyboard's keys under the player: [[key, what it does], ...].
 function keyParts(pairs) {
-  const parts = [document.createTextNode("Keyboard: ")];
-  pairs.forEach(([name, what], i) => {
-    if (i) parts.push(document.createTextNode(" · "));
-    parts.push(el("kbd", { textContent: name }), document.createTextNode(` ${what}`));
-  });
-  return parts;
+  return keyPieces(pairs).map(([tag, text]) =>
+    tag === "kbd" ? el("kbd", { textContent: text }) : document.createTextNode(text),
+  );
 }
 
 function setPlaying(state, playing) {
   state.playing = playing;
-  state.play.textContent = playing ? "❚❚ Pause" : "▶ Play";
-  state.play.setAttribute("aria-label", playing ? "Pause" : "Play");
+  const button = playButton(playing);
+  state.play.textContent = button.text;
+  state.play.setAttribute("aria-label", button.label);
   state.root.dataset.playing = String(playing);
   state.label.setAttribute("aria-live", playing ? "off" : "polite"); // no flood while playing
 }
@@ -311,13 +292,11 @@ async function framesReady(state) {
 
 async function toggle(state) {
   const { anim, gd } = state;
-  if (!anim || !window.Plotly) return;
+  if (!anim) return;
   if (state.playing) return pause(state);
   await framesReady(state);
   if (state.anim !== anim) return; // a new figure arrived meanwhile
-  // From the next frame; from the first when at the end (Play replays the run).
-  const last = anim.names.length - 1;
-  const from = state.current >= last ? 0 : state.current + 1;
+  const from = playFrom(anim, state.current);
   setPlaying(state, true);
   window.Plotly.animate(gd, anim.names.slice(from), {
     frame: { duration: anim.frameMs, redraw: false },
@@ -328,8 +307,8 @@ async function toggle(state) {
 
 async function goTo(state, i) {
   const { anim, gd } = state;
-  if (!anim || !window.Plotly) return;
-  i = Math.max(0, Math.min(anim.names.length - 1, i));
+  if (!anim) return;
+  i = clampFrame(anim, i);
   if (state.playing) pause(state);
   show(state, i);
   await framesReady(state);
@@ -339,63 +318,42 @@ async function goTo(state, i) {
 
 function drawTicks(state) {
   const { anim, ticks } = state;
+  // Ticks are epochs (0, round steps, the last).
   ticks.replaceChildren();
-  // Ticks are epochs (0, round steps, the last); frames are spread evenly over the epochs,
-  // so an epoch's place on the scrubber is its share of the last one.
-  const last = Math.max(Number(anim.names[anim.names.length - 1]), 1);
-  for (const epoch of anim.ticks) {
-    const span = el("span", { textContent: String(epoch) }, ticks);
-    span.style.left = `${(100 * epoch) / last}%`;
-  }
-}
-
-function narrowLayout(layout, narrow) {
-  const out = { ...layout };
-  for (const [key, value] of Object.entries(narrow)) {
-    out[key] = /^[xy]axis/.test(key) ? { ...layout[key], ...value } : value;
-  }
-  return out;
+  for (const { text, left } of tickPlaces(anim)) el("span", { textContent: text }, ticks).style.left = left;
 }
 
 function layoutFor(state, fig) {
   const width = state.root.getBoundingClientRect().width || window.innerWidth;
-  state.narrow = Boolean(fig.narrow) && width < NARROW_PX;
-  const layout = state.narrow ? narrowLayout(fig.layout || {}, fig.narrow) : { ...(fig.layout || {}) };
-  delete layout.width; // the width follows the container
-  return { ...layout, height: layout.height || 450, autosize: true };
+  state.narrow = isNarrow(fig, width);
+  return chartLayout(fig, state.narrow);
 }
 
 function setupPlayer(state, fig, payload) {
-  const frames = fig.frames || [];
-  const anim = fig.animation;
-  if (!anim || frames.length < 2) {
-    state.anim = null;
+  state.anim = player(fig);
+  if (!state.anim) {
     state.player.hidden = true;
     ANIMATED.delete(state);
     return;
   }
-  state.anim = { names: frames.map((f) => f.name), labels: anim.labels, ticks: anim.ticks, frameMs: anim.frame_ms };
+  const count = state.anim.names.length;
   state.player.hidden = false;
   state.player.style.fontSize = `${payload.font_size || 14}px`;
-  state.range.max = String(frames.length - 1);
-  // As wide as the longest label from the start: a label growing during Play (a diverging
-  // loss, "1.815" to "5.606e+13") shrank the scrubber beside it, which then jittered.
-  const longest = Math.max(...anim.labels.map((text) => text.length));
-  state.label.style.minWidth = `min(${longest}ch, 100%)`;
+  state.range.max = String(count - 1);
+  state.label.style.minWidth = labelWidth(state.anim.labels);
   drawTicks(state);
   setPlaying(state, false);
-  show(state, frames.length - 1); // the figure opens on its last frame
+  show(state, count - 1); // the figure opens on its last frame
   ANIMATED.add(state);
 }
 
 // The config handed to Plotly.react: undefined (keep the chart's own) when only the PNG
 // options changed, since Plotly.react redraws everything when any config value differs.
-function reactConfig(state, config) {
-  const { toImageButtonOptions, ...rest } = config;
-  const key = JSON.stringify(rest);
+function reactConfig(state, payloadConfig) {
+  const { key, config } = plotlyConfig(payloadConfig);
   if (state.gd._context && key === state.configKey) return undefined;
   state.configKey = key;
-  return { displaylogo: false, responsive: false, modeBarButtonsToRemove: ["sendChartToCloud"], ...rest };
+  return config;
 }
 
 async function render(state, payload, seq) {
@@ -413,7 +371,9 @@ async function render(state, payload, seq) {
   const layout = layoutFor(state, fig);
   const layoutKey = JSON.stringify(layout); // taken before Plotly, which writes into it
   const config = reactConfig(state, payload.config || {});
-  const changed = config === undefined ? tracesToRedraw(state, fig.data || [], layoutKey) : null;
+  const { drawn, gd } = state;
+  const changed =
+    config === undefined ? tracesToRedraw(drawn, fig.data || [], layoutKey, gd._fullLayout, gd._fullData) : null;
   state.drawn = null; // until this draw is done
   if (changed) {
     // Only the x and y of some traces changed (a new learning rate, say). Those traces are
@@ -435,7 +395,7 @@ async function render(state, payload, seq) {
   if (!state.listening) {
     state.listening = true;
     state.gd.on("plotly_animatingframe", (event) => {
-      const i = state.anim ? state.anim.names.indexOf(event.name) : -1;
+      const i = state.anim ? frameOf(state.anim, event.name) : -1;
       if (i >= 0) show(state, i);
     });
     state.gd.on("plotly_animated", () => setPlaying(state, false));
@@ -444,62 +404,12 @@ async function render(state, payload, seq) {
   state.root.dataset.renders = String(Number(state.root.dataset.renders || 0) + 1);
 }
 
-// The traces to redraw when only the x and y of some traces changed; else null (then the
-// update is a full Plotly.react). Required: the same layout and config, the same traces
-// otherwise, every axis on a fixed range (a redrawn trace does not move an autoranged
-// axis), and only SVG scatter traces (which Plotly can redraw one by one) besides WebGL
-// points. Plotly then redraws only the listed traces, but it empties a panel none of whose
-// traces is listed; so each such panel's scatter traces are listed too, unchanged.
-const sameValues = (a, b) => {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-    return true;
-  }
-  const typed = (v) => v && typeof v === "object" && typeof v.bdata === "string";
-  return typed(a) && typed(b) && a.bdata === b.bdata && a.dtype === b.dtype && String(a.shape) === String(b.shape);
-};
-const withoutXY = (trace) => JSON.stringify({ ...trace, x: undefined, y: undefined });
-
-function tracesToRedraw(state, data, layoutKey) {
-  const { drawn, gd } = state;
-  const full = gd._fullLayout;
-  const fullData = gd._fullData;
-  if (!drawn || !full || !fullData || drawn.layoutKey !== layoutKey) return null;
-  if (drawn.data.length !== data.length || fullData.length !== data.length) return null;
-  for (const key of Object.keys(full)) {
-    if (/^[xy]axis\d*$/.test(key) && full[key].autorange) return null;
-  }
-  const changed = new Set();
-  const panels = new Map(); // "x2y2" -> that panel's scatter traces
-  for (let i = 0; i < data.length; i++) {
-    const [before, now, trace] = [drawn.data[i], data[i], fullData[i]];
-    if (withoutXY(before) !== withoutXY(now)) return null;
-    const scatter = trace.type === "scatter" && trace._module && trace._module.animatable;
-    if (!scatter && trace.type !== "scattergl") return null;
-    const same = sameValues(before.x, now.x) && sameValues(before.y, now.y);
-    if (!same && !scatter) return null; // WebGL points are redrawn by a full update only
-    if (!scatter) continue;
-    const panel = `${trace.xaxis}${trace.yaxis}`;
-    if (!panels.has(panel)) panels.set(panel, []);
-    panels.get(panel).push(i);
-    if (!same) changed.add(i);
-  }
-  if (!changed.size) return null;
-  for (const traces of panels.values()) {
-    if (!traces.some((i) => changed.has(i))) traces.forEach((i) => changed.add(i));
-  }
-  return [...changed].sort((a, b) => a - b);
-}
-
 function onResize(state) {
   const width = Math.round(state.root.getBoundingClientRect().width);
   // A width of 0: the chart is hidden or leaving the page, and Plotly refuses to resize it.
-  if (!state.fig || !window.Plotly || width === 0 || width === state.width || state.disposed) return;
+  if (!state.fig || width === 0 || width === state.width || state.disposed) return;
   state.width = width;
-  const narrow = Boolean(state.fig.narrow) && width < NARROW_PX;
-  if (narrow !== state.narrow) {
+  if (isNarrow(state.fig, width) !== state.narrow) {
     // The other layout: same data and frames, so the run and its frame stay where they were.
     const at = state.current;
     window.Plotly.relayout(state.gd, layoutFor(state, state.fig))
@@ -514,19 +424,10 @@ function onResize(state) {
 }
 
 // --- keyboard: Alt+P play/pause, Alt+, previous frame, Alt+. next frame ----------------
-const TEXT_TYPES = /^(text|search|email|url|tel|password|number|date|time|datetime-local|month|week)$/;
-
-function typing(node) {
-  if (!node) return false;
-  if (node.isContentEditable || node.tagName === "TEXTAREA" || node.tagName === "SELECT") return true;
-  return node.tagName === "INPUT" && TEXT_TYPES.test(node.type || "text");
-}
-
 function onKey(event) {
-  if (!event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
-  const action = { KeyP: "toggle", Comma: "previous", Period: "next" }[event.code];
+  const action = keyAction(event);
   if (!action) return;
-  const state = [...ANIMATED].find((s) => s.root.isConnected && s.anim);
+  const state = [...ANIMATED].find((s) => s.root.isConnected);
   if (!state) return;
   event.preventDefault();
   if (action === "toggle") toggle(state);
@@ -538,49 +439,24 @@ if (!window.__liveChartKeys) {
   document.addEventListener("keydown", onKey, true);
 }
 
-
 // --- placing points (issue 13) ---------------------------------------------------------
 // When Python sends `clickable`, a click on the first panel (axes x, y) reports where it
-// landed, in data coordinates, through the trigger value "click": {action: "add", x, y},
-// or {action: "remove", x, y} with a drawn point's own coordinates when the click is
-// within PICK_PX of it (the first trace holds the points). A drag (zoom) or the second
-// click of a double-click adds nothing.
-const PICK_PX = 10;
-const DRAG_PX = 4;
-
+// landed, in data coordinates, through the trigger value "click" (see pure.js, placement).
 function placeAt(state, event) {
   const gd = state.gd;
   const full = gd._fullLayout;
   if (!state.payload || !state.payload.clickable || !full || !full.xaxis || !full.yaxis) return null;
-  if (event.detail > 1) return null;
-  const down = state.pointerDown;
-  if (down && Math.hypot(event.clientX - down.x, event.clientY - down.y) > DRAG_PX) return null;
-  const xa = full.xaxis;
-  const ya = full.yaxis;
   const rect = gd.getBoundingClientRect();
-  const px = event.clientX - rect.left - xa._offset;
-  const py = event.clientY - rect.top - ya._offset;
-  if (px < 0 || px > xa._length || py < 0 || py > ya._length) return null;
-  const trace = (gd._fullData || [])[0];
-  let best = null;
-  if (trace && trace.x && trace.y) {
-    for (let i = 0; i < trace.x.length; i++) {
-      const d = Math.hypot(xa.d2p(trace.x[i]) - px, ya.d2p(trace.y[i]) - py);
-      if (d <= PICK_PX && (!best || d < best.d)) best = { d, x: Number(trace.x[i]), y: Number(trace.y[i]) };
-    }
-  }
-  if (best) return { action: "remove", x: best.x, y: best.y };
-  return { action: "add", x: Number(xa.p2d(px)), y: Number(ya.p2d(py)) };
+  return placement(event, state.pointerDown, rect, full.xaxis, full.yaxis, (gd._fullData || [])[0]);
 }
 
 function listenForPlacing(state) {
   state.gd.addEventListener("pointerdown", (e) => { state.pointerDown = { x: e.clientX, y: e.clientY }; }, true);
   state.gd.addEventListener("click", (e) => {
     const place = placeAt(state, e);
-    if (place && state.setTriggerValue) state.setTriggerValue("click", place);
+    if (place) state.setTriggerValue("click", place);
   });
 }
-// --- end of placing points -------------------------------------------------------------
 
 export default function liveChart({ data, parentElement, setTriggerValue }) {
   let state = STATE.get(parentElement);

@@ -16,7 +16,8 @@ Its JavaScript is served by Streamlit's static file serving
 (``server.enableStaticServing`` in ``.streamlit/config.toml``): the chart's module and
 plotly.js are files of ``app/static/``, next to the app's script, at ``app/static/...``
 of the app's URL. No CDN, no private Streamlit API; the component itself is a few-line
-loader that imports the module.
+loader that imports the module (an ES module; its parts that need neither the DOM nor
+Plotly are in ``app/static/live_chart/pure.js``, tested under Node by ``tests/js/``).
 """
 
 from __future__ import annotations
@@ -38,10 +39,13 @@ SHORTCUTS = {"Alt+P": "play / pause", "Alt+,": "previous frame", "Alt+.": "next 
 _STATIC = "app/static"
 _MODULE = "live_chart/live_chart.js"
 _PLOTLY = "plotly/plotly-cartesian-4.1.1.min.js"  # tests/test_vendored_plotly.py
-# Its content in the URL: a changed file is a new URL, so no browser keeps an old copy.
-# (The path is spelled out where it is read: tests/test_security.py accepts only literals.)
+# The content of the module and of the pure part it imports (``pure.js``, imported with
+# the module's own ``?v=``) in the URL: a changed file is a new URL, so no browser keeps an
+# old copy of either. (The paths are spelled out where they are read: tests/test_security.py
+# accepts only literals.)
 _MODULE_VERSION = hashlib.sha256(
     (Path(__file__).parent.parent.parent / "static" / "live_chart" / "live_chart.js").read_bytes()
+    + (Path(__file__).parent.parent.parent / "static" / "live_chart" / "pure.js").read_bytes()
 ).hexdigest()[:12]
 
 # The component's own module is this loader, and the chart's code is imported from a

@@ -1,0 +1,236 @@
+// The live chart's pure parts: no DOM, no Plotly, no window. Each takes plain values (the
+// figure Python sends, numbers, the plain objects Plotly keeps on a graph div) and returns
+// plain values; live_chart.js does the drawing. Tested under Node: tests/js/.
+
+// Below this width (px) the figure's `narrow` layout (one column) is used.
+export const NARROW_PX = 700;
+// A click within this many pixels of a drawn point removes it.
+export const PICK_PX = 10;
+// A pointer that moved more than this between down and click was a drag (a zoom).
+export const DRAG_PX = 4;
+
+export const isArrayOrTypedArray = (a) => Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView));
+export const isPlainObject = (o) =>
+  Object.prototype.toString.call(o) === "[object Object]" && Object.getPrototypeOf(o).hasOwnProperty("hasOwnProperty");
+
+// plotly.js's PlotSchema.findArrayAttributes without Array.concat (why: live_chart.js,
+// withoutConcat): the names of `trace`'s array attributes ("x", "marker.color",
+// "dimensions[0].values"), found by crawling every trace's common attributes
+// (`baseAttributes`), then the trace type's own, with plotly's `crawl(attrs, visit)`.
+export function arrayAttributes(crawl, baseAttributes, trace) {
+  const found = [], path = [], linked = [];
+  function intoTrace(container, i, prefix) {
+    const item = container[path[i]];
+    const name = prefix + path[i];
+    if (i === path.length - 1) {
+      if (isArrayOrTypedArray(item)) found.push(name);
+    } else if (linked[i]) {
+      if (Array.isArray(item)) {
+        for (let j = 0; j < item.length; j++) {
+          if (isPlainObject(item[j])) intoTrace(item[j], i + 1, `${name}[${j}].`);
+        }
+      }
+    } else if (isPlainObject(item)) {
+      intoTrace(item, i + 1, `${name}.`);
+    }
+  }
+  function visit(attr, name, attrs, level) {
+    path.length = level;
+    path.push(name);
+    linked.length = level;
+    linked.push(attr && attr._isLinkedToArray);
+    const arrayAttr = attr && (attr.valType === "data_array" || attr.arrayOk === true);
+    if (arrayAttr && !(path[level - 1] === "colorbar" && (name === "ticktext" || name === "tickvals"))) {
+      intoTrace(trace, 0, "");
+    }
+  }
+  crawl(baseAttributes, visit);
+  if (trace._module && trace._module.attributes) crawl(trace._module.attributes, visit);
+  return found;
+}
+
+// --- layout ------------------------------------------------------------------------------
+
+// Whether a chart `width` px wide shows the figure's narrow layout.
+export const isNarrow = (fig, width) => Boolean(fig.narrow) && width < NARROW_PX;
+
+// The figure's layout with its `narrow` part laid over it: an axis is merged (the narrow
+// part changes a few of its keys), anything else replaced.
+export function narrowLayout(layout, narrow) {
+  const out = { ...layout };
+  for (const [key, value] of Object.entries(narrow)) {
+    out[key] = /^[xy]axis/.test(key) ? { ...layout[key], ...value } : value;
+  }
+  return out;
+}
+
+// The layout handed to Plotly: the wide or the narrow one, as wide as its container
+// (no width of its own), 450 px high unless the figure says.
+export function chartLayout(fig, narrow) {
+  const layout = narrow ? narrowLayout(fig.layout || {}, fig.narrow) : { ...(fig.layout || {}) };
+  delete layout.width;
+  return { ...layout, height: layout.height || 450, autosize: true };
+}
+
+// The config handed to Plotly.react, and its key: the config without the PNG options
+// (`toImageButtonOptions`), which live_chart.js sets where the button reads them.
+export function plotlyConfig(config) {
+  const { toImageButtonOptions, ...rest } = config;
+  return {
+    key: JSON.stringify(rest),
+    config: { displaylogo: false, responsive: false, modeBarButtonsToRemove: ["sendChartToCloud"], ...rest },
+  };
+}
+
+// --- the player ----------------------------------------------------------------------------
+
+// The player of an animated figure: its frames' names (epochs, as text), one label per
+// frame, the epochs with a tick, and the time per frame; null when there is nothing to play.
+export function player(fig) {
+  const frames = fig.frames || [];
+  const anim = fig.animation;
+  if (!anim || frames.length < 2) return null;
+  return { names: frames.map((f) => f.name), labels: anim.labels, ticks: anim.ticks, frameMs: anim.frame_ms };
+}
+
+// The frame with this name (Plotly's plotly_animatingframe event), or -1.
+export const frameOf = (anim, name) => anim.names.indexOf(name);
+
+// Frame `i` kept within the player's frames.
+export const clampFrame = (anim, i) => Math.max(0, Math.min(anim.names.length - 1, i));
+
+// Where Play starts from frame `current`: the next frame, or the first at the end (Play
+// replays the run).
+export const playFrom = (anim, current) => (current >= anim.names.length - 1 ? 0 : current + 1);
+
+// The label's minimum width, as wide as the longest label from the start: a label growing
+// during Play (a diverging loss, "1.815" to "5.606e+13") shrank the scrubber beside it,
+// which then jittered.
+export const labelWidth = (labels) => `min(${Math.max(...labels.map((text) => text.length))}ch, 100%)`;
+
+// The scrubber's ticks: each tick's epoch and its place (percent from the left). Frames
+// are spread evenly over the epochs, so an epoch's place is its share of the last one.
+export function tickPlaces(anim) {
+  const last = Math.max(Number(anim.names[anim.names.length - 1]), 1);
+  return anim.ticks.map((epoch) => ({ text: String(epoch), left: `${(100 * epoch) / last}%` }));
+}
+
+// The Play button's text and accessible name.
+export const playButton = (playing) =>
+  playing ? { text: "❚❚ Pause", label: "Pause" } : { text: "▶ Play", label: "Play" };
+
+// --- text beside the chart -------------------------------------------------------------------
+
+// Nothing to draw: no table, or no keys.
+export const nothingToDraw = (spec) => !spec || (Array.isArray(spec) && !spec.length);
+
+// The keyboard's keys under the player, from [[key, what it does], ...]: pieces of
+// ["text", ...] and ["kbd", key].
+export function keyPieces(pairs) {
+  const pieces = [["text", "Keyboard: "]];
+  pairs.forEach(([name, what], i) => {
+    if (i) pieces.push(["text", " · "]);
+    pieces.push(["kbd", name], ["text", ` ${what}`]);
+  });
+  return pieces;
+}
+
+// --- redrawing only the changed traces -------------------------------------------------------
+
+// The same array values, or the same typed array as Plotly's JSON spells it
+// ({dtype, bdata, shape}).
+export function sameValues(a, b) {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  const typed = (v) => Boolean(v) && typeof v === "object" && typeof v.bdata === "string";
+  return typed(a) && typed(b) && a.bdata === b.bdata && a.dtype === b.dtype && String(a.shape) === String(b.shape);
+}
+
+const withoutXY = (trace) => JSON.stringify({ ...trace, x: undefined, y: undefined });
+
+// The traces to redraw when only the x and y of some traces changed; else null (then the
+// update is a full Plotly.react). `drawn` is what was drawn last ({data, layoutKey}),
+// `fullLayout` and `fullData` Plotly's own view of it (the graph div's _fullLayout and
+// _fullData). Required: the same layout and config, the same traces otherwise, every axis
+// on a fixed range (a redrawn trace does not move an autoranged axis), and only SVG
+// scatter traces (which Plotly can redraw one by one) besides WebGL points. Plotly then
+// redraws only the listed traces, but it empties a panel none of whose traces is listed;
+// so each such panel's scatter traces are listed too, unchanged.
+export function tracesToRedraw(drawn, data, layoutKey, fullLayout, fullData) {
+  if (!drawn || !fullLayout || !fullData || drawn.layoutKey !== layoutKey) return null;
+  if (drawn.data.length !== data.length || fullData.length !== data.length) return null;
+  for (const key of Object.keys(fullLayout)) {
+    if (/^[xy]axis\d*$/.test(key) && fullLayout[key].autorange) return null;
+  }
+  const changed = new Set();
+  const panels = new Map(); // "x2y2" -> that panel's scatter traces
+  for (let i = 0; i < data.length; i++) {
+    const [before, now, trace] = [drawn.data[i], data[i], fullData[i]];
+    if (withoutXY(before) !== withoutXY(now)) return null;
+    const scatter = trace.type === "scatter" && trace._module && trace._module.animatable;
+    if (!scatter && trace.type !== "scattergl") return null;
+    const same = sameValues(before.x, now.x) && sameValues(before.y, now.y);
+    if (!same && !scatter) return null; // WebGL points are redrawn by a full update only
+    if (!scatter) continue;
+    const panel = `${trace.xaxis}${trace.yaxis}`;
+    if (!panels.has(panel)) panels.set(panel, []);
+    panels.get(panel).push(i);
+    if (!same) changed.add(i);
+  }
+  if (!changed.size) return null;
+  for (const traces of panels.values()) {
+    if (!traces.some((i) => changed.has(i))) traces.forEach((i) => changed.add(i));
+  }
+  return [...changed].sort((a, b) => a - b);
+}
+
+// --- keyboard: Alt+P play/pause, Alt+, previous frame, Alt+. next frame ----------------------
+
+const TEXT_TYPES = /^(text|search|email|url|tel|password|number|date|time|datetime-local|month|week)$/;
+const KEYS = new Map([
+  ["KeyP", "toggle"],
+  ["Comma", "previous"],
+  ["Period", "next"],
+]);
+
+// Whether `node` (the key's target) takes typed text: the keys are then left alone.
+export function typing(node) {
+  if (!node) return false;
+  if (node.isContentEditable || node.tagName === "TEXTAREA" || node.tagName === "SELECT") return true;
+  return node.tagName === "INPUT" && TEXT_TYPES.test(node.type || "text");
+}
+
+// What a keydown does: "toggle", "previous", "next", or null.
+export function keyAction(event) {
+  if (!event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return null;
+  return KEYS.get(event.code) || null;
+}
+
+// --- placing points (issue 13) ---------------------------------------------------------------
+
+// Where a click on the first panel places a point: {action: "add", x, y} in data
+// coordinates, or {action: "remove", x, y} with a drawn point's own coordinates when the
+// click is within PICK_PX of it; null for a click off the panel, a drag (zoom: `down` is
+// where the pointer went down) or the second click of a double-click. `rect` is the graph
+// div's box, `xa` and `ya` Plotly's full axes (_offset, _length, d2p, p2d), `points` the
+// first trace (it holds the points).
+export function placement(click, down, rect, xa, ya, points) {
+  if (click.detail > 1) return null;
+  if (down && Math.hypot(click.clientX - down.x, click.clientY - down.y) > DRAG_PX) return null;
+  const px = click.clientX - rect.left - xa._offset;
+  const py = click.clientY - rect.top - ya._offset;
+  if (px < 0 || px > xa._length || py < 0 || py > ya._length) return null;
+  let best = null;
+  if (points && points.x && points.y) {
+    for (let i = 0; i < points.x.length; i++) {
+      const d = Math.hypot(xa.d2p(points.x[i]) - px, ya.d2p(points.y[i]) - py);
+      if (d <= PICK_PX && (!best || d < best.d)) best = { d, x: Number(points.x[i]), y: Number(points.y[i]) };
+    }
+  }
+  if (best) return { action: "remove", x: best.x, y: best.y };
+  return { action: "add", x: Number(xa.p2d(px)), y: Number(ya.p2d(py)) };
+}
