@@ -3,8 +3,10 @@
 The engine and its :class:`~app.storage.store.ClassStore` are one ``st.cache_resource``
 per process; the database URL comes from the environment (``LINREG_CLASS_DB``), else
 ``class_db`` in ``secrets.toml``, else the default SQLite file. Students' screens read
-only :func:`board`, shared by every session of the process for a quarter second, so
-an idle class costs at most two reads a second however many students wait.
+only :func:`board`, shared by every session of the process for half a second, so an
+idle class costs at most two reads a second however many students wait. A write from
+this process clears both shared reads (:func:`changed`), so its own sessions see it on
+their next look; other replicas see it within the shared reads' lifetime.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import streamlit as st
 from ..storage.engine import make_engine
 from ..storage.store import ClassStore
 
-__all__ = ["Board", "board", "class_store", "class_version", "plain", "qr_svg"]
+__all__ = ["Board", "board", "changed", "class_store", "class_version", "plain", "qr_svg"]
 
 Board = tuple[int, int, int, str] | None  # (version > 0, question id, round, state)
 
@@ -61,6 +63,12 @@ def board(class_id: int) -> tuple[bool, int, int, str, float | None]:
     q = store.current(class_id)
     on_board = (True, 0, 0, "") if q is None else (True, q.question_id, q.round, q.state)
     return (*on_board, store.challenge_set_at(class_id))
+
+
+def changed() -> None:
+    """After a write to a class: drop the process's shared reads, so the next look is fresh."""
+    board.clear()
+    class_version.clear()
 
 
 def qr_svg(text: str) -> str:
