@@ -54,7 +54,8 @@ def test_default_page_shows_the_notebooks_numbers():
     assert len(chart_payloads(at)) == 1  # the race is closed, so its chart is not drawn
     assert not at.latex  # nor is the step inspector
     # The keys are listed by the chart, under its player.
-    keys = dict(chart_payloads(at)[0]["keys"])
+    payload = chart_payloads(at)[0]
+    keys = dict(payload["player_keys"] + payload["keys"])
     assert {"Alt+P", "Alt+,", "Alt+.", "Alt+Z", "Tab"} <= set(keys) and all(keys.values())
 
 

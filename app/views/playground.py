@@ -33,7 +33,6 @@ from ..ui.controls import (
 )
 from ..ui.data_source import on_chart_click, placing_canvas, source_notices
 from ..ui.inspector import step_inspector
-from ..ui.live_chart import SHORTCUTS
 from ..ui.outlier import outlier_experiment
 from ..ui.page_css import apply_playground_css
 from ..ui.page_rerun import clear_page_request, rerun_page_if_asked
@@ -57,8 +56,8 @@ SECTIONS = {
 }
 #: Session-state key of the open sections (a list of their names).
 SECTIONS_KEY = "sections"
-#: The page's keyboard keys, listed under the chart.
-KEYS = SHORTCUTS | {
+#: The page's keyboard keys, listed under the chart (after the player's own).
+KEYS = {
     RESET_SHORTCUT: "reset",
     "Tab": "next control (the arrow keys move a slider)",
 }

@@ -15,6 +15,7 @@ import {
   isNarrow,
   keyAction,
   keyPieces,
+  shownKeys,
   labelWidth,
   narrowLayout,
   nothingToDraw,
@@ -158,6 +159,14 @@ describe("the text beside the chart", () => {
     ]);
     assert.equal(keyPieces(pairs).map(([, text]) => text).join(""),
       "Keyboard: Alt+P play / pause · Alt+, previous frame · Alt+. next frame");
+  });
+
+  test("lists the player's keys only when there is a player", () => {
+    const player = [["Alt+P", "play / pause"]];
+    const page = [["Alt+Z", "reset"]];
+    assert.deepEqual(shownKeys(player, page, true), [...player, ...page]);
+    assert.deepEqual(shownKeys(player, page, false), page);
+    assert.deepEqual(shownKeys(undefined, undefined, true), []);
   });
 
   test("is hidden when there is none", () => {

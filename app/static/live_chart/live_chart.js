@@ -27,6 +27,7 @@ const {
   isNarrow,
   keyAction,
   keyPieces,
+  shownKeys,
   labelWidth,
   nothingToDraw,
   placement,
@@ -363,8 +364,9 @@ async function render(state, payload, seq) {
   const fig = JSON.parse(payload.figure);
   copyPlotlyCss(state.root.getRootNode());
   drawText(state, state.table, payload.table, payload.font_size, tableParts);
-  drawText(state, state.keys, payload.keys, payload.font_size, keyParts);
   setupPlayer(state, fig, payload);
+  const keys = shownKeys(payload.player_keys, payload.keys, Boolean(state.anim));
+  drawText(state, state.keys, keys, payload.font_size, keyParts);
   state.fig = fig;
   state.payload = payload;
   state.pendingFrames = fig.frames && fig.frames.length ? fig.frames : null;

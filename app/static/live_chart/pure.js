@@ -124,6 +124,13 @@ export const playButton = (playing) =>
 // Nothing to draw: no table, or no keys.
 export const nothingToDraw = (spec) => !spec || (Array.isArray(spec) && !spec.length);
 
+// The keys listed under the chart: the player's own (Play, previous, next) only when there
+// is a player, then the page's.
+export const shownKeys = (playerKeys, pageKeys, hasPlayer) => [
+  ...(hasPlayer ? playerKeys || [] : []),
+  ...(pageKeys || []),
+];
+
 // The keyboard's keys under the player, from [[key, what it does], ...]: pieces of
 // ["text", ...] and ["kbd", key].
 export function keyPieces(pairs) {

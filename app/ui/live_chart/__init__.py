@@ -117,7 +117,8 @@ def live_plotly_chart(
         "rows": [[row header, cell, ...], ...]}``, all text (the first column heads the
         rows; the caption is for screen readers).
     keys : mapping, optional
-        Keyboard keys and what they do, listed under the player (e.g. :data:`SHORTCUTS`).
+        The page's keyboard keys and what they do, listed under the chart after the
+        player's own (:data:`SHORTCUTS`, listed only when the chart has a player).
     """
     _mount(
         key=key,
@@ -130,6 +131,7 @@ def live_plotly_chart(
             "module_src": _static_url(_MODULE) + f"?v={_MODULE_VERSION}",
             "clickable": on_click is not None,
             "table": table,
+            "player_keys": [[name, what] for name, what in SHORTCUTS.items()],
             "keys": [[name, what] for name, what in (keys or {}).items()],
         },
         height="content",
