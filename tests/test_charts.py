@@ -92,6 +92,16 @@ def test_straight_lines_are_shapes_on_their_panels():
     assert len(without) == 1 + 2  # the true line and the true levels of w and b
 
 
+def test_the_points_stand_in_front_of_the_fitted_line():
+    """Two points: the fitted line runs through both, so it must not be drawn over them."""
+    fig = playground_figure(run(Settings(n_samples=2)))
+    on_data = [t for t in fig["data"] if (t["xaxis"], t["yaxis"]) == PANEL_AXES[0]]
+    points = by_name(fig, "data")
+    assert all(t.get("zorder", 0) < points["zorder"] for t in on_data if t is not points)
+    assert all(s["layer"] == "below" for s in fig["layout"]["shapes"])
+    assert by_name(playground_figure(DEFAULT), "data")["zorder"] == 0  # 100: no extra layers
+
+
 def test_a_negative_intercept_reads_as_a_minus_in_the_legend():
     run_ = run(Settings(true_w=-1.5, true_b=-2.0))
     names = {d.get("name") for d in playground_figure(run_)["layout"]["shapes"]} - {None}

@@ -64,6 +64,10 @@ def data_panel_range(run: Run) -> tuple[list[float], list[float]]:
     return x_range, padded(lo, hi, minimum=1.0)
 
 
+#: Up to this many drawn points, they are drawn in front of the lines.
+FEW_POINTS = 20
+
+
 def data_points(run: Run, style: ChartStyle) -> dict:
     """The data points (thinned past MAX_DRAWN_POINTS), as a trace.
 
@@ -88,6 +92,9 @@ def data_points(run: Run, style: ChartStyle) -> dict:
             "opacity": 0.45 if many else 0.75,
         },
         "hovertemplate": "x=%{x:.2f}<br>y=%{y:.2f}<extra>data</extra>",
+        # A few points stand in front of the fitted line (with two, it runs through both).
+        # Only a few: Plotly draws another layer on every panel for a trace's zorder.
+        "zorder": 1 if len(px) <= FEW_POINTS else 0,
     }
 
 
