@@ -404,18 +404,18 @@ def _controls(store, cls: ClassInfo, asked: Asked | None, token: str) -> None:
     st.divider()
     pick, ask, reveal, again = st.columns([5, 1.3, 1.3, 1.5], vertical_alignment="bottom")
     key = pick.selectbox("Question", list(QUESTIONS), format_func=_question_label, key="class_q")
-    if ask.button("Ask", type="primary", width="stretch"):
-        store.ask(cls.class_id, key, "{}", _now())
-        changed()
-        st.rerun()
-    if reveal.button("Reveal", disabled=asked is None or asked.state != "open", width="stretch"):
-        store.reveal(cls.class_id, _now())
-        changed()
-        st.rerun()
-    if again.button("Vote again", disabled=asked is None, width="stretch"):
-        store.vote_again(cls.class_id, _now())
-        changed()
-        st.rerun()
+    actions = (
+        (ask, "Ask", "primary", False, lambda: store.ask(cls.class_id, key, "{}", _now())),
+        (reveal, "Reveal", "secondary", asked is None or asked.state != "open",
+         lambda: store.reveal(cls.class_id, _now())),
+        (again, "Vote again", "secondary", asked is None,
+         lambda: store.vote_again(cls.class_id, _now())),
+    )  # fmt: skip
+    for column, label, kind, disabled, act in actions:
+        if column.button(label, type=kind, disabled=disabled, width="stretch"):
+            act()
+            changed()
+            st.rerun()
     csv_col, link_col, end_col = st.columns([1.3, 3, 1.3], vertical_alignment="top")
     csv_col.download_button(
         "Download CSV",

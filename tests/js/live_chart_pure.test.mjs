@@ -4,31 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import {
-  DRAG_PX,
-  NARROW_PX,
-  PICK_PX,
-  arrayAttributes,
-  chartLayout,
-  clampFrame,
-  frameOf,
-  isNarrow,
-  keyAction,
-  keyPieces,
-  shownKeys,
-  labelWidth,
-  narrowLayout,
-  nothingToDraw,
-  placement,
-  playButton,
-  playFrom,
-  player,
-  plotlyConfig,
-  sameValues,
-  tickPlaces,
-  tracesToRedraw,
-  typing,
-} from "../../app/static/live_chart/pure.js";
+import * as pure from "../../app/static/live_chart/pure.js";
 
 // A figure as app/charts/animation.py sends it: frames named by epoch, one label a frame.
 const EPOCHS = [0, 25, 50, 75, 100, 125, 150, 175, 200];
@@ -42,7 +18,7 @@ const FIGURE = {
 };
 
 describe("the player", () => {
-  const anim = player(FIGURE);
+  const anim = pure.player(FIGURE);
 
   test("takes the frames' names, the labels, the ticks and the time per frame", () => {
     assert.deepEqual(anim.names, ["0", "25", "50", "75", "100", "125", "150", "175", "200"]);
@@ -51,34 +27,34 @@ describe("the player", () => {
   });
 
   test("shows an epoch's own label on that epoch's frame", () => {
-    assert.equal(frameOf(anim, "125"), 5);
-    assert.equal(anim.labels[frameOf(anim, "125")], "epoch 125 · w = 1.250 · b = 0.5 · loss = 14.52");
-    assert.equal(anim.labels[frameOf(anim, "0")], "epoch 0 · w = 0.000 · b = 0.5 · loss = 1.771e+06");
-    assert.equal(frameOf(anim, "130"), -1); // not a frame
+    assert.equal(pure.frameOf(anim, "125"), 5);
+    assert.equal(anim.labels[pure.frameOf(anim, "125")], "epoch 125 · w = 1.250 · b = 0.5 · loss = 14.52");
+    assert.equal(anim.labels[pure.frameOf(anim, "0")], "epoch 0 · w = 0.000 · b = 0.5 · loss = 1.771e+06");
+    assert.equal(pure.frameOf(anim, "130"), -1); // not a frame
   });
 
   test("is there only for an animation of two frames or more", () => {
-    assert.equal(player({ ...FIGURE, animation: undefined }), null);
-    assert.equal(player({ ...FIGURE, frames: FIGURE.frames.slice(0, 1) }), null);
-    assert.equal(player({ ...FIGURE, frames: undefined }), null);
-    assert.notEqual(player({ ...FIGURE, frames: FIGURE.frames.slice(0, 2) }), null);
+    assert.equal(pure.player({ ...FIGURE, animation: undefined }), null);
+    assert.equal(pure.player({ ...FIGURE, frames: FIGURE.frames.slice(0, 1) }), null);
+    assert.equal(pure.player({ ...FIGURE, frames: undefined }), null);
+    assert.notEqual(pure.player({ ...FIGURE, frames: FIGURE.frames.slice(0, 2) }), null);
   });
 
   test("plays from the next frame, and from the first at the end", () => {
-    assert.equal(playFrom(anim, 0), 1);
-    assert.equal(playFrom(anim, 3), 4);
-    assert.equal(playFrom(anim, 7), 8);
-    assert.equal(playFrom(anim, 8), 0); // the last frame: Play replays the run
+    assert.equal(pure.playFrom(anim, 0), 1);
+    assert.equal(pure.playFrom(anim, 3), 4);
+    assert.equal(pure.playFrom(anim, 7), 8);
+    assert.equal(pure.playFrom(anim, 8), 0); // the last frame: Play replays the run
   });
 
   test("keeps a step of the scrubber or a key on the frames", () => {
-    assert.equal(clampFrame(anim, -1), 0);
-    assert.equal(clampFrame(anim, 4), 4);
-    assert.equal(clampFrame(anim, 9), 8);
+    assert.equal(pure.clampFrame(anim, -1), 0);
+    assert.equal(pure.clampFrame(anim, 4), 4);
+    assert.equal(pure.clampFrame(anim, 9), 8);
   });
 
   test("places each tick at its epoch's share of the last epoch", () => {
-    assert.deepEqual(tickPlaces(anim), [
+    assert.deepEqual(pure.tickPlaces(anim), [
       { text: "0", left: "0%" },
       { text: "50", left: "25%" },
       { text: "100", left: "50%" },
@@ -87,33 +63,33 @@ describe("the player", () => {
     ]);
     // Uneven frames: the place follows the epoch, not the frame's index.
     const uneven = { names: ["0", "1", "2", "40"], ticks: [0, 10, 40] };
-    assert.deepEqual(tickPlaces(uneven).map((t) => t.left), ["0%", "25%", "100%"]);
+    assert.deepEqual(pure.tickPlaces(uneven).map((t) => t.left), ["0%", "25%", "100%"]);
     // A run of epoch 0 only divides by 1, not 0.
-    assert.deepEqual(tickPlaces({ names: ["0", "0"], ticks: [0] }), [{ text: "0", left: "0%" }]);
+    assert.deepEqual(pure.tickPlaces({ names: ["0", "0"], ticks: [0] }), [{ text: "0", left: "0%" }]);
   });
 
   test("reserves the longest label's width from the start", () => {
-    assert.equal(labelWidth(["epoch 0 · loss = 1.815", "epoch 90 · loss = 5.606e+13", "x"]), "min(27ch, 100%)");
+    assert.equal(pure.labelWidth(["epoch 0 · loss = 1.815", "epoch 90 · loss = 5.606e+13", "x"]), "min(27ch, 100%)");
     // "epoch 0 · w = 0.000 · b = 0.5 · loss = 1.771e+06", the longest: 48 characters.
-    assert.equal(labelWidth(anim.labels), "min(48ch, 100%)");
+    assert.equal(pure.labelWidth(anim.labels), "min(48ch, 100%)");
   });
 
   test("names its button by what it does", () => {
-    assert.deepEqual(playButton(false), { text: "▶ Play", label: "Play" });
-    assert.deepEqual(playButton(true), { text: "❚❚ Pause", label: "Pause" });
+    assert.deepEqual(pure.playButton(false), { text: "▶ Play", label: "Play" });
+    assert.deepEqual(pure.playButton(true), { text: "❚❚ Pause", label: "Pause" });
   });
 });
 
 describe("the layout", () => {
   test("is the narrow one below NARROW_PX, and only for a figure that has one", () => {
-    assert.equal(NARROW_PX, 700);
-    assert.equal(isNarrow(FIGURE, 699), true);
-    assert.equal(isNarrow(FIGURE, 700), false);
-    assert.equal(isNarrow({ ...FIGURE, narrow: undefined }, 320), false);
+    assert.equal(pure.NARROW_PX, 700);
+    assert.equal(pure.isNarrow(FIGURE, 699), true);
+    assert.equal(pure.isNarrow(FIGURE, 700), false);
+    assert.equal(pure.isNarrow({ ...FIGURE, narrow: undefined }, 320), false);
   });
 
   test("merges the narrow part's axes and replaces its other keys", () => {
-    const out = narrowLayout(FIGURE.layout, FIGURE.narrow);
+    const out = pure.narrowLayout(FIGURE.layout, FIGURE.narrow);
     assert.deepEqual(out.xaxis, { range: [0, 2], title: { text: "x" } });
     assert.deepEqual(out.grid, { rows: 4, columns: 1 });
     assert.equal(out.height, 1200);
@@ -121,60 +97,60 @@ describe("the layout", () => {
   });
 
   test("follows the container's width, keeps the figure's height or takes 450 px", () => {
-    const wide = chartLayout(FIGURE, false);
+    const wide = pure.chartLayout(FIGURE, false);
     assert.equal("width" in wide, false);
     assert.equal(wide.height, 640);
     assert.equal(wide.autosize, true);
     assert.deepEqual(wide.xaxis.range, [0, 1]);
     assert.equal(FIGURE.layout.width, 900);
-    assert.equal(chartLayout(FIGURE, true).height, 1200);
-    assert.deepEqual(chartLayout(FIGURE, true).xaxis.range, [0, 2]);
-    assert.deepEqual(chartLayout({ data: [] }, false), { height: 450, autosize: true });
+    assert.equal(pure.chartLayout(FIGURE, true).height, 1200);
+    assert.deepEqual(pure.chartLayout(FIGURE, true).xaxis.range, [0, 2]);
+    assert.deepEqual(pure.chartLayout({ data: [] }, false), { height: 450, autosize: true });
   });
 
   test("hands Plotly its config, keyed without the PNG options", () => {
-    const a = plotlyConfig({ toImageButtonOptions: { filename: "run-1" }, scrollZoom: true });
-    const b = plotlyConfig({ toImageButtonOptions: { filename: "run-2" }, scrollZoom: true });
+    const a = pure.plotlyConfig({ toImageButtonOptions: { filename: "run-1" }, scrollZoom: true });
+    const b = pure.plotlyConfig({ toImageButtonOptions: { filename: "run-2" }, scrollZoom: true });
     assert.equal(a.key, '{"scrollZoom":true}');
     assert.equal(a.key, b.key); // a new file name alone redraws nothing
-    assert.notEqual(plotlyConfig({ scrollZoom: false }).key, a.key);
+    assert.notEqual(pure.plotlyConfig({ scrollZoom: false }).key, a.key);
     assert.deepEqual(a.config, {
       displaylogo: false,
       responsive: false,
       modeBarButtonsToRemove: ["sendChartToCloud"],
       scrollZoom: true,
     });
-    assert.equal(plotlyConfig({ displaylogo: true }).config.displaylogo, true);
+    assert.equal(pure.plotlyConfig({ displaylogo: true }).config.displaylogo, true);
   });
 });
 
 describe("the text beside the chart", () => {
   test("lists the keys, each in a kbd", () => {
     const pairs = [["Alt+P", "play / pause"], ["Alt+,", "previous frame"], ["Alt+.", "next frame"]];
-    assert.deepEqual(keyPieces(pairs), [
+    assert.deepEqual(pure.keyPieces(pairs), [
       ["text", "Keyboard: "],
       ["kbd", "Alt+P"], ["text", " play / pause"], ["text", " · "],
       ["kbd", "Alt+,"], ["text", " previous frame"], ["text", " · "],
       ["kbd", "Alt+."], ["text", " next frame"],
     ]);
-    assert.equal(keyPieces(pairs).map(([, text]) => text).join(""),
+    assert.equal(pure.keyPieces(pairs).map(([, text]) => text).join(""),
       "Keyboard: Alt+P play / pause · Alt+, previous frame · Alt+. next frame");
   });
 
   test("lists the player's keys only when there is a player", () => {
-    const player = [["Alt+P", "play / pause"]];
+    const own = [["Alt+P", "play / pause"]];
     const page = [["Alt+Z", "reset"]];
-    assert.deepEqual(shownKeys(player, page, true), [...player, ...page]);
-    assert.deepEqual(shownKeys(player, page, false), page);
-    assert.deepEqual(shownKeys(undefined, undefined, true), []);
+    assert.deepEqual(pure.shownKeys(own, page, true), [...own, ...page]);
+    assert.deepEqual(pure.shownKeys(own, page, false), page);
+    assert.deepEqual(pure.shownKeys(undefined, undefined, true), []);
   });
 
   test("is hidden when there is none", () => {
-    assert.equal(nothingToDraw(null), true);
-    assert.equal(nothingToDraw(undefined), true);
-    assert.equal(nothingToDraw([]), true);
-    assert.equal(nothingToDraw([["Alt+P", "play"]]), false);
-    assert.equal(nothingToDraw({ caption: "", columns: [], rows: [] }), false); // a table
+    assert.equal(pure.nothingToDraw(null), true);
+    assert.equal(pure.nothingToDraw(undefined), true);
+    assert.equal(pure.nothingToDraw([]), true);
+    assert.equal(pure.nothingToDraw([["Alt+P", "play"]]), false);
+    assert.equal(pure.nothingToDraw({ caption: "", columns: [], rows: [] }), false); // a table
   });
 });
 
@@ -182,18 +158,18 @@ describe("the keyboard", () => {
   const key = (code, more = {}) => ({ code, altKey: true, ctrlKey: false, metaKey: false, target: null, ...more });
 
   test("maps Alt+P, Alt+, and Alt+. to play/pause, previous and next", () => {
-    assert.equal(keyAction(key("KeyP")), "toggle");
-    assert.equal(keyAction(key("Comma")), "previous");
-    assert.equal(keyAction(key("Period")), "next");
-    assert.equal(keyAction(key("KeyQ")), null);
-    assert.equal(keyAction(key("constructor")), null);
+    assert.equal(pure.keyAction(key("KeyP")), "toggle");
+    assert.equal(pure.keyAction(key("Comma")), "previous");
+    assert.equal(pure.keyAction(key("Period")), "next");
+    assert.equal(pure.keyAction(key("KeyQ")), null);
+    assert.equal(pure.keyAction(key("constructor")), null);
   });
 
   test("needs Alt alone", () => {
-    assert.equal(keyAction(key("KeyP", { altKey: false })), null);
-    assert.equal(keyAction(key("KeyP", { ctrlKey: true })), null);
-    assert.equal(keyAction(key("KeyP", { metaKey: true })), null);
-    assert.equal(keyAction(key("KeyP", { shiftKey: true })), "toggle");
+    assert.equal(pure.keyAction(key("KeyP", { altKey: false })), null);
+    assert.equal(pure.keyAction(key("KeyP", { ctrlKey: true })), null);
+    assert.equal(pure.keyAction(key("KeyP", { metaKey: true })), null);
+    assert.equal(pure.keyAction(key("KeyP", { shiftKey: true })), "toggle");
   });
 
   test("leaves the keys to a field that takes text", () => {
@@ -205,12 +181,12 @@ describe("the keyboard", () => {
       { tagName: "SELECT" },
       { tagName: "DIV", isContentEditable: true },
     ]) {
-      assert.equal(typing(target), true, JSON.stringify(target));
-      assert.equal(keyAction(key("KeyP", { target })), null, JSON.stringify(target));
+      assert.equal(pure.typing(target), true, JSON.stringify(target));
+      assert.equal(pure.keyAction(key("KeyP", { target })), null, JSON.stringify(target));
     }
     for (const target of [{ tagName: "INPUT", type: "range" }, { tagName: "BUTTON" }, { tagName: "INPUT", type: "checkbox" }]) {
-      assert.equal(typing(target), false, JSON.stringify(target));
-      assert.equal(keyAction(key("Period", { target })), "next", JSON.stringify(target));
+      assert.equal(pure.typing(target), false, JSON.stringify(target));
+      assert.equal(pure.keyAction(key("Period", { target })), "next", JSON.stringify(target));
     }
   });
 });
@@ -225,32 +201,32 @@ describe("placing points", () => {
   const points = { x: [1, 2, 3.5], y: [1, 2.5, 0.5] };
 
   test("adds a point where the click landed, in data coordinates", () => {
-    assert.deepEqual(placement(at(1.5, 2), null, rect, xa, ya, points), { action: "add", x: 1.5, y: 2 });
-    assert.deepEqual(placement(at(0, 0), null, rect, xa, ya, undefined), { action: "add", x: 0, y: 0 });
+    assert.deepEqual(pure.placement(at(1.5, 2), null, rect, xa, ya, points), { action: "add", x: 1.5, y: 2 });
+    assert.deepEqual(pure.placement(at(0, 0), null, rect, xa, ya, undefined), { action: "add", x: 0, y: 0 });
   });
 
   test("removes the nearest drawn point within PICK_PX", () => {
-    assert.equal(PICK_PX, 10);
-    assert.deepEqual(placement(at(2.05, 2.5), null, rect, xa, ya, points), { action: "remove", x: 2, y: 2.5 });
+    assert.equal(pure.PICK_PX, 10);
+    assert.deepEqual(pure.placement(at(2.05, 2.5), null, rect, xa, ya, points), { action: "remove", x: 2, y: 2.5 });
     // 11 px away: a new point instead.
-    assert.equal(placement(at(2.11, 2.5), null, rect, xa, ya, points).action, "add");
+    assert.equal(pure.placement(at(2.11, 2.5), null, rect, xa, ya, points).action, "add");
     // Two within reach: the nearer one goes.
     const close = { x: [1, 1.12], y: [1, 1] };
-    assert.deepEqual(placement(at(1.07, 1), null, rect, xa, ya, close), { action: "remove", x: 1.12, y: 1 });
+    assert.deepEqual(pure.placement(at(1.07, 1), null, rect, xa, ya, close), { action: "remove", x: 1.12, y: 1 });
     // Coordinates as Plotly may hold them (text): numbers in the trigger value.
-    assert.deepEqual(placement(at(1, 1), null, rect, xa, ya, { x: ["1"], y: ["1"] }), { action: "remove", x: 1, y: 1 });
+    assert.deepEqual(pure.placement(at(1, 1), null, rect, xa, ya, { x: ["1"], y: ["1"] }), { action: "remove", x: 1, y: 1 });
   });
 
   test("ignores a click off the panel, a drag and a double-click's second click", () => {
-    assert.equal(placement(at(-0.01, 1), null, rect, xa, ya, points), null);
-    assert.equal(placement(at(4.01, 1), null, rect, xa, ya, points), null);
-    assert.equal(placement(at(1, 3.01), null, rect, xa, ya, points), null);
-    assert.equal(placement(at(1.5, 2, { detail: 2 }), null, rect, xa, ya, points), null);
+    assert.equal(pure.placement(at(-0.01, 1), null, rect, xa, ya, points), null);
+    assert.equal(pure.placement(at(4.01, 1), null, rect, xa, ya, points), null);
+    assert.equal(pure.placement(at(1, 3.01), null, rect, xa, ya, points), null);
+    assert.equal(pure.placement(at(1.5, 2, { detail: 2 }), null, rect, xa, ya, points), null);
     const click = at(1.5, 2);
-    assert.equal(DRAG_PX, 4);
+    assert.equal(pure.DRAG_PX, 4);
     const moved = (dx) => ({ x: click.clientX - dx, y: click.clientY });
-    assert.equal(placement(click, moved(5), rect, xa, ya, points), null);
-    assert.equal(placement(click, moved(4), rect, xa, ya, points).action, "add");
+    assert.equal(pure.placement(click, moved(5), rect, xa, ya, points), null);
+    assert.equal(pure.placement(click, moved(4), rect, xa, ya, points).action, "add");
   });
 });
 
@@ -270,24 +246,24 @@ describe("redrawing only the changed traces", () => {
 
   test("lists the changed traces, and the traces of a panel none of whose traces changed", () => {
     // The fit moved: it is redrawn, and the loss (alone on its panel) is listed too.
-    assert.deepEqual(tracesToRedraw(drawn, change(1, [3, 5]), layoutKey, fixed, full(before)), [1, 2]);
+    assert.deepEqual(pure.tracesToRedraw(drawn, change(1, [3, 5]), layoutKey, fixed, full(before)), [1, 2]);
     // The loss moved: the first panel has no changed trace, so both its traces are listed.
-    assert.deepEqual(tracesToRedraw(drawn, change(2, [5, 7]), layoutKey, fixed, full(before)), [0, 1, 2]);
+    assert.deepEqual(pure.tracesToRedraw(drawn, change(2, [5, 7]), layoutKey, fixed, full(before)), [0, 1, 2]);
   });
 
   test("asks for a full update otherwise", () => {
     const now = change(1, [3, 5]);
-    assert.equal(tracesToRedraw(null, now, layoutKey, fixed, full(before)), null); // nothing drawn yet
-    assert.equal(tracesToRedraw(drawn, before, layoutKey, fixed, full(before)), null); // nothing changed
-    assert.equal(tracesToRedraw(drawn, now, '{"height":451}', fixed, full(before)), null); // another layout
-    assert.equal(tracesToRedraw(drawn, now, layoutKey, { ...fixed, yaxis2: { autorange: true } }, full(before)), null);
-    assert.equal(tracesToRedraw(drawn, now.slice(0, 2), layoutKey, fixed, full(before)), null); // a trace less
+    assert.equal(pure.tracesToRedraw(null, now, layoutKey, fixed, full(before)), null); // nothing drawn yet
+    assert.equal(pure.tracesToRedraw(drawn, before, layoutKey, fixed, full(before)), null); // nothing changed
+    assert.equal(pure.tracesToRedraw(drawn, now, '{"height":451}', fixed, full(before)), null); // another layout
+    assert.equal(pure.tracesToRedraw(drawn, now, layoutKey, { ...fixed, yaxis2: { autorange: true } }, full(before)), null);
+    assert.equal(pure.tracesToRedraw(drawn, now.slice(0, 2), layoutKey, fixed, full(before)), null); // a trace less
     const renamed = now.map((t, i) => (i === 1 ? { ...t, name: "fit 2" } : t));
-    assert.equal(tracesToRedraw(drawn, renamed, layoutKey, fixed, full(before)), null); // not only x and y
+    assert.equal(pure.tracesToRedraw(drawn, renamed, layoutKey, fixed, full(before)), null); // not only x and y
     const bars = full(before).map((t, i) => (i === 0 ? { ...t, type: "bar" } : t));
-    assert.equal(tracesToRedraw(drawn, now, layoutKey, fixed, bars), null); // a trace Plotly cannot redraw alone
+    assert.equal(pure.tracesToRedraw(drawn, now, layoutKey, fixed, bars), null); // a trace Plotly cannot redraw alone
     const still = full(before).map((t, i) => (i === 0 ? { ...t, _module: {} } : t));
-    assert.equal(tracesToRedraw(drawn, now, layoutKey, fixed, still), null);
+    assert.equal(pure.tracesToRedraw(drawn, now, layoutKey, fixed, still), null);
   });
 
   test("lets unchanged WebGL points stay, and redraws changed ones in full", () => {
@@ -295,24 +271,24 @@ describe("redrawing only the changed traces", () => {
     const glDrawn = { data: gl, layoutKey };
     const glFull = full(gl);
     const fitMoved = gl.map((t, i) => (i === 1 ? { ...t, y: [3, 5] } : t));
-    assert.deepEqual(tracesToRedraw(glDrawn, fitMoved, layoutKey, fixed, glFull), [1, 2]);
+    assert.deepEqual(pure.tracesToRedraw(glDrawn, fitMoved, layoutKey, fixed, glFull), [1, 2]);
     const pointsMoved = gl.map((t, i) => (i === 0 ? { ...t, y: [1, 3] } : t));
-    assert.equal(tracesToRedraw(glDrawn, pointsMoved, layoutKey, fixed, glFull), null);
+    assert.equal(pure.tracesToRedraw(glDrawn, pointsMoved, layoutKey, fixed, glFull), null);
   });
 
   test("compares arrays by value and typed arrays by their encoded bytes", () => {
-    assert.equal(sameValues([1, 2, 3], [1, 2, 3]), true);
-    assert.equal(sameValues([1, 2, 3], [1, 2, 4]), false);
-    assert.equal(sameValues([1, 2], [1, 2, 3]), false);
-    assert.equal(sameValues([NaN], [NaN]), false); // as !==: a NaN is never "the same"
-    assert.equal(sameValues([0], [-0]), true); // as !==
+    assert.equal(pure.sameValues([1, 2, 3], [1, 2, 3]), true);
+    assert.equal(pure.sameValues([1, 2, 3], [1, 2, 4]), false);
+    assert.equal(pure.sameValues([1, 2], [1, 2, 3]), false);
+    assert.equal(pure.sameValues([NaN], [NaN]), false); // as !==: a NaN is never "the same"
+    assert.equal(pure.sameValues([0], [-0]), true); // as !==
     const f8 = (bdata, shape) => ({ dtype: "f8", bdata, shape });
-    assert.equal(sameValues(f8("AAAAAAAA8D8=", "1"), f8("AAAAAAAA8D8=", "1")), true);
-    assert.equal(sameValues(f8("AAAAAAAA8D8=", "1"), f8("AAAAAAAAAEA=", "1")), false);
-    assert.equal(sameValues(f8("AAAAAAAA8D8=", "1"), { ...f8("AAAAAAAA8D8=", "1"), dtype: "f4" }), false);
-    assert.equal(sameValues(f8("AAAAAAAA8D8=", [1, 1]), f8("AAAAAAAA8D8=", [1])), false);
-    assert.equal(sameValues(undefined, undefined), true);
-    assert.equal(sameValues(undefined, [1]), false);
+    assert.equal(pure.sameValues(f8("AAAAAAAA8D8=", "1"), f8("AAAAAAAA8D8=", "1")), true);
+    assert.equal(pure.sameValues(f8("AAAAAAAA8D8=", "1"), f8("AAAAAAAAAEA=", "1")), false);
+    assert.equal(pure.sameValues(f8("AAAAAAAA8D8=", "1"), { ...f8("AAAAAAAA8D8=", "1"), dtype: "f4" }), false);
+    assert.equal(pure.sameValues(f8("AAAAAAAA8D8=", [1, 1]), f8("AAAAAAAA8D8=", [1])), false);
+    assert.equal(pure.sameValues(undefined, undefined), true);
+    assert.equal(pure.sameValues(undefined, [1]), false);
   });
 });
 
@@ -406,13 +382,13 @@ describe("the concat-free findArrayAttributes", () => {
   ];
 
   test("finds a trace's array attributes, its linked arrays', and skips colorbar ticks", () => {
-    assert.deepEqual(arrayAttributes(crawl, base, trace), expected);
+    assert.deepEqual(pure.arrayAttributes(crawl, base, trace), expected);
   });
 
   test("agrees with plotly.js's own", () => {
     assert.deepEqual(original(base, trace), expected);
     for (const t of [trace, { x: new DataView(new ArrayBuffer(8)), _module: { attributes } }, { ids: ["a"] }, { type: "bar", marker: [1] }]) {
-      assert.deepEqual(arrayAttributes(crawl, base, t), original(base, t));
+      assert.deepEqual(pure.arrayAttributes(crawl, base, t), original(base, t));
     }
   });
 });
