@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.classroom.rules import QUESTIONS, true_answer
 from app.storage import schema
-from app.ui.class_store import board, class_store, class_version
+from app.ui.class_store import changed, class_store
 from app.views.class_page import WRONG_CODES_LIMIT, _csv, _facts
 
 from .helpers import figures
@@ -34,11 +34,11 @@ def _class_app():
 def database(tmp_path, monkeypatch):
     """A fresh SQLite file for each test; the process's cached store is dropped around it."""
     monkeypatch.setenv("LINREG_CLASS_DB", f"sqlite:///{tmp_path / 'class.sqlite3'}")
-    for cached in (class_store, board, class_version):
-        cached.clear()
+    class_store.clear()
+    changed()  # every shared read
     yield
-    for cached in (class_store, board, class_version):
-        cached.clear()
+    class_store.clear()
+    changed()
 
 
 def _app(query: dict | None = None) -> AppTest:
@@ -84,8 +84,7 @@ def _ask(teacher: AppTest, key: str) -> None:
 
 def _rerun(at: AppTest) -> AppTest:
     """What the student's fragment does when the board changed: run the page again."""
-    for cached in (board, class_version):
-        cached.clear()
+    changed()
     at.run()
     assert not at.exception
     return at

@@ -10,6 +10,7 @@ two-second fragment reads the question on the board through a cache the process 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import time
 from datetime import UTC, datetime
@@ -36,7 +37,16 @@ from ..model.lessons.steps import Facts, Question
 from ..model.numbers import number_text
 from ..storage.records import Asked, ClassInfo, Refused, Seat
 from ..ui.chart import apply_lecture_css, show_figure
-from ..ui.class_store import board, changed, class_store, class_version, plain, qr_svg
+from ..ui.class_store import (
+    board,
+    changed,
+    class_store,
+    class_version,
+    plain,
+    qr_svg,
+    shared_class,
+    shared_question,
+)
 from .beyond import BEYOND
 from .class_run import (
     TEACH_KEY,
@@ -66,8 +76,13 @@ def _now() -> float:
 
 def _facts(key: str) -> Facts:
     """The facts of the lesson a question belongs to, computed by the core (cached)."""
-    page = NOTEBOOK if key.startswith("notebook:") else BEYOND
-    return page.load()[1]
+    return _lesson_facts(key.partition(":")[0])
+
+
+@functools.cache
+def _lesson_facts(lesson: str) -> Facts:
+    """The lesson's facts: fixed settings, so computed once per process, not on every look."""
+    return (NOTEBOOK if lesson == "notebook" else BEYOND).load()[1]
 
 
 def _labels(q: Question, facts: Facts) -> list[str]:
@@ -164,9 +179,8 @@ def _student(typed: str, seat_token: str | None) -> None:
             "code with your teacher."
         )
         return
-    store = class_store()
     code = read_code(typed)
-    cls = store.class_by_code(code, _now()) if code else None
+    cls = shared_class(code) if code else None
     if cls is None:
         _wrong_code()
         st.title("Live class")
@@ -177,7 +191,7 @@ def _student(typed: str, seat_token: str | None) -> None:
         _code_form()
         return
     st.session_state[_WRONG] = (0, 0.0)
-    me = store.seat_by_token(cls.class_id, seat_token) if seat_token else None
+    me = class_store().seat_by_token(cls.class_id, seat_token) if seat_token else None
     if seat_token and me is None:
         st.warning("That seat link is not for this class. Join again below.")
     if me is None:
@@ -222,7 +236,7 @@ def _seat(cls: ClassInfo, me: Seat) -> None:
     drawn = board(cls.class_id)
     store = class_store()
     st.markdown(f"Class **{cls.code}** · you are **{plain(me.nickname)}**")
-    asked = store.current(cls.class_id)
+    asked = shared_question(cls.class_id)
     message = st.session_state.pop(_MESSAGE, None)
     if message:
         st.error(message)

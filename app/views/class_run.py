@@ -50,7 +50,7 @@ from ..model.settings import Settings, View
 from ..storage.records import Asked, ClassInfo, Seat
 from ..ui.cache import cached_playground_figure, cached_run
 from ..ui.chart import show_figure
-from ..ui.class_store import changed, class_store, plain
+from ..ui.class_store import changed, class_store, plain, shared_challenge
 
 __all__ = ["TEACH_KEY", "back_to_class", "send_to_class"]
 
@@ -306,7 +306,7 @@ def _submit(cls: ClassInfo, me: Seat, goal: Goal) -> None:
 
 
 def _challenge_seat(cls: ClassInfo, me: Seat) -> None:
-    current = class_store().challenge(cls.class_id)
+    current = shared_challenge(cls.class_id)
     if not current:
         return
     goal = read_goal(current)
