@@ -54,7 +54,7 @@ def class_store() -> ClassStore:
     return ClassStore(make_engine(_url()))
 
 
-@st.cache_data(ttl=1, show_spinner=False, max_entries=1000)
+@st.cache_resource(ttl=1, show_spinner=False, max_entries=1000)
 def class_version(class_id: int) -> int:
     """The class's version, shared by the process's sessions for a second (0 when ended)."""
     return class_store().version(class_id)
@@ -65,7 +65,9 @@ def class_version(class_id: int) -> int:
 BOARD_TTL_S = 0.5
 
 
-@st.cache_data(ttl=BOARD_TTL_S, show_spinner=False, max_entries=1000)
+# cache_resource, not cache_data: every session gets the same immutable tuple, without a
+# pickled copy on each of the 75 looks a second of an idle class of 150.
+@st.cache_resource(ttl=BOARD_TTL_S, show_spinner=False, max_entries=1000)
 def board(class_id: int) -> tuple[bool, int, int, str, float | None]:
     """What a student's screen depends on, shared for half a second: whether the class is
     live, the question on the board (id, round, state; 0, 0, "" when none), and when the
