@@ -30,6 +30,7 @@ from app.model.params import N_SAMPLES_OPTIONS, PARAMS, SPEEDS, Param, applies
 from app.model.settings import Settings, View, split
 from app.ui import cache
 from tests.helpers import chart_payloads, control_values, start
+from tests.hostile_links import one_control_links
 
 #: Values no control accepts: each must come back as the default, with a notice.
 GARBAGE = [
@@ -259,6 +260,21 @@ def test_app_seed_that_overflows(value):
     at = start({"seed": value})
     assert_renders_sanely(at)
     assert at.number_input(key="seed").value == PARAMS["seed"].default
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), one_control_links(), ids=lambda v: repr(v)[:20] if isinstance(v, str) else v
+)
+def test_app_each_control_alone_with_a_hostile_value(key, value):
+    """The links of the Chromium sweep that set one control alone (its links with every
+    control at once stay in the browser: tests/e2e/test_hostile_urls.py)."""
+    at = start({key: value})
+    assert_renders_sanely(at)
+    assert "Gradient descent" in at.title[0].value
+    # The page's HTML (constant styles) and Markdown that may hold HTML never carry the value.
+    if value.strip():
+        assert not [h for h in at.get("html") if value in h.proto.body]
+        assert not [m for m in at.markdown if m.proto.allow_html and value in m.value]
 
 
 @pytest.mark.parametrize("value", ["-1", "0.5", "999999999", "-999999999", "1e308"])
