@@ -311,6 +311,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench_interaction_"))
     (tmp / "trivial.py").write_text(TRIVIAL_APP)
     (tmp / "figure.py").write_text(FIGURE_APP)
+    # Streamlit serves static/ beside the main script: the chart's module and plotly.js.
+    (tmp / "static").symlink_to(ROOT / "app" / "static", target_is_directory=True)
     servers = [
         ("a trivial", tmp / "trivial.py", [], [""]),
         ("b figure, live", tmp / "figure.py", ["live"], ["", MAX_QUERY]),
