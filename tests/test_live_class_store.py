@@ -167,3 +167,24 @@ def test_a_run_question_and_the_challenge_board(engine):
     with engine.connect() as conn:
         assert conn.execute(select(schema.submissions.c.id)).first() is None
     store.end(new.class_id)
+
+
+def test_on_write_runs_after_each_committed_write_and_never_for_a_read(engine):
+    """The app drops its shared reads there: the write must be visible when it runs."""
+    seen, box = [], {}
+    store = ClassStore(engine, on_write=lambda: seen.append(box and store.current(box["id"])))
+    cls = store.create_class(T0)
+    box["id"] = cls.class_id
+    assert len(seen) == 1
+    seat = store.join(cls.class_id, "Ada", T0)
+    q = store.ask(cls.class_id, "notebook:x", "{}", T0 + 1)
+    assert len(seen) == 3 and seen[-1] == q  # the new question, already committed
+    store.class_by_code(cls.code, T0)
+    store.current(cls.class_id)
+    store.counts(cls.class_id)
+    store.my_answer(q.question_id, 1, seat.student_id)
+    assert len(seen) == 3
+    store.commit(cls.class_id, seat.student_id, q.question_id, 1, 2.5, T0 + 2)
+    store.reveal(cls.class_id, T0 + 3)
+    store.end(cls.class_id)
+    assert len(seen) == 6

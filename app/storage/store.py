@@ -1,5 +1,8 @@
 """ClassStore: every read and write of a live class, each write one transaction."""
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -25,9 +28,20 @@ IDLE_HOURS = 12
 class ClassStore:
     """The live class's database, through SQLAlchemy Core with bound parameters only."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, on_write: Callable[[], None] | None = None):
+        """``on_write`` runs after every write's transaction has committed (the app drops
+        its shared reads there)."""
         self.engine = engine
+        self._on_write = on_write
         t.migrate(engine)
+
+    @contextmanager
+    def _write(self) -> Iterator:
+        """One write's transaction; ``on_write`` once it has committed."""
+        with self.engine.begin() as conn:
+            yield conn
+        if self._on_write is not None:
+            self._on_write()
 
     @staticmethod
     def _bump(conn, class_id: int, now: float) -> None:
@@ -48,7 +62,7 @@ class ClassStore:
         for _ in range(20):
             code, token = new_code(), new_token()
             try:
-                with self.engine.begin() as conn:
+                with self._write() as conn:
                     cid = conn.execute(
                         insert(t.classes).values(
                             code=code,
@@ -82,7 +96,7 @@ class ClassStore:
     def join(self, class_id: int, nickname: str, now: float) -> Seat:
         """A new seat in the class (nickname cleaned)."""
         token = new_token()
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             seat = (
                 conn.execute(
                     select(func.coalesce(func.max(t.students.c.seat), 0)).where(
@@ -143,7 +157,7 @@ class ClassStore:
 
     def ask(self, class_id: int, question_key: str, scenario_json: str, now: float) -> Asked:
         """Put a question on the board (round 1); the previous one closes."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             return self._open(conn, class_id, question_key, scenario_json, 1, now)
 
     def _current(self, conn, class_id):
@@ -161,7 +175,7 @@ class ClassStore:
 
     def vote_again(self, class_id: int, now: float) -> Asked | None:
         """The same question again, next round, open (None when nothing was asked)."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             q = self._current(conn, class_id)
             if q is None:
                 return None
@@ -175,7 +189,7 @@ class ClassStore:
 
     def reveal(self, class_id: int, now: float) -> None:
         """The open question becomes revealed."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             q = self._current(conn, class_id)
             if q is not None and q.state == "open":
                 conn.execute(
@@ -187,7 +201,7 @@ class ClassStore:
         """Lock in one answer; a second one for the same round is refused."""
         value = float(value)
         try:
-            with self.engine.begin() as conn:
+            with self._write() as conn:
                 q = conn.execute(
                     select(t.questions).where(
                         t.questions.c.id == question_id, t.questions.c.class_id == class_id
@@ -271,7 +285,7 @@ class ClassStore:
 
     def set_challenge(self, class_id: int, goal_json: str, now: float) -> None:
         """Set (or replace) the class's challenge; earlier submissions go."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(delete(t.submissions).where(t.submissions.c.class_id == class_id))
             conn.execute(delete(t.challenges).where(t.challenges.c.class_id == class_id))
             self._add(
@@ -289,7 +303,7 @@ class ClassStore:
         self, class_id: int, student_id: int, settings_json: str, score: float, now: float
     ) -> None:
         """Store a submission whose score the server computed."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             self._add(
                 conn,
                 t.submissions,
@@ -349,7 +363,7 @@ class ClassStore:
 
     def end_challenge(self, class_id: int, now: float) -> None:
         """Remove the challenge and its submissions."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(delete(t.submissions).where(t.submissions.c.class_id == class_id))
             conn.execute(delete(t.challenges).where(t.challenges.c.class_id == class_id))
             self._bump(conn, class_id, now)
@@ -385,12 +399,12 @@ class ClassStore:
 
     def end(self, class_id: int) -> None:
         """Delete the class and everything of it."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             self._delete(conn, [class_id])
 
     def purge_idle(self, now: float, hours: float = IDLE_HOURS) -> int:
         """Delete classes untouched for ``hours``; returns how many."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             ids = list(
                 conn.execute(
                     select(t.classes.c.id).where(t.classes.c.touched_at < now - hours * 3600)

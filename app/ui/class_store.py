@@ -4,9 +4,10 @@ The engine and its :class:`~app.storage.store.ClassStore` are one ``st.cache_res
 per process; the database URL comes from the environment (``LINREG_CLASS_DB``), else
 ``class_db`` in ``secrets.toml``, else the default SQLite file. Students' screens read
 only :func:`board`, shared by every session of the process for half a second, so an
-idle class costs at most two reads a second however many students wait. A write from
-this process clears both shared reads (:func:`changed`), so its own sessions see it on
-their next look; other replicas see it within the shared reads' lifetime.
+idle class costs at most two reads a second however many students wait. Every write
+through the store clears the shared reads (:func:`changed`, the store's ``on_write``), so
+this process's sessions see it on their next look; other replicas see it within the
+shared reads' lifetime.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from ..storage.records import Asked, ClassInfo
 from ..storage.store import ClassStore
 
 __all__ = [
-    "Board",
     "board",
     "changed",
     "class_store",
@@ -34,8 +34,6 @@ __all__ = [
     "shared_class",
     "shared_question",
 ]
-
-Board = tuple[int, int, int, str] | None  # (version > 0, question id, round, state)
 
 
 def _url() -> str | None:
@@ -51,7 +49,7 @@ def _url() -> str | None:
 @st.cache_resource(show_spinner=False)
 def class_store() -> ClassStore:
     """The process's ClassStore (its engine pools connections for every session)."""
-    return ClassStore(make_engine(_url()))
+    return ClassStore(make_engine(_url()), on_write=changed)
 
 
 @st.cache_resource(ttl=1, show_spinner=False, max_entries=1000)
@@ -104,7 +102,8 @@ _SHARED = (board, class_version, shared_class, shared_question, shared_challenge
 
 
 def changed() -> None:
-    """After a write to a class: drop the process's shared reads, so the next look is fresh."""
+    """After a write to a class (the store calls it): drop the process's shared reads, so
+    the next look is fresh."""
     for cached in _SHARED:
         cached.clear()
 

@@ -39,7 +39,6 @@ from ..storage.records import Asked, ClassInfo, Refused, Seat
 from ..ui.chart import apply_lecture_css, show_figure
 from ..ui.class_store import (
     board,
-    changed,
     class_store,
     class_version,
     plain,
@@ -211,7 +210,6 @@ def _join_form(cls: ClassInfo) -> None:
         )
         if st.form_submit_button("Join class", type="primary"):
             seat = class_store().join(cls.class_id, name, _now())
-            changed()
             st.query_params["join"] = cls.code
             st.query_params["seat"] = seat.seat_token
             st.rerun()
@@ -227,7 +225,6 @@ def _lock_in(class_id: int, student_id: int, asked: Asked, widget: str) -> None:
     result = class_store().commit(
         class_id, student_id, asked.question_id, asked.round, value, _now()
     )
-    changed()
     if isinstance(result, Refused):
         st.session_state[_MESSAGE] = f"Not stored: {result.reason}."
 
@@ -418,18 +415,15 @@ def _controls(store, cls: ClassInfo, asked: Asked | None, token: str) -> None:
     st.divider()
     pick, ask, reveal, again = st.columns([5, 1.3, 1.3, 1.5], vertical_alignment="bottom")
     key = pick.selectbox("Question", list(QUESTIONS), format_func=_question_label, key="class_q")
-    actions = (
-        (ask, "Ask", "primary", False, lambda: store.ask(cls.class_id, key, "{}", _now())),
-        (reveal, "Reveal", "secondary", asked is None or asked.state != "open",
-         lambda: store.reveal(cls.class_id, _now())),
-        (again, "Vote again", "secondary", asked is None,
-         lambda: store.vote_again(cls.class_id, _now())),
-    )  # fmt: skip
-    for column, label, kind, disabled, act in actions:
-        if column.button(label, type=kind, disabled=disabled, width="stretch"):
-            act()
-            changed()
-            st.rerun()
+    if ask.button("Ask", type="primary", width="stretch"):
+        store.ask(cls.class_id, key, "{}", _now())
+        st.rerun()
+    if reveal.button("Reveal", disabled=asked is None or asked.state != "open", width="stretch"):
+        store.reveal(cls.class_id, _now())
+        st.rerun()
+    if again.button("Vote again", disabled=asked is None, width="stretch"):
+        store.vote_again(cls.class_id, _now())
+        st.rerun()
     csv_col, link_col, end_col = st.columns([1.3, 3, 1.3], vertical_alignment="top")
     csv_col.download_button(
         "Download CSV",
@@ -447,7 +441,6 @@ def _controls(store, cls: ClassInfo, asked: Asked | None, token: str) -> None:
         st.markdown("Ending deletes the class and every answer. Download the CSV first.")
         if st.button("End and delete", type="primary"):
             store.end(cls.class_id)
-            changed()
             st.query_params.clear()
             st.session_state[_ENDED] = True
             st.rerun()

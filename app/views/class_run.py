@@ -50,7 +50,7 @@ from ..model.settings import Settings, View
 from ..storage.records import Asked, ClassInfo, Seat
 from ..ui.cache import cached_playground_figure, cached_run
 from ..ui.chart import show_figure
-from ..ui.class_store import changed, class_store, plain, shared_challenge
+from ..ui.class_store import class_store, plain, shared_challenge
 
 __all__ = ["TEACH_KEY", "back_to_class", "send_to_class"]
 
@@ -89,7 +89,6 @@ def _ask_run(class_id: int, settings: Settings, key: str) -> str | None:
     if refusal:
         return refusal
     class_store().ask(class_id, key, scenario, _now())
-    changed()
     return None
 
 
@@ -243,11 +242,9 @@ def _challenge_controls(store, cls: ClassInfo, asked: Asked | None) -> None:
                 return
             goal = Goal(kind, scenario, float(target))
         store.set_challenge(cls.class_id, goal_json(goal), _now())
-        changed()
         st.rerun()
     if end_col.button("End challenge", disabled=current is None, width="stretch"):
         store.end_challenge(cls.class_id, _now())
-        changed()
         st.rerun()
 
 
@@ -301,7 +298,6 @@ def _submit(cls: ClassInfo, me: Seat, goal: Goal) -> None:
         return
     settings = json.dumps(share_query({"lr": tried.lr, "epochs": tried.epochs}), sort_keys=True)
     store.submit(cls.class_id, me.student_id, settings, result.score, _now())
-    changed()
     st.session_state["class_try_message"] = ("success", f"On the board: {result.shown}.")
 
 
