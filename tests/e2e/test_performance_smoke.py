@@ -66,8 +66,11 @@ def test_the_reset_key_puts_the_controls_back(page, app_server):
     page.keyboard.press("End")
     wait_for_rerun(page)
     assert slider.input_value() != start
+    page.wait_for_function("location.search.includes('epochs=')")  # the move is in the link
     page.locator("h1").first.click()
     page.keyboard.press(RESET_SHORTCUT)
     wait_for_rerun(page)
     assert slider.input_value() == start
+    # Back at the defaults, the link is the plain one again: no control writes its default.
+    page.wait_for_function("location.search === ''")
     assert_no_exception(page)
