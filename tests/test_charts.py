@@ -30,6 +30,7 @@ from app.charts.grid import MODEBAR_PX
 from app.charts.playground import MAX_PATH_POINTS, PANEL_TITLES
 from app.model.compute import GRID_SIZE, run
 from app.model.links import parse_query
+from app.model.numbers import number_text
 from app.model.params import RACE_LRS, SPEEDS
 from app.model.settings import Settings, View, split
 from linreg_core import make_dataset, sufficient_stats, train_many
@@ -486,6 +487,27 @@ def test_a_diverged_path_leaves_the_landscape_once_and_never_crosses_back():
         path = frame["data"][-1]
         outside = [not inside(w, b) for w, b in zip(path["x"], path["y"], strict=True)]
         assert sum(outside) <= 1 and (not any(outside) or outside[-1])
+
+
+@pytest.mark.parametrize(
+    "style", [ChartStyle(), ChartStyle.lecture(dark=True)], ids=["wide", "lecture"]
+)
+def test_a_diverged_run_says_where_w_and_b_went_inside_the_parameters_panel(style):
+    """The panel's range stays on the truth, so the lines leave it: a note at its top gives
+    the last epoch's w and b in the app's number format; a run that converges has none."""
+    h = DIVERGED.history
+    fig = playground_figure(DIVERGED, style=style)
+    for layout in (fig["layout"], fig["narrow"]):
+        notes = [a for a in layout["annotations"] if a.get("xref") == "x3 domain"]
+        assert len(notes) == 1 and notes[0]["yref"] == "y3 domain"
+        text = notes[0]["text"]
+        assert f"w = {number_text(h.w[-1])}" in text and f"b = {number_text(h.b[-1])}" in text
+        assert f"epoch {h.epochs_run}" in text and "×" in text  # 10⁶ and more, not e+06
+        y_range = fig["layout"]["yaxis3"]["range"]
+        assert not y_range[0] <= h.w[-1] <= y_range[1]  # it is off the chart
+    for converged in (DEFAULT, MAXIMUM):
+        layout = playground_figure(converged, style=style)["layout"]
+        assert not [a for a in layout["annotations"] if "domain" in str(a.get("xref"))]
 
 
 _KEY_WORDS = {"dash": "– – true", "dot": "··· best fit", "x": "✕ true", "star": "★ best fit"}
