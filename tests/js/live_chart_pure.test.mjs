@@ -235,20 +235,36 @@ describe("redrawing only the changed traces", () => {
   const layoutKey = '{"height":450}';
   const fixed = { xaxis: { autorange: false }, yaxis: { autorange: false }, xaxis2: { autorange: false } };
   const full = (data) =>
-    data.map((t, i) => ({ type: t.type, _module: t.type === "scatter" ? animatable : {}, xaxis: i < 2 ? "x" : "x2", yaxis: i < 2 ? "y" : "y2" }));
+    data.map((t, i) => ({
+      type: t.type,
+      _module: t.type === "scatter" ? animatable : {},
+      _length: t.x.length,
+      xaxis: i < 2 ? "x" : "x2",
+      yaxis: i < 2 ? "y" : "y2",
+    }));
   const before = [
-    { type: "scatter", x: [0, 1], y: [1, 2], name: "data" },
+    { type: "scatter", x: [0, 1, 2], y: [1, 2, 0], name: "data" },
     { type: "scatter", x: [0, 1], y: [3, 4], name: "fit" },
     { type: "scatter", x: [0, 1], y: [5, 6], name: "loss" },
   ];
   const drawn = { data: before, layoutKey };
   const change = (i, y) => before.map((t, j) => (j === i ? { ...t, y } : t));
 
-  test("lists the changed traces, and the traces of a panel none of whose traces changed", () => {
+  test("lists the changed traces, and one trace of each layer none of whose traces changed", () => {
     // The fit moved: it is redrawn, and the loss (alone on its panel) is listed too.
     assert.deepEqual(pure.tracesToRedraw(drawn, change(1, [3, 5]), layoutKey, fixed, full(before)), [1, 2]);
-    // The loss moved: the first panel has no changed trace, so both its traces are listed.
-    assert.deepEqual(pure.tracesToRedraw(drawn, change(2, [5, 7]), layoutKey, fixed, full(before)), [0, 1, 2]);
+    // The loss moved: the first panel has no changed trace; its trace with the fewest
+    // points (the fit, not the data) is listed, so that Plotly keeps the panel drawn.
+    assert.deepEqual(pure.tracesToRedraw(drawn, change(2, [5, 7]), layoutKey, fixed, full(before)), [1, 2]);
+    const sizes = full(before).map((t, i) => ({ ...t, _length: [1, 9, 2][i] }));
+    assert.deepEqual(pure.tracesToRedraw(drawn, change(2, [5, 7]), layoutKey, fixed, sizes), [0, 2]);
+  });
+
+  test("counts a panel's traces of another zorder as a layer of their own", () => {
+    // Few data points stand in front of the line (zorder 1): Plotly draws them in a layer
+    // of their own, which it would empty if none of its traces were listed.
+    const front = full(before).map((t, i) => (i === 0 ? { ...t, zorder: 1 } : t));
+    assert.deepEqual(pure.tracesToRedraw(drawn, change(1, [3, 5]), layoutKey, fixed, front), [0, 1, 2]);
   });
 
   test("asks for a full update otherwise", () => {

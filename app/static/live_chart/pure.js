@@ -165,8 +165,11 @@ const withoutXY = (trace) => JSON.stringify({ ...trace, x: undefined, y: undefin
 // _fullData). Required: the same layout and config, the same traces otherwise, every axis
 // on a fixed range (a redrawn trace does not move an autoranged axis), and only SVG
 // scatter traces (which Plotly can redraw one by one) besides WebGL points. Plotly then
-// redraws only the listed traces, but it empties a panel none of whose traces is listed;
-// so each such panel's scatter traces are listed too, unchanged.
+// redraws only the listed traces and leaves the others drawn, but it empties a layer (a
+// panel's traces of one zorder) none of whose traces is listed; so for each such layer
+// one trace is listed too, unchanged: its one with the fewest points. (Listing them all
+// redrew the 2,000 data points of a panel whose line had not moved: at 5,000 epochs two
+// learning rates end on the same line, and that was most of a key press.)
 export function tracesToRedraw(drawn, data, layoutKey, fullLayout, fullData) {
   if (!drawn || !fullLayout || !fullData || drawn.layoutKey !== layoutKey) return null;
   if (drawn.data.length !== data.length || fullData.length !== data.length) return null;
@@ -174,7 +177,7 @@ export function tracesToRedraw(drawn, data, layoutKey, fullLayout, fullData) {
     if (/^[xy]axis\d*$/.test(key) && fullLayout[key].autorange) return null;
   }
   const changed = new Set();
-  const panels = new Map(); // "x2y2" -> that panel's scatter traces
+  const layers = new Map(); // "x2y2 0" (panel, zorder) -> that layer's scatter traces
   for (let i = 0; i < data.length; i++) {
     const [before, now, trace] = [drawn.data[i], data[i], fullData[i]];
     if (withoutXY(before) !== withoutXY(now)) return null;
@@ -183,14 +186,16 @@ export function tracesToRedraw(drawn, data, layoutKey, fullLayout, fullData) {
     const same = sameValues(before.x, now.x) && sameValues(before.y, now.y);
     if (!same && !scatter) return null; // WebGL points are redrawn by a full update only
     if (!scatter) continue;
-    const panel = `${trace.xaxis}${trace.yaxis}`;
-    if (!panels.has(panel)) panels.set(panel, []);
-    panels.get(panel).push(i);
+    const layer = `${trace.xaxis}${trace.yaxis} ${trace.zorder || 0}`;
+    if (!layers.has(layer)) layers.set(layer, []);
+    layers.get(layer).push(i);
     if (!same) changed.add(i);
   }
   if (!changed.size) return null;
-  for (const traces of panels.values()) {
-    if (!traces.some((i) => changed.has(i))) traces.forEach((i) => changed.add(i));
+  const points = (i) => fullData[i]._length ?? Infinity;
+  for (const traces of layers.values()) {
+    if (traces.some((i) => changed.has(i))) continue;
+    changed.add(traces.reduce((best, i) => (points(i) < points(best) ? i : best)));
   }
   return [...changed].sort((a, b) => a - b);
 }
