@@ -200,7 +200,12 @@ function mount(parentElement) {
   state.playing = false;
   play.addEventListener("click", () => toggle(state));
   range.addEventListener("input", () => goTo(state, Number(range.value)));
-  state.resizeObserver = new ResizeObserver(() => onResize(state));
+  // The chart's width as last laid out, from the observer: reading it from the DOM in an
+  // update forced a layout of the page in the middle of Streamlit's commits.
+  state.resizeObserver = new ResizeObserver((entries) => {
+    state.observedWidth = entries[entries.length - 1].contentRect.width;
+    onResize(state);
+  });
   state.resizeObserver.observe(root);
   const dispose = () => {
     state.disposed = true;
@@ -330,8 +335,13 @@ function drawTicks(state) {
   for (const { text, left } of tickPlaces(anim)) el("span", { textContent: text }, ticks).style.left = left;
 }
 
+// The chart's width: the observer's, or the DOM's until the observer has seen it.
+function rootWidth(state) {
+  return state.observedWidth ?? state.root.getBoundingClientRect().width;
+}
+
 function layoutFor(state, fig) {
-  const width = state.root.getBoundingClientRect().width || window.innerWidth;
+  const width = rootWidth(state) || window.innerWidth;
   state.narrow = isNarrow(fig, width);
   return chartLayout(fig, state.narrow);
 }
@@ -485,12 +495,12 @@ async function render(state, payload, seq) {
     state.gd.on("plotly_animated", () => setPlaying(state, false));
     state.gd.on("plotly_restyle", () => onRestyle(state));
   }
-  state.width = Math.round(state.root.getBoundingClientRect().width);
+  state.width = Math.round(rootWidth(state));
   state.root.dataset.renders = String(Number(state.root.dataset.renders || 0) + 1);
 }
 
 function onResize(state) {
-  const width = Math.round(state.root.getBoundingClientRect().width);
+  const width = Math.round(rootWidth(state));
   // A width of 0: the chart is hidden or leaving the page, and Plotly refuses to resize it.
   if (!state.fig || width === 0 || width === state.width || state.disposed) return;
   state.width = width;
