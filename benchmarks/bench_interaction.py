@@ -21,7 +21,8 @@ duration against the promise, and whether the landscape image stays drawn).
 
 Timing lives here only; the tests assert behaviour, never time.
 
-Run: ``.venv/bin/python benchmarks/bench_interaction.py [--presses 20]``
+Run: ``.venv/bin/python benchmarks/bench_interaction.py [--presses 20] [--cases ac]
+[--baseline ../an-older-worktree]`` (``--help``: what each option does)
 """
 
 from __future__ import annotations
@@ -125,22 +126,25 @@ TRACKER_JS = """
       this.addEventListener("message", () => { s.msgs += 1; s.message = performance.now(); });
     }
   };
-  // The chart draws inside a shadow root: observe every open shadow root too.
-  const hooked = new WeakSet(), observed = new WeakSet();
+  // The chart draws inside a shadow root: observe every open shadow root too. They are
+  // recorded as they are attached: a scan of every element for shadow roots, every 50 ms,
+  // cost the app's page (a thousand elements and more) 3-6 ms of a key press, and the
+  // trivial app's next to nothing (CPU profile).
+  const hooked = new WeakSet(), roots = [];
   const onMutation = () => { s.mutation = performance.now(); };
   const observer = new MutationObserver(onMutation);
   const watch = (root) => {
-    if (observed.has(root)) return;
-    observed.add(root);
+    roots.push(root);
     observer.observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
   };
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (...args) {
+    const root = attachShadow.apply(this, args);
+    if (args[0] && args[0].mode === "open") watch(root);
+    return root;
+  };
   const scan = () => {
-    for (const el of document.querySelectorAll("*")) {
-      if (el.shadowRoot) {
-        watch(el.shadowRoot);
-        el.shadowRoot.querySelectorAll(".js-plotly-plot").forEach(hook);
-      }
-    }
+    for (const root of roots) root.querySelectorAll(".js-plotly-plot").forEach(hook);
     document.querySelectorAll(".js-plotly-plot").forEach(hook);
   };
   const hook = (gd) => {
@@ -306,6 +310,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument(
+        "--cases",
+        default="abc",
+        help="which cases to run, by letter: a (trivial, always run), b (the figure alone), "
+        "c (the app); default abc",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout of the project (a git worktree of an earlier commit): its app "
+        "is measured beside this one's, as case d",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_interaction_"))
@@ -319,6 +335,11 @@ def main() -> None:
         ("b figure, plotly_chart", tmp / "figure.py", ["plotly_chart"], ["", MAX_QUERY]),
         ("c app", APP, [], ["", MAX_QUERY]),
     ]
+    if args.baseline:
+        baseline = args.baseline.resolve() / "app" / "streamlit_app.py"
+        servers.append((f"d app at {args.baseline.name}", baseline, [], ["", MAX_QUERY]))
+    cases = set(args.cases) | {"a", "d"}
+    servers = [server for server in servers if server[0][0] in cases]
     print(f"load at start {loadavg()}")
     procs, targets = [], []
     try:
@@ -335,20 +356,26 @@ def main() -> None:
                     targets.append(target)
             measure(targets, args.presses, args.warmup)
             report(targets)
-            app = next(t for t in targets if t.name == "c app default")
-            r = app.page.evaluate(ANIMATION_JS, 60_000)
-            print(
-                f"\nPlay at normal speed (app, default): {r['nFrames']} frames, "
-                f"{r['measured']:.2f} s first to last frame (promised 8 s), "
-                f"{r['fps']:.0f} requestAnimationFrame callbacks/s, reached the end: "
-                f"{r['reachedEnd']}, landscape images before/min during: "
-                f"{r['imagesBefore']}/{r['minImages']}"
-            )
+            app = next((t for t in targets if t.name == "c app default"), None)
+            if app is not None:
+                play(app)
             browser.close()
     finally:
         for server in procs:
             stop(server)
     print(f"load at end {loadavg()}")
+
+
+def play(app: Target) -> None:
+    """Play the app's animation once, and print how it went."""
+    r = app.page.evaluate(ANIMATION_JS, 60_000)
+    print(
+        f"\nPlay at normal speed (app, default): {r['nFrames']} frames, "
+        f"{r['measured']:.2f} s first to last frame (promised 8 s), "
+        f"{r['fps']:.0f} requestAnimationFrame callbacks/s, reached the end: "
+        f"{r['reachedEnd']}, landscape images before/min during: "
+        f"{r['imagesBefore']}/{r['minImages']}"
+    )
 
 
 if __name__ == "__main__":

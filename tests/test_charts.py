@@ -103,6 +103,20 @@ def test_the_points_stand_in_front_of_the_fitted_line():
     assert by_name(playground_figure(DEFAULT), "data")["zorder"] == 0  # 100: no extra layers
 
 
+def test_thousands_of_points_are_marked_for_one_picture_and_a_few_hundred_keep_their_hover():
+    """Past 500 drawn points the chart draws them as one picture (meta.raster): their
+    hover goes, and a few hundred keep theirs."""
+    few = [t for t in playground_figure(run(Settings(n_samples=500)))["data"] if "meta" in t]
+    assert few == []
+    for figure in (
+        playground_figure(run(Settings(n_samples=1000))),
+        data_figure(run(Settings(n_samples=1000))),
+    ):
+        points = [t for t in figure["data"] if t.get("meta") == {"raster": True}]
+        assert [t["name"] for t in points] == ["data"]
+        assert points[0]["marker"]["size"] == 4 and points[0]["marker"]["opacity"] == 0.45
+
+
 def test_a_negative_intercept_reads_as_a_minus_in_the_legend():
     run_ = run(Settings(true_w=-1.5, true_b=-2.0))
     names = {d.get("name") for d in playground_figure(run_)["layout"]["shapes"]} - {None}

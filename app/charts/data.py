@@ -66,17 +66,20 @@ def data_panel_range(run: Run) -> tuple[list[float], list[float]]:
 
 #: Up to this many drawn points, they are drawn in front of the lines.
 FEW_POINTS = 20
+#: Past this many drawn points, the chart draws them as one picture (no hover on them).
+RASTER_POINTS = 500
 
 
 def data_points(run: Run, style: ChartStyle) -> dict:
     """The data points (thinned past MAX_DRAWN_POINTS), as a trace.
 
-    Always an SVG ``scatter``, also for 2,000 points: the app's plotly.js is the cartesian
-    bundle, which has no WebGL traces (a full redraw of the 10,000-sample figure costs about
-    the same either way; README).
+    A ``scatter``: the app's plotly.js is the cartesian bundle, which has no WebGL traces.
+    Past RASTER_POINTS the trace is marked ``meta.raster``: the live chart then draws the
+    points as one picture under the panel, with this trace's look, instead of one SVG mark
+    each (which the browser laid out again on every change anywhere on the page; README).
     """
     px, py = drawn_points(run)
-    many = len(px) > 500
+    many = len(px) > RASTER_POINTS
     shown = (
         "" if len(px) == run.data.n_samples else f" ({len(px):,} of {run.data.n_samples:,} drawn)"
     )
@@ -95,7 +98,7 @@ def data_points(run: Run, style: ChartStyle) -> dict:
         # A few points stand in front of the fitted line (with two, it runs through both).
         # Only a few: Plotly draws another layer on every panel for a trace's zorder.
         "zorder": 1 if len(px) <= FEW_POINTS else 0,
-    }
+    } | ({"meta": {"raster": True}} if many else {})
 
 
 def true_line(run: Run, style: ChartStyle, xs: list[float], axes: tuple[str, str]) -> dict | None:

@@ -177,6 +177,9 @@ def test_quick_key_presses_keep_the_chart_and_the_connection(page, app_server):
 DRAWN = f"""() => [...deep('{GRAPH}').querySelectorAll('.scatterlayer .trace')].map((t) =>
   [...t.querySelectorAll('path.js-line, path.point')]
     .map((p) => `${{p.getAttribute('d')}}@${{p.getAttribute('transform') || ''}}`).join(' '))"""
+# The pictures Plotly has drawn: the landscape, and the data points past 500 of them.
+PICTURES = f"""() => [...deep('{GRAPH}').querySelectorAll('image')]
+  .map((i) => i.getAttribute('href'))"""
 COUNT_FULL_DRAWS = (
     f"() => {{ window.__full = 0; deep('{GRAPH}').on('plotly_afterplot', () => window.__full++); }}"
 )
@@ -207,6 +210,9 @@ def test_a_new_learning_rate_redraws_only_its_traces_and_as_a_fresh_page_would(
     for shown in (page, fresh):
         expect(shown.locator(LABEL)).to_have_text(re.compile(r"^epoch (100|5000) · "))
     assert page.evaluate(DRAWN) == fresh.evaluate(DRAWN)
+    pictures = page.evaluate(PICTURES)
+    assert len(pictures) == (2 if query else 1)  # 2,000 data points are a picture
+    assert pictures == fresh.evaluate(PICTURES)
     assert page.locator(LABEL).inner_text() == fresh.locator(LABEL).inner_text()
     # The new run's frames: scrubbing shows its epoch 10 as the fresh page does.
     for shown in (page, fresh):

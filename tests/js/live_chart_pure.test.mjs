@@ -235,20 +235,36 @@ describe("redrawing only the changed traces", () => {
   const layoutKey = '{"height":450}';
   const fixed = { xaxis: { autorange: false }, yaxis: { autorange: false }, xaxis2: { autorange: false } };
   const full = (data) =>
-    data.map((t, i) => ({ type: t.type, _module: t.type === "scatter" ? animatable : {}, xaxis: i < 2 ? "x" : "x2", yaxis: i < 2 ? "y" : "y2" }));
+    data.map((t, i) => ({
+      type: t.type,
+      _module: t.type === "scatter" ? animatable : {},
+      _length: t.x.length,
+      xaxis: i < 2 ? "x" : "x2",
+      yaxis: i < 2 ? "y" : "y2",
+    }));
   const before = [
-    { type: "scatter", x: [0, 1], y: [1, 2], name: "data" },
+    { type: "scatter", x: [0, 1, 2], y: [1, 2, 0], name: "data" },
     { type: "scatter", x: [0, 1], y: [3, 4], name: "fit" },
     { type: "scatter", x: [0, 1], y: [5, 6], name: "loss" },
   ];
   const drawn = { data: before, layoutKey };
   const change = (i, y) => before.map((t, j) => (j === i ? { ...t, y } : t));
 
-  test("lists the changed traces, and the traces of a panel none of whose traces changed", () => {
+  test("lists the changed traces, and one trace of each layer none of whose traces changed", () => {
     // The fit moved: it is redrawn, and the loss (alone on its panel) is listed too.
     assert.deepEqual(pure.tracesToRedraw(drawn, change(1, [3, 5]), layoutKey, fixed, full(before)), [1, 2]);
-    // The loss moved: the first panel has no changed trace, so both its traces are listed.
-    assert.deepEqual(pure.tracesToRedraw(drawn, change(2, [5, 7]), layoutKey, fixed, full(before)), [0, 1, 2]);
+    // The loss moved: the first panel has no changed trace; its trace with the fewest
+    // points (the fit, not the data) is listed, so that Plotly keeps the panel drawn.
+    assert.deepEqual(pure.tracesToRedraw(drawn, change(2, [5, 7]), layoutKey, fixed, full(before)), [1, 2]);
+    const sizes = full(before).map((t, i) => ({ ...t, _length: [1, 9, 2][i] }));
+    assert.deepEqual(pure.tracesToRedraw(drawn, change(2, [5, 7]), layoutKey, fixed, sizes), [0, 2]);
+  });
+
+  test("counts a panel's traces of another zorder as a layer of their own", () => {
+    // Few data points stand in front of the line (zorder 1): Plotly draws them in a layer
+    // of their own, which it would empty if none of its traces were listed.
+    const front = full(before).map((t, i) => (i === 0 ? { ...t, zorder: 1 } : t));
+    assert.deepEqual(pure.tracesToRedraw(drawn, change(1, [3, 5]), layoutKey, fixed, front), [0, 1, 2]);
   });
 
   test("asks for a full update otherwise", () => {
@@ -390,5 +406,62 @@ describe("the concat-free findArrayAttributes", () => {
     for (const t of [trace, { x: new DataView(new ArrayBuffer(8)), _module: { attributes } }, { ids: ["a"] }, { type: "bar", marker: [1] }]) {
       assert.deepEqual(pure.arrayAttributes(crawl, base, t), original(base, t));
     }
+  });
+});
+
+describe("many data points as one picture", () => {
+  const f4 = (values) => ({ dtype: "f4", bdata: Buffer.from(new Float32Array(values).buffer).toString("base64") });
+  const points = {
+    type: "scatter",
+    mode: "markers",
+    x: f4([0, 5, 10, Number.NaN]),
+    y: f4([0, 2.5, 5, 1]),
+    xaxis: "x",
+    yaxis: "y",
+    name: "data",
+    marker: { color: "#56B4E9", size: 4, opacity: 0.45 },
+    meta: { raster: true },
+  };
+  const line = { type: "scatter", x: [0, 10], y: [0, 5] };
+
+  test("a marked trace goes to Plotly with one empty point, for its legend entry", () => {
+    assert.equal(pure.isRaster(points), true);
+    assert.equal(pure.isRaster(line), false);
+    const [drawn, other] = pure.withoutRasterPoints([points, line]);
+    assert.deepEqual([drawn.x, drawn.y, drawn.hoverinfo], [[null], [null], "skip"]);
+    assert.deepEqual(drawn.marker, points.marker); // its look stays, for the legend
+    assert.equal(other, line);
+  });
+
+  test("reads arrays as Python sends them", () => {
+    assert.deepEqual(pure.numbers([1, "2"]), [1, 2]);
+    assert.deepEqual(pure.numbers(f4([1.5, -2])), [1.5, -2]);
+    assert.deepEqual(pure.numbers({ dtype: "f8", bdata: Buffer.from(new Float64Array([0.1]).buffer).toString("base64") }), [0.1]);
+    assert.deepEqual(pure.numbers(undefined), []);
+    assert.deepEqual(pure.numbers({ dtype: "x9", bdata: "" }), []);
+    assert.equal(pure.axisName("x"), "xaxis");
+    assert.equal(pure.axisName("y12"), "yaxis12");
+  });
+
+  test("places each point on a picture spanning the axes' ranges, up from the bottom", () => {
+    const { places, r } = pure.rasterPlaces(points, [0, 10], [0, 5], 200, 100, 2);
+    assert.deepEqual(places, [[0, 100], [100, 50], [200, 0]]); // the NaN point is left out
+    assert.equal(r, 4); // a 4 px marker is 4 px across: radius 2, at 2 device pixels a px
+  });
+
+  test("the picture is a layout image over the axes' whole ranges, under the panel's lines", () => {
+    const image = pure.rasterImage("data:image/png;base64,", { ...points, xaxis: "x2", yaxis: "y2" }, [0, 10], [-1, 5]);
+    assert.deepEqual(
+      [image.xref, image.yref, image.x, image.y, image.sizex, image.sizey, image.xanchor, image.yanchor, image.sizing, image.layer],
+      ["x2", "y2", 0, 5, 10, 6, "left", "top", "stretch", "below"],
+    );
+  });
+
+  test("its key follows the points, their look and the ranges, not the picture's size", () => {
+    const key = pure.rasterKey(points, [0, 10], [0, 5]);
+    assert.equal(pure.rasterKey({ ...points }, [0, 10], [0, 5]), key);
+    assert.notEqual(pure.rasterKey(points, [0, 11], [0, 5]), key);
+    assert.notEqual(pure.rasterKey({ ...points, x: f4([1, 5, 10, 0]) }, [0, 10], [0, 5]), key);
+    assert.notEqual(pure.rasterKey({ ...points, marker: { ...points.marker, color: "#000" } }, [0, 10], [0, 5]), key);
   });
 });

@@ -21,10 +21,12 @@
 // "./pure.js" would drop the query, and Streamlit's static files carry no Cache-Control.
 const {
   arrayAttributes,
+  axisName,
   chartLayout,
   clampFrame,
   frameOf,
   isNarrow,
+  isRaster,
   keyAction,
   keyPieces,
   shownKeys,
@@ -35,8 +37,12 @@ const {
   player,
   playFrom,
   plotlyConfig,
+  rasterImage,
+  rasterKey,
+  rasterPlaces,
   tickPlaces,
   tracesToRedraw,
+  withoutRasterPoints,
 } = await import(`./pure.js${new URL(import.meta.url).search}`);
 
 const STATE = new WeakMap();
@@ -194,7 +200,12 @@ function mount(parentElement) {
   state.playing = false;
   play.addEventListener("click", () => toggle(state));
   range.addEventListener("input", () => goTo(state, Number(range.value)));
-  state.resizeObserver = new ResizeObserver(() => onResize(state));
+  // The chart's width as last laid out, from the observer: reading it from the DOM in an
+  // update forced a layout of the page in the middle of Streamlit's commits.
+  state.resizeObserver = new ResizeObserver((entries) => {
+    state.observedWidth = entries[entries.length - 1].contentRect.width;
+    onResize(state);
+  });
   state.resizeObserver.observe(root);
   const dispose = () => {
     state.disposed = true;
@@ -324,10 +335,88 @@ function drawTicks(state) {
   for (const { text, left } of tickPlaces(anim)) el("span", { textContent: text }, ticks).style.left = left;
 }
 
+// The chart's width: the observer's, or the DOM's until the observer has seen it.
+function rootWidth(state) {
+  return state.observedWidth ?? state.root.getBoundingClientRect().width;
+}
+
 function layoutFor(state, fig) {
-  const width = state.root.getBoundingClientRect().width || window.innerWidth;
+  const width = rootWidth(state) || window.innerWidth;
   state.narrow = isNarrow(fig, width);
   return chartLayout(fig, state.narrow);
+}
+
+// --- many data points as one picture (see pure.js, isRaster) ---------------------------
+
+// The figure's raster trace and its axes' ranges in `layout`, or null.
+function rasterOf(fig, layout) {
+  const trace = (fig.data || []).find(isRaster);
+  if (!trace) return null;
+  const xRange = (layout[axisName(trace.xaxis || "x")] || {}).range;
+  const yRange = (layout[axisName(trace.yaxis || "y")] || {}).range;
+  if (!xRange || !yRange) return null;
+  return { trace, xRange, yRange, key: rasterKey(trace, xRange, yRange) };
+}
+
+// `layout` with the picture drawn last, when it still shows the same points on the same
+// ranges (stretched meanwhile to a new size, until drawRaster draws it again): a full
+// update then does not take the points away for a moment.
+function withRaster(state, fig, layout) {
+  const raster = rasterOf(fig, layout);
+  if (!raster || !state.raster || state.raster.key !== raster.key) return layout;
+  return { ...layout, images: [...(layout.images || []), state.raster.image] };
+}
+
+// Whether the raster trace is shown (a click on its legend entry hides it).
+function rasterVisible(state) {
+  const trace = (state.gd._fullData || []).find(isRaster);
+  return !trace || trace.visible === true;
+}
+
+// The picture follows its trace's legend entry.
+function onRestyle(state) {
+  const raster = state.raster;
+  const images = state.gd.layout.images || [];
+  const k = images.indexOf(raster && raster.image);
+  if (k < 0 || raster.image.visible === rasterVisible(state)) return;
+  raster.image.visible = rasterVisible(state);
+  window.Plotly.relayout(state.gd, { [`images[${k}].visible`]: raster.image.visible }).catch(interrupted);
+}
+
+// Draws the raster trace's points into a picture as large as its panel (in device pixels,
+// at least twice the CSS pixels: the PNG download is at scale 2), each a circle of the
+// marker's size, colour and opacity, as Plotly draws them; and puts it under the panel.
+async function drawRaster(state, layout) {
+  const { gd, fig } = state;
+  const raster = rasterOf(fig, layout);
+  const full = gd._fullLayout;
+  if (!raster || !full) {
+    state.raster = null;
+    return;
+  }
+  const { trace, xRange, yRange, key } = raster;
+  const xa = full[axisName(trace.xaxis || "x")], ya = full[axisName(trace.yaxis || "y")];
+  if (!xa || !ya || !(xa._length > 0) || !(ya._length > 0)) return;
+  const scale = Math.max(2, window.devicePixelRatio || 1);
+  const width = Math.round(xa._length * scale), height = Math.round(ya._length * scale);
+  const sized = `${width}x${height} ${key}`;
+  const shown = (gd.layout.images || []).some((image) => state.raster && image === state.raster.image);
+  if (shown && state.raster.sized === sized) return;
+  const canvas = el("canvas", { width, height });
+  const context = canvas.getContext("2d");
+  const marker = trace.marker || {};
+  context.fillStyle = marker.color || "#1f77b4";
+  context.globalAlpha = marker.opacity ?? 1;
+  const { places, r } = rasterPlaces(trace, xRange, yRange, width, height, scale);
+  for (const [px, py] of places) {
+    context.beginPath();
+    context.arc(px, py, r, 0, 2 * Math.PI);
+    context.fill();
+  }
+  const image = rasterImage(canvas.toDataURL("image/png"), trace, xRange, yRange);
+  image.visible = rasterVisible(state);
+  state.raster = { key, sized, image };
+  await window.Plotly.relayout(gd, { images: [...(layout.images || []), image] });
 }
 
 function setupPlayer(state, fig, payload) {
@@ -374,8 +463,9 @@ async function render(state, payload, seq) {
   const layoutKey = JSON.stringify(layout); // taken before Plotly, which writes into it
   const config = reactConfig(state, payload.config || {});
   const { drawn, gd } = state;
+  const data = withoutRasterPoints(fig.data || []); // what Plotly draws
   const changed =
-    config === undefined ? tracesToRedraw(drawn, fig.data || [], layoutKey, gd._fullLayout, gd._fullData) : null;
+    config === undefined ? tracesToRedraw(drawn, data, layoutKey, gd._fullLayout, gd._fullData) : null;
   state.drawn = null; // until this draw is done
   if (changed) {
     // Only the x and y of some traces changed (a new learning rate, say). Those traces are
@@ -383,13 +473,15 @@ async function render(state, payload, seq) {
     // landscape and the other traces stay. A full Plotly.react would lay out and draw all
     // four panels again: about three times the work.
     await Plotly.deleteFrames(state.gd); // the old run's; the new ones wait (framesReady)
-    const data = changed.map((i) => ({ x: fig.data[i].x, y: fig.data[i].y }));
-    await Plotly.animate(state.gd, { data, traces: changed }, STILL).catch(interrupted);
+    const update = changed.map((i) => ({ x: data[i].x, y: data[i].y }));
+    await Plotly.animate(state.gd, { data: update, traces: changed }, STILL).catch(interrupted);
   } else {
     // `frames: []` makes Plotly.react drop the old frames; the new ones wait (framesReady).
-    await Plotly.react(state.gd, { data: fig.data || [], layout, frames: [], config });
+    const withPicture = withRaster(state, fig, layout);
+    await Plotly.react(state.gd, { data, layout: withPicture, frames: [], config });
+    await drawRaster(state, layout);
   }
-  state.drawn = { data: fig.data || [], layoutKey };
+  state.drawn = { data, layoutKey };
   state.root.dataset.update = changed ? "traces" : "full";
   // The PNG's file name follows the run, but a changed config makes Plotly.react redraw
   // the chart from scratch (and re-create WebGL), so it is set where the button reads it.
@@ -401,27 +493,32 @@ async function render(state, payload, seq) {
       if (i >= 0) show(state, i);
     });
     state.gd.on("plotly_animated", () => setPlaying(state, false));
+    state.gd.on("plotly_restyle", () => onRestyle(state));
   }
-  state.width = Math.round(state.root.getBoundingClientRect().width);
+  state.width = Math.round(rootWidth(state));
   state.root.dataset.renders = String(Number(state.root.dataset.renders || 0) + 1);
 }
 
 function onResize(state) {
-  const width = Math.round(state.root.getBoundingClientRect().width);
+  const width = Math.round(rootWidth(state));
   // A width of 0: the chart is hidden or leaving the page, and Plotly refuses to resize it.
   if (!state.fig || width === 0 || width === state.width || state.disposed) return;
   state.width = width;
   if (isNarrow(state.fig, width) !== state.narrow) {
     // The other layout: same data and frames, so the run and its frame stay where they were.
     const at = state.current;
-    window.Plotly.relayout(state.gd, layoutFor(state, state.fig))
+    const layout = layoutFor(state, state.fig);
+    window.Plotly.relayout(state.gd, withRaster(state, state.fig, layout))
       .then(() => {
         if (state.anim && at !== undefined) goTo(state, at);
+        return drawRaster(state, layout);
       })
       .catch(interrupted); // the chart left the page meanwhile
   } else {
     // Still refused if it left the page meanwhile: nothing to draw then, not a page error.
-    window.Plotly.Plots.resize(state.gd).catch(() => {});
+    window.Plotly.Plots.resize(state.gd)
+      .then(() => drawRaster(state, layoutFor(state, state.fig)))
+      .catch(() => {});
   }
 }
 

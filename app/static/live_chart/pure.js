@@ -165,8 +165,11 @@ const withoutXY = (trace) => JSON.stringify({ ...trace, x: undefined, y: undefin
 // _fullData). Required: the same layout and config, the same traces otherwise, every axis
 // on a fixed range (a redrawn trace does not move an autoranged axis), and only SVG
 // scatter traces (which Plotly can redraw one by one) besides WebGL points. Plotly then
-// redraws only the listed traces, but it empties a panel none of whose traces is listed;
-// so each such panel's scatter traces are listed too, unchanged.
+// redraws only the listed traces and leaves the others drawn, but it empties a layer (a
+// panel's traces of one zorder) none of whose traces is listed; so for each such layer
+// one trace is listed too, unchanged: its one with the fewest points. (Listing them all
+// redrew the 2,000 data points of a panel whose line had not moved: at 5,000 epochs two
+// learning rates end on the same line, and that was most of a key press.)
 export function tracesToRedraw(drawn, data, layoutKey, fullLayout, fullData) {
   if (!drawn || !fullLayout || !fullData || drawn.layoutKey !== layoutKey) return null;
   if (drawn.data.length !== data.length || fullData.length !== data.length) return null;
@@ -174,7 +177,7 @@ export function tracesToRedraw(drawn, data, layoutKey, fullLayout, fullData) {
     if (/^[xy]axis\d*$/.test(key) && fullLayout[key].autorange) return null;
   }
   const changed = new Set();
-  const panels = new Map(); // "x2y2" -> that panel's scatter traces
+  const layers = new Map(); // "x2y2 0" (panel, zorder) -> that layer's scatter traces
   for (let i = 0; i < data.length; i++) {
     const [before, now, trace] = [drawn.data[i], data[i], fullData[i]];
     if (withoutXY(before) !== withoutXY(now)) return null;
@@ -183,14 +186,16 @@ export function tracesToRedraw(drawn, data, layoutKey, fullLayout, fullData) {
     const same = sameValues(before.x, now.x) && sameValues(before.y, now.y);
     if (!same && !scatter) return null; // WebGL points are redrawn by a full update only
     if (!scatter) continue;
-    const panel = `${trace.xaxis}${trace.yaxis}`;
-    if (!panels.has(panel)) panels.set(panel, []);
-    panels.get(panel).push(i);
+    const layer = `${trace.xaxis}${trace.yaxis} ${trace.zorder || 0}`;
+    if (!layers.has(layer)) layers.set(layer, []);
+    layers.get(layer).push(i);
     if (!same) changed.add(i);
   }
   if (!changed.size) return null;
-  for (const traces of panels.values()) {
-    if (!traces.some((i) => changed.has(i))) traces.forEach((i) => changed.add(i));
+  const points = (i) => fullData[i]._length ?? Infinity;
+  for (const traces of layers.values()) {
+    if (traces.some((i) => changed.has(i))) continue;
+    changed.add(traces.reduce((best, i) => (points(i) < points(best) ? i : best)));
   }
   return [...changed].sort((a, b) => a - b);
 }
@@ -241,3 +246,67 @@ export function placement(click, down, rect, xa, ya, points) {
   if (best) return { action: "remove", x: best.x, y: best.y };
   return { action: "add", x: Number(xa.p2d(px)), y: Number(ya.p2d(py)) };
 }
+
+// --- many data points as one image (raster) ---------------------------------------------------
+
+// A trace marked `meta: {raster: true}` by Python (thousands of data points, which do not
+// change when the learning rate moves) is drawn as one picture under the panel, not as an
+// SVG mark per point: Chromium gives each translated SVG mark a paint chunk of its own, and
+// re-layerised all 2,000 of them after every change on the page (a third of a key press at
+// the maximum, in a CPU profile). The trace stays for its legend entry, with one empty
+// point (with none, Plotly hides the trace and its legend entry).
+export const isRaster = (trace) => Boolean(trace && trace.meta && trace.meta.raster);
+
+// The figure's traces as handed to Plotly: a raster trace without its points.
+export const withoutRasterPoints = (data) =>
+  data.map((trace) => (isRaster(trace) ? { ...trace, x: [null], y: [null], hoverinfo: "skip" } : trace));
+
+// An array as Python sends it: a plain list, or Plotly's typed-array JSON
+// ({dtype, bdata: base64}, little-endian).
+const TYPED = { f4: Float32Array, f8: Float64Array, i1: Int8Array, u1: Uint8Array, i2: Int16Array, u2: Uint16Array, i4: Int32Array, u4: Uint32Array };
+export function numbers(values) {
+  if (Array.isArray(values)) return values.map(Number);
+  if (!values || typeof values.bdata !== "string" || !TYPED[values.dtype]) return [];
+  const bytes = Uint8Array.from(atob(values.bdata), (c) => c.charCodeAt(0));
+  return Array.from(new TYPED[values.dtype](bytes.buffer));
+}
+
+// The axis names of a trace's axis ids: "x2" -> "xaxis2".
+export const axisName = (id) => `${id[0]}axis${id.slice(1)}`;
+
+// What a raster picture shows, without its size in pixels: the points and their look, and
+// the axes' ranges. The same key: the picture drawn before still fits.
+export const rasterKey = (trace, xRange, yRange) =>
+  JSON.stringify([trace.x, trace.y, trace.marker, trace.xaxis, trace.yaxis, xRange, yRange]);
+
+// Where each point of a raster trace is drawn on a picture `width` x `height` px that spans
+// the axes' ranges (linear axes), and its radius: [[px, py], ...], r. Plotly's marker size
+// is the circle's diameter in CSS pixels; `scale` is the device's pixels per CSS pixel.
+export function rasterPlaces(trace, xRange, yRange, width, height, scale) {
+  const xs = numbers(trace.x), ys = numbers(trace.y);
+  const [x0, x1] = xRange, [y0, y1] = yRange;
+  const places = [];
+  for (let i = 0; i < Math.min(xs.length, ys.length); i++) {
+    if (!Number.isFinite(xs[i]) || !Number.isFinite(ys[i])) continue;
+    places.push([((xs[i] - x0) / (x1 - x0)) * width, ((y1 - ys[i]) / (y1 - y0)) * height]);
+  }
+  const size = (trace.marker && trace.marker.size) || 6;
+  return { places, r: (size / 2) * scale };
+}
+
+// The layout image that holds a raster picture: the axes' whole ranges, stretched to them,
+// under the panel's lines.
+export const rasterImage = (source, trace, xRange, yRange) => ({
+  source,
+  xref: trace.xaxis || "x",
+  yref: trace.yaxis || "y",
+  x: xRange[0],
+  y: yRange[1],
+  sizex: xRange[1] - xRange[0],
+  sizey: yRange[1] - yRange[0],
+  xanchor: "left",
+  yanchor: "top",
+  sizing: "stretch",
+  layer: "below",
+  name: "live-chart-raster",
+});
