@@ -71,7 +71,7 @@ FEW_POINTS = 20
 def data_points(run: Run, style: ChartStyle) -> dict:
     """The data points (thinned past MAX_DRAWN_POINTS), as a trace.
 
-    Always an SVG ``scatter``, also for 2,000 points: the app's plotly.js is the cartesian
+    Always an SVG ``scatter``, also for 2,000 points: the app's plotly.js is the basic
     bundle, which has no WebGL traces (a full redraw of the 10,000-sample figure costs about
     the same either way; README).
     """

@@ -38,7 +38,7 @@ SHORTCUTS = {"Alt+P": "play / pause", "Alt+,": "previous frame", "Alt+.": "next 
 #: Where Streamlit serves ``app/static/`` (``server.enableStaticServing``), from the app's root.
 _STATIC = "app/static"
 _MODULE = "live_chart/live_chart.js"
-_PLOTLY = "plotly/plotly-cartesian-4.1.1.min.js"  # tests/test_vendored_plotly.py
+_PLOTLY = "plotly/plotly-basic-4.1.1.min.js"  # tests/test_vendored_plotly.py
 # The content of the module and of the pure part it imports (``pure.js``, imported with
 # the module's own ``?v=``) in the URL: a changed file is a new URL, so no browser keeps an
 # old copy of either. (The paths are spelled out where they are read: tests/test_security.py
