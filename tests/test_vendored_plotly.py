@@ -33,12 +33,18 @@ from linreg_core import train_many
 FOLDER = Path(__file__).resolve().parents[1] / "app" / "static" / "plotly"
 BUNDLE = FOLDER / "plotly-basic-4.1.1.min.js"
 #: ``npm view plotly.js-basic-dist-min@4.1.1 dist.integrity``: the package's tarball.
-NPM_INTEGRITY = "sha512-1oNF8PeQx2hv/y7tqEVWKD3JGwn/MGEMQ8mL9HUwsaqG9FGy/OU5FHUHvzqbqxN4mnwZGI9abTiE775C4kkjMQ=="
+NPM_INTEGRITY = (
+    "sha512-1oNF8PeQx2hv/y7tqEVWKD3JGwn/MGEMQ8mL9HUwsaqG9FGy/"
+    "OU5FHUHvzqbqxN4mnwZGI9abTiE775C4kkjMQ=="
+)
 NPM_TARBALL = (
     "https://registry.npmjs.org/plotly.js-basic-dist-min/-/plotly.js-basic-dist-min-4.1.1.tgz"
 )
 #: The SHA-512 of ``package/plotly-basic.min.js`` in that tarball.
-BUNDLE_SHA512 = "sha512-orZ6OgVLrRp8vSfEJ9XXGswEzLgmW4nqH1ja1cWJRPqwAkyU0GcrM42aDvIcJjrK9EmGWyVZ3tpMmHXbCrrIaA=="
+BUNDLE_SHA512 = (
+    "sha512-orZ6OgVLrRp8vSfEJ9XXGswEzLgmW4nqH1ja1cWJ"
+    "RPqwAkyU0GcrM42aDvIcJjrK9EmGWyVZ3tpMmHXbCrrIaA=="
+)
 
 
 def _integrity(data: bytes) -> str:
