@@ -11,7 +11,9 @@ turn, and records for each:
   ``layout-shift`` entries without recent input, summed, as Chromium reports them);
 * **bytes**: every HTTP response's bytes as sent on the wire (Chromium's
   ``encodedDataLength``: headers and body, compressed if it was), websocket frames not
-  included. The app's own bytes are the playground's minus the trivial app's.
+  included. The app's own bytes are the playground's minus the trivial app's; a breakdown
+  by resource (its path, its bytes over the trivial app's, its ``Content-Encoding``)
+  says what they are, and the websocket's received bytes are printed beside it.
 
 ``--nginx`` also loads both through nginx with the deploy's config (one replica each,
 gzip on), as a school's server would send them.
@@ -29,6 +31,7 @@ import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -65,6 +68,9 @@ class Target:
     ms: list[float] = field(default_factory=list)
     cls: list[float] = field(default_factory=list)
     bytes: list[int] = field(default_factory=list)
+    #: Per round: {resource: (bytes sent, Content-Encoding)}, and the websocket's bytes.
+    parts: list[dict[str, tuple[int, str]]] = field(default_factory=list)
+    ws: list[int] = field(default_factory=list)
 
 
 def visit(browser, target: Target) -> None:
@@ -76,10 +82,15 @@ def visit(browser, target: Target) -> None:
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-        sent = {}
+        sent, what, ws = {}, {}, [0]
         cdp.on(
             "Network.loadingFinished",
             lambda e: sent.__setitem__(e["requestId"], e["encodedDataLength"]),
+        )
+        cdp.on("Network.responseReceived", lambda e: what.__setitem__(e["requestId"], e))
+        cdp.on(
+            "Network.webSocketFrameReceived",
+            lambda e: ws.__setitem__(0, ws[0] + _frame_bytes(e["response"])),
         )
         page.goto(target.url)
         page.wait_for_function(target.ready, polling="raf", timeout=120_000)
@@ -87,8 +98,53 @@ def visit(browser, target: Target) -> None:
         page.wait_for_timeout(1000)
         target.cls.append(page.evaluate("window.__cls"))
         target.bytes.append(int(sum(sent.values())))
+        target.ws.append(ws[0])
+        target.parts.append({})
+        for request, size in sent.items():
+            response = what.get(request, {}).get("response", {})
+            headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
+            name = _resource(response.get("url", request))
+            old = target.parts[-1].get(name, (0, ""))
+            target.parts[-1][name] = (old[0] + int(size), headers.get("content-encoding", "-"))
     finally:
         context.close()
+
+
+def _frame_bytes(frame: dict) -> int:
+    """A websocket frame's payload bytes (binary frames come base64-encoded)."""
+    data = frame.get("payloadData", "")
+    return len(data) * 3 // 4 if frame.get("opcode") == 2 else len(data.encode())
+
+
+def _resource(url: str) -> str:
+    """A response's name for the breakdown: its path, without the query and host."""
+    path = urlsplit(url).path
+    return path.rsplit("/~/+/", 1)[-1] or "/"
+
+
+def breakdown(trivial: Target, app: Target) -> None:
+    """What the app's bytes on top of Streamlit's are: each resource's median bytes as
+    sent (encoded) in the app's visits, less the trivial app's for the same resource."""
+
+    def median(target: Target, name: str) -> float:
+        return float(np.median([round.get(name, (0, ""))[0] for round in target.parts]))
+
+    names = {name for t in (trivial, app) for round in t.parts for name in round}
+    rows = []
+    for name in names:
+        extra = median(app, name) - median(trivial, name)
+        encoding = next((r[name][1] for r in app.parts + trivial.parts if name in r), "-")
+        if abs(extra) >= 1000:
+            rows.append((extra, name, encoding))
+    print(f"{'the app minus the trivial app, per resource':<60}{'KB':>8}  encoding")
+    for extra, name, encoding in sorted(rows, reverse=True):
+        print(f"  {name[-58:]:<58}{extra / 1000:8.1f}  {encoding}")
+    rest = (np.median(app.bytes) - np.median(trivial.bytes) - sum(r[0] for r in rows)) / 1000
+    print(f"  {'(the rest, each under 1 KB)':<58}{rest:8.1f}")
+    print(
+        f"websocket, received (not in the bytes above): trivial {np.median(trivial.ws) / 1000:.0f}"
+        f" KB, app {np.median(app.ws) / 1000:.0f} KB"
+    )
 
 
 def report(trivial: Target, app: Target, label: str) -> None:
@@ -106,6 +162,7 @@ def report(trivial: Target, app: Target, label: str) -> None:
         f"(95 % interval {lo:.2f}-{hi:.2f}); the app's own bytes on top of Streamlit's: "
         f"{(np.median(app.bytes) - np.median(trivial.bytes)) / 1000:,.0f} KB"
     )
+    breakdown(trivial, app)
 
 
 def main() -> None:
@@ -137,8 +194,8 @@ def main() -> None:
                 app = Target("app", urls["app"] + "/", READY["app"])
                 visit(browser, trivial)  # warm the servers (and the app's caches) once
                 visit(browser, app)
-                trivial.ms, trivial.cls, trivial.bytes = [], [], []
-                app.ms, app.cls, app.bytes = [], [], []
+                trivial = Target("trivial", trivial.url, trivial.ready)
+                app = Target("app", app.url, app.ready)
                 for i in range(args.rounds):  # alternate, so load hits both alike
                     for t in (trivial, app) if i % 2 == 0 else (app, trivial):
                         visit(browser, t)

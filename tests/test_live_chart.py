@@ -55,7 +55,7 @@ def test_the_chart_carries_figure_alt_and_png_name():
     assert figure["layout"]["height"] == 321
     assert data["alt"] == "A parabola"
     assert data["config"]["toImageButtonOptions"]["filename"] == "parabola"
-    assert data["plotly_src"] == "app/static/plotly/plotly-cartesian-4.1.1.min.js"
+    assert data["plotly_src"] == "app/static/plotly/plotly-basic-4.1.1.min.js"
 
 
 def test_the_chart_s_javascript_is_served_by_streamlit_s_static_file_serving():

@@ -73,7 +73,7 @@ RASTER_POINTS = 500
 def data_points(run: Run, style: ChartStyle) -> dict:
     """The data points (thinned past MAX_DRAWN_POINTS), as a trace.
 
-    A ``scatter``: the app's plotly.js is the cartesian bundle, which has no WebGL traces.
+    A ``scatter``: the app's plotly.js is the basic bundle, which has no WebGL traces.
     Past RASTER_POINTS the trace is marked ``meta.raster``: the live chart then draws the
     points as one picture under the panel, with this trace's look, instead of one SVG mark
     each (which the browser laid out again on every change anywhere on the page; README).

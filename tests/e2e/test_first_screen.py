@@ -158,3 +158,31 @@ def test_the_page_hardly_moves_while_it_loads(browser, app_server):
         shifts = page.evaluate("window.__shifts")
         cls = sum(s["value"] for s in shifts)
         assert cls <= GOOD_CLS, shifts
+
+
+def test_the_chart_s_three_files_load_at_once_and_each_once(browser, app_server):
+    """The chart's loader asks for plotly.js and ``pure.js`` as it imports the chart's module
+    (``app/ui/live_chart``), not one after the other: both requests start before the module
+    has arrived. The module's own ``<script>`` for plotly.js and its import of ``pure.js``
+    then take those responses, so each file is fetched once (a preload that nothing took
+    would show as a second fetch)."""
+    with new_page(browser, viewport={"width": 1366, "height": 650}) as page:
+        page.goto(app_server)
+        wait_for_player(page)
+        fetched = page.evaluate(
+            """Object.fromEntries(performance.getEntriesByType('resource')
+                 .filter((e) => /\\/app\\/static\\//.test(e.name))
+                 .map((e) => [e.name.split('/').pop().split('?')[0],
+                              [e.initiatorType, e.startTime, e.responseEnd]]))"""
+        )
+        count = page.evaluate(
+            "performance.getEntriesByType('resource').filter((e) => /app.static/.test(e.name))"
+            ".length"
+        )
+        assert sorted(fetched) == ["live_chart.js", "plotly-basic-4.1.1.min.js", "pure.js"]
+        assert count == 3, fetched
+        module_arrived = fetched["live_chart.js"][2]
+        assert fetched["plotly-basic-4.1.1.min.js"][0] == "link", fetched  # the preload's
+        assert fetched["plotly-basic-4.1.1.min.js"][1] < module_arrived, fetched
+        assert fetched["pure.js"][1] < module_arrived, fetched
+        assert not page.errors

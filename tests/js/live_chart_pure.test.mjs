@@ -310,7 +310,7 @@ describe("redrawing only the changed traces", () => {
 
 describe("the concat-free findArrayAttributes", () => {
   // plotly.js 4.1.1's PlotSchema.crawl and findArrayAttributes (src/plot_api/plot_schema.js,
-  // MIT; as in app/static/plotly/plotly-cartesian-4.1.1.min.js), the original to agree with.
+  // MIT; as in app/static/plotly/plotly-basic-4.1.1.min.js), the original to agree with.
   const UNDERSCORE_ATTRS = ["_isSubplotObj", "_isLinkedToArray", "_arrayAttrRegexps", "_deprecated"];
   const isPlainObject = (o) =>
     Object.prototype.toString.call(o) === "[object Object]" && Object.getPrototypeOf(o).hasOwnProperty("hasOwnProperty");

@@ -92,7 +92,7 @@ function withoutConcat(Plotly) {
   schema.findArrayAttributes = findArrayAttributes;
 }
 
-// plotly.js (the cartesian partial bundle, 1.5 MB) is loaded once per page as a classic
+// plotly.js (the basic partial bundle, 1.2 MB) is loaded once per page as a classic
 // <script>, from app/static/plotly/ (URL sent by Python). Nothing else in the page loads it.
 function loadPlotly(src) {
   if (!window.__liveChartPlotly) {

@@ -38,7 +38,7 @@ SHORTCUTS = {"Alt+P": "play / pause", "Alt+,": "previous frame", "Alt+.": "next 
 #: Where Streamlit serves ``app/static/`` (``server.enableStaticServing``), from the app's root.
 _STATIC = "app/static"
 _MODULE = "live_chart/live_chart.js"
-_PLOTLY = "plotly/plotly-cartesian-4.1.1.min.js"  # tests/test_vendored_plotly.py
+_PLOTLY = "plotly/plotly-basic-4.1.1.min.js"  # tests/test_vendored_plotly.py
 # The content of the module and of the pure part it imports (``pure.js``, imported with
 # the module's own ``?v=``) in the URL: a changed file is a new URL, so no browser keeps an
 # old copy of either. (The paths are spelled out where they are read: tests/test_security.py
@@ -52,13 +52,30 @@ _MODULE_VERSION = hashlib.sha256(
 # static URL. Streamlit sends a component's inline JS with every update and hashes it
 # character by character each time the data changes (about 2 ms for the 20 kB module);
 # a few lines cost nothing. The import is cached by the browser, so it runs once a page.
+#
+# Before importing, the loader asks the browser for all three files at once (a preload
+# of plotly.js and module preloads of the chart's module and of the pure.js it imports
+# with its own ?v=): without them each waited for the one before it (the loader, then the
+# module, then pure.js, then plotly.js), and the main thread sat idle for that chain on a
+# first visit. The chart's module still loads plotly.js itself, from the same URL, and the
+# browser hands it the preloaded response.
 _LOADER = """
 let chart;
+function preload(rel, href) {
+  const link = Object.assign(document.createElement("link"), { rel, href });
+  if (rel === "preload") link.as = "script";
+  document.head.append(link);
+}
 export default function (args) {
-  chart ??= import(new URL(args.data.module_src, location.href).href).catch((err) => {
-    chart = undefined;
-    throw err;
-  });
+  if (!chart) {
+    const module = new URL(args.data.module_src, location.href);
+    if (!window.Plotly) preload("preload", new URL(args.data.plotly_src, location.href).href);
+    preload("modulepreload", new URL(`pure.js${module.search}`, module).href);
+    chart = import(module.href).catch((err) => {
+      chart = undefined;
+      throw err;
+    });
+  }
   return chart.then((module) => module.default(args));
 }
 """
