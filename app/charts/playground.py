@@ -274,16 +274,20 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
     # flicker from frame to frame) plus the current epoch.
     spans = (w_axis["range"][1] - w_axis["range"][0], b_axis["range"][1] - b_axis["range"][0])
     path_grid = path_points(route_w, route_b, spans, MAX_PATH_POINTS)
-    grid_epoch = at_epoch[path_grid]
+    grid_epoch = at_epoch[path_grid]  # increasing: the route's points in epoch order
+    # The route's rounded numbers at those points, once: a frame's path is a prefix of them
+    # (a slice, not a list built point by point for each of a hundred frames).
+    grid_x, grid_y = [route_x[i] for i in path_grid], [route_y[i] for i in path_grid]
+    last = len(route_x) - 1
 
-    def path_at(k: int) -> dict:  # the route's rounded numbers, reused in every frame
-        done = path_grid[grid_epoch < k].tolist()
+    def path_at(k: int) -> dict:
+        n = int(np.searchsorted(grid_epoch, k, side="left"))  # the points before epoch k
         if left_at is not None and k > left_at:  # a diverged run's path ends where it left
-            done = [i for i in done if i < len(route_x) - 1] + [len(route_x) - 1]
-            return {"x": [route_x[i] for i in done], "y": [route_y[i] for i in done]}
+            n = int(np.searchsorted(path_grid[:n], last, side="left"))  # those before the end
+            return {"x": [*grid_x[:n], route_x[last]], "y": [*grid_y[:n], route_y[last]]}
         return {
-            "x": [route_x[i] for i in done] + rounded(h.w[k : k + 1]),
-            "y": [route_y[i] for i in done] + rounded(h.b[k : k + 1]),
+            "x": grid_x[:n] + rounded(h.w[k : k + 1]),
+            "y": grid_y[:n] + rounded(h.b[k : k + 1]),
         }
 
     path = {
