@@ -639,37 +639,41 @@ def bootstrap_ratio(a: list[float], b: list[float], rounds: int = 4000) -> tuple
 def compare(args: argparse.Namespace, how: Behaviour, extra: list[str]) -> int:
     """The app and the trivial app, each a server of its own from the repository's root (one
     ``.streamlit/config.toml``), driven in turn by the same sessions for ``--rounds``
-    rounds (the order alternates); server CPU per rerun of each, and their ratio with a
-    95 % bootstrap interval over the rounds. Downloads are left out (the trivial app has
-    none); each session's plain HTTP requests stay."""
+    rounds (the order changes every round); server CPU per rerun of each, and their ratio
+    with a 95 % bootstrap interval over the rounds. Downloads are left out (the trivial
+    app has none); each session's plain HTTP requests stay. With ``--baseline DIR`` (a
+    checkout of another version, e.g. ``git worktree add /tmp/base main``) its app runs
+    as a third server beside them, with the same moves."""
     how = dataclasses.replace(how, downloads=False)
-    trivial_how = dataclasses.replace(how, moves="trivial")
     errors: list[str] = []
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         script = Path(tmp) / "trivial_app.py"
         script.write_text(TRIVIAL_APP)
+        apps = {"app": (streamlit_server.APP, how)}
+        if args.baseline:
+            apps["baseline"] = (Path(args.baseline) / "app" / "streamlit_app.py", how)
+        apps["trivial"] = (script, dataclasses.replace(how, moves="trivial"))
         servers = {
-            "app": (stack.enter_context(streamlit_server.serve(extra=extra)), how),
-            "trivial": (
-                stack.enter_context(streamlit_server.serve(script, extra=extra)),
-                trivial_how,
-            ),
+            name: (stack.enter_context(streamlit_server.serve(path, extra=extra)), behaviour)
+            for name, (path, behaviour) in apps.items()
         }
         print(
-            f"The app ({MOVES[how.moves]}) against the trivial app: {args.sessions} sessions, "
-            f"think {how.think:g} s ±{100 * how.jitter:.0f} %, {args.rounds} rounds of "
-            f"{args.seconds:g} s each; {os.cpu_count()} cores; load average {load_average()}",
+            f"{' and '.join(servers)}: the apps' moves {MOVES[how.moves]}; "
+            f"{args.sessions} sessions, think {how.think:g} s ±{100 * how.jitter:.0f} %, "
+            f"{args.rounds} rounds of {args.seconds:g} s each; {os.cpu_count()} cores; "
+            f"load average {load_average()}",
             flush=True,
         )
         for name, (server, behaviour) in servers.items():  # imports, first cache entries
             warm, _ = asyncio.run(ramp(Target(server.url), [1], 2, behaviour, ramp_in=0))
             errors += [f"{name} warm-up: {e}" for e in warm[0].errors]
-        print(f"{'round':>5} {'app':>8} " + HEADER, flush=True)
-        per: dict[str, list[float]] = {"app": [], "trivial": []}
-        p50: dict[str, list[float]] = {"app": [], "trivial": []}
+        print(f"{'round':>5} {'server':>8} " + HEADER, flush=True)
+        per: dict[str, list[float]] = {name: [] for name in servers}
+        p50: dict[str, list[float]] = {name: [] for name in servers}
+        names = list(servers)
         for r in range(args.rounds):
-            order = list(servers) if r % 2 == 0 else list(reversed(servers))
-            for name in order:
+            shift = r % len(names)
+            for name in names[shift:] + names[:shift]:
                 server, behaviour = servers[name]
                 target = Target(server.url, (server.pid,))
                 steps, _ = asyncio.run(
@@ -680,18 +684,24 @@ def compare(args: argparse.Namespace, how: Behaviour, extra: list[str]) -> int:
                 per[name].append(step.server_ms_per_rerun() or float("nan"))
                 p50[name].append(1e3 * percentile(sorted(step.latencies), 50))
                 print(f"{r + 1:5d} {name:>8} " + row(step), flush=True)
-    ratios = [a / b for a, b in zip(per["app"], per["trivial"], strict=True)]
-    lo, hi = bootstrap_ratio(per["app"], per["trivial"])
     mean = {k: statistics.fmean(v) for k, v in per.items()}
     print(
-        f"server CPU per rerun: app {mean['app']:.1f} ms, trivial {mean['trivial']:.1f} ms "
-        f"(means of the rounds); app / trivial {mean['app'] / mean['trivial']:.2f}x, "
-        f"95 % interval {lo:.2f}-{hi:.2f}x; each round's ratio "
-        + " ".join(f"{x:.2f}" for x in ratios)
+        "server CPU per rerun (means of the rounds): "
+        + ", ".join(f"{k} {v:.1f} ms" for k, v in mean.items())
     )
+    pairs = [(a, "trivial") for a in servers if a != "trivial"]
+    pairs += [("app", "baseline")] if "baseline" in servers else []
+    for a, b in pairs:
+        lo, hi = bootstrap_ratio(per[a], per[b])
+        ratios = " ".join(f"{x / y:.2f}" for x, y in zip(per[a], per[b], strict=True))
+        print(
+            f"  {a} / {b}: {mean[a] / mean[b]:.2f}x, 95 % interval {lo:.2f}-{hi:.2f}x "
+            f"(rounds: {ratios})"
+        )
     print(
-        f"rerun p50: app {statistics.median(p50['app']):.0f} ms, trivial "
-        f"{statistics.median(p50['trivial']):.0f} ms; load average now {load_average()}"
+        "rerun p50 (median of the rounds): "
+        + ", ".join(f"{k} {statistics.median(v):.0f} ms" for k, v in p50.items())
+        + f"; load average now {load_average()}"
     )
     return exit_code("errors", errors, 10)
 
@@ -729,6 +739,9 @@ def parse_args() -> argparse.Namespace:
         help="the app and a trivial one-slider app in turn: server CPU per rerun and the ratio",
     )
     parser.add_argument("--rounds", type=int, default=6, help="with --compare: rounds of each")
+    parser.add_argument(
+        "--baseline", help="with --compare: a checkout of another version, run beside them"
+    )
     parser.add_argument("--url", help="drive a running server or nginx front instead")
     parser.add_argument("--pids", default="", help="with --url: server pids, e.g. 123,456")
     parser.add_argument("--replicas", type=int, default=0, help="start K replicas behind nginx")
@@ -758,6 +771,10 @@ def parse_args() -> argparse.Namespace:
         )
     if args.cache_hit and args.moves != "page":
         parser.error("--cache-hit alternates two settings of the default moves (--moves page)")
+    if args.baseline and not (Path(args.baseline) / "app" / "streamlit_app.py").is_file():
+        parser.error("--baseline must be a checkout of the repository (app/streamlit_app.py)")
+    if args.baseline and not args.compare:
+        parser.error("--baseline goes with --compare")
     if not 2 <= args.rounds <= 50:
         parser.error("--rounds must be 2..50")
     if args.url and urllib.parse.urlsplit(args.url).hostname not in ("127.0.0.1", "localhost"):

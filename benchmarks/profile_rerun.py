@@ -42,6 +42,7 @@ from collections import Counter
 from streamlit.runtime.scriptrunner import script_runner
 
 OUT = sys.argv.pop(1)
+PROFILE = sys.argv.pop(1) == "profile"  # else only the script thread's CPU time is counted
 profiles = {kind: cProfile.Profile(time.thread_time) for kind in ("page", "fragment")}
 runs, cpu = Counter(), Counter()
 lock = threading.Lock()  # one run profiled at a time (the driver runs one session)
@@ -51,11 +52,13 @@ def _profiled(self, rerun_data):
     kind = "fragment" if rerun_data.fragment_id_queue else "page"
     with lock:
         t0 = time.thread_time()
-        profiles[kind].enable()
+        if PROFILE:
+            profiles[kind].enable()
         try:
             return _run_script(self, rerun_data)
         finally:
-            profiles[kind].disable()
+            if PROFILE:
+                profiles[kind].disable()
             cpu[kind] += time.thread_time() - t0
             runs[kind] += 1
 
@@ -82,11 +85,13 @@ def _reset(*_):
         cpu.clear()
     main_thread.disable()
     main_thread = cProfile.Profile(time.thread_time)
-    main_thread.enable()
+    if PROFILE:
+        main_thread.enable()
 
 signal.signal(signal.SIGUSR1, _dump)
 signal.signal(signal.SIGUSR2, _reset)
-main_thread.enable()
+if PROFILE:
+    main_thread.enable()
 from streamlit.web.cli import main
 sys.argv = ["streamlit", *sys.argv[1:]]
 main()
@@ -106,12 +111,18 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=15, help="of each kind of move")
     parser.add_argument("--top", type=int, default=25, help="functions shown per profile")
     parser.add_argument("--save", help="a folder to keep the .prof files in")
+    parser.add_argument(
+        "--no-profile",
+        action="store_true",
+        help="no cProfile: the script thread's CPU per run beside the process's",
+    )
     args = parser.parse_args()
     out = Path(args.save or tempfile.mkdtemp(prefix="profile_rerun_"))
     out.mkdir(parents=True, exist_ok=True)
     port = streamlit_server.free_port()
     log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
-    command = [sys.executable, "-c", LAUNCHER, str(out), "run", str(streamlit_server.APP)]
+    mode = "count" if args.no_profile else "profile"
+    command = [sys.executable, "-c", LAUNCHER, str(out), mode, "run", str(streamlit_server.APP)]
     command += ["--server.headless", "true", "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
@@ -121,16 +132,23 @@ def main() -> int:
         drive(url, "lr", 3)  # imports and first runs: not profiled
         os.kill(process.pid, signal.SIGUSR2)
         time.sleep(0.5)
+        cpu0 = load_test.cpu_seconds(process.pid)
         for moves in args.moves.split(","):
             drive(url, moves, args.seconds)
+        cpu = load_test.cpu_seconds(process.pid) - cpu0
         os.kill(process.pid, signal.SIGUSR1)
         time.sleep(2)
-        for kind, n, cpu in (line.split() for line in (out / "runs.txt").read_text().splitlines()):
+        rows = [line.split() for line in (out / "runs.txt").read_text().splitlines()]
+        for kind, n, thread_cpu in rows:
             if int(n):
                 print(
-                    f"{kind} runs: {n}, {1e3 * float(cpu) / int(n):.1f} ms of script-thread "
-                    "CPU each (profiled)"
+                    f"{kind} runs: {n}, {1e3 * float(thread_cpu) / int(n):.1f} ms of "
+                    f"script-thread CPU each{'' if args.no_profile else ' (profiled)'}"
                 )
+        runs = sum(int(n) for _, n, _ in rows)
+        print(f"the server process: {1e3 * cpu / max(runs, 1):.1f} ms of CPU per run, all threads")
+        if args.no_profile:
+            return 0
         for kind in ("page", "fragment", "main"):
             stream = io.StringIO()
             try:
