@@ -23,6 +23,15 @@ Modes:
 * ``--ramp``: steps through ``--steps`` (25, 50, 100, 150, 200) concurrent sessions.
   Sessions are added gradually (over ``--ramp-in`` seconds) and stay; each step is
   measured for ``--seconds`` once its new sessions have had their first run.
+* ``--compare``: the app and a trivial one-slider app (:data:`TRIVIAL_APP`), each on a
+  server of its own, driven in turn by ``--sessions`` sessions for ``--rounds`` rounds of
+  ``--seconds``: server CPU per rerun of each and their ratio, with a 95 % bootstrap
+  interval; ``--baseline DIR`` adds another checkout's app (e.g. main's) beside them.
+
+``--moves`` says what a move changes (:data:`MOVES`): ``page`` (default) the learning
+rate and the noise, new data and a run of the whole page; ``fragment`` the learning rate
+and the epochs, new data within the playground's fragment; ``lr`` the learning rate alone
+at the default data, whose runs every session shares.
 
 For each step: reruns, p50/p95/max rerun time (request sent -> ``script_finished``),
 errors, the servers' CPU (``/proc/<pid>/stat`` utime+stime: % of one core, and ms of
@@ -37,6 +46,8 @@ server or nginx front (``--pids`` names the server processes whose CPU to read).
     .venv/bin/python benchmarks/load_test.py --ramp --seconds 30
     .venv/bin/python benchmarks/load_test.py --ramp --seconds 30 --replicas 2
     .venv/bin/python benchmarks/load_test.py --ramp --cache-hit --steps 25,50
+    .venv/bin/python benchmarks/load_test.py --compare --moves lr --sessions 4 --think 0.3
+    .venv/bin/python benchmarks/load_test.py --compare --baseline /tmp/main-checkout
     .venv/bin/python benchmarks/load_test.py --ramp --server-args "--runner.postScriptGC false"
     .venv/bin/python benchmarks/load_test.py --url http://127.0.0.1:8080 --pids 123,456
 
