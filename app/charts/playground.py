@@ -65,6 +65,7 @@ class _Panel:
     shapes: list[dict] = field(default_factory=list)
     axes: dict = field(default_factory=dict)
     key: list[str] = field(default_factory=list)  # lecture mode's words for the legend
+    notes: list[dict] = field(default_factory=list)  # annotations inside the panel
 
 
 def _axes(ids: tuple[str, str], x: dict, y: dict) -> dict:
@@ -221,6 +222,8 @@ def _params_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
             )
     panel.key += [f"{DASHED} true"] if d.has_true_line else []
     panel.key += [f"{DOTTED} best fit"] if view.show_ls else []
+    if h.diverged_at is not None:
+        panel.notes.append(_off_the_chart(run, style))
     now = {
         "type": "scatter",
         "mode": "markers",
@@ -236,6 +239,26 @@ def _params_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
         Moving(on(PARAMS, now), lambda k: {"x": [k, k], "y": [float(h.w[k]), float(h.b[k])]})
     )
     return panel
+
+
+def _off_the_chart(run: Run, style: ChartStyle) -> dict:
+    """A diverged run's w and b leave the panel (its range stays on the truth): say so,
+    and how far they went, at the panel's top."""
+    h = run.history
+    k = h.epochs_run
+    w, b = number_text(h.w[k]), number_text(h.b[k])
+    return {
+        "xref": f"{PARAMS[0]} domain",
+        "yref": f"{PARAMS[1]} domain",
+        "x": 0.5,
+        "y": 0.97,
+        "xanchor": "center",
+        "yanchor": "top",
+        "showarrow": False,
+        "text": f"Off the chart: w = {w},<br>b = {b} at epoch {k}",
+        "font": {"size": style.font_size, "color": PALETTE["gd"]},
+        "bgcolor": "rgba(14,17,23,0.85)" if style.dark else "rgba(255,255,255,0.85)",
+    }
 
 
 def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndarray) -> _Panel:
@@ -274,20 +297,16 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
     # flicker from frame to frame) plus the current epoch.
     spans = (w_axis["range"][1] - w_axis["range"][0], b_axis["range"][1] - b_axis["range"][0])
     path_grid = path_points(route_w, route_b, spans, MAX_PATH_POINTS)
-    grid_epoch = at_epoch[path_grid]  # increasing: the route's points in epoch order
-    # The route's rounded numbers at those points, once: a frame's path is a prefix of them
-    # (a slice, not a list built point by point for each of a hundred frames).
-    grid_x, grid_y = [route_x[i] for i in path_grid], [route_y[i] for i in path_grid]
-    last = len(route_x) - 1
+    grid_epoch = at_epoch[path_grid]
 
-    def path_at(k: int) -> dict:
-        n = int(np.searchsorted(grid_epoch, k, side="left"))  # the points before epoch k
+    def path_at(k: int) -> dict:  # the route's rounded numbers, reused in every frame
+        done = path_grid[grid_epoch < k].tolist()
         if left_at is not None and k > left_at:  # a diverged run's path ends where it left
-            n = int(np.searchsorted(path_grid[:n], last, side="left"))  # those before the end
-            return {"x": [*grid_x[:n], route_x[last]], "y": [*grid_y[:n], route_y[last]]}
+            done = [i for i in done if i < len(route_x) - 1] + [len(route_x) - 1]
+            return {"x": [route_x[i] for i in done], "y": [route_y[i] for i in done]}
         return {
-            "x": grid_x[:n] + rounded(h.w[k : k + 1]),
-            "y": grid_y[:n] + rounded(h.b[k : k + 1]),
+            "x": [route_x[i] for i in done] + rounded(h.w[k : k + 1]),
+            "y": [route_y[i] for i in done] + rounded(h.b[k : k + 1]),
         }
 
     path = {
@@ -390,6 +409,7 @@ def _layout(panels: list[_Panel], style: ChartStyle, rows: int, cols: int) -> di
     for panel in panels:
         for name, axis in panel.axes.items():
             layout[name].update(axis)
+        layout["annotations"] += panel.notes
     style_layout(layout, style, legend_y=-(axis_px + 4) / plot_px)
     if wide:
         # Beside the panels at the foot of the right margin (Plotly widens it to hold the
