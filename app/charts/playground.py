@@ -65,7 +65,6 @@ class _Panel:
     shapes: list[dict] = field(default_factory=list)
     axes: dict = field(default_factory=dict)
     key: list[str] = field(default_factory=list)  # lecture mode's words for the legend
-    notes: list[dict] = field(default_factory=list)  # annotations inside the panel
 
 
 def _axes(ids: tuple[str, str], x: dict, y: dict) -> dict:
@@ -222,8 +221,6 @@ def _params_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
             )
     panel.key += [f"{DASHED} true"] if d.has_true_line else []
     panel.key += [f"{DOTTED} best fit"] if view.show_ls else []
-    if h.diverged_at is not None:
-        panel.notes.append(_off_the_chart(run, style))
     now = {
         "type": "scatter",
         "mode": "markers",
@@ -239,26 +236,6 @@ def _params_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
         Moving(on(PARAMS, now), lambda k: {"x": [k, k], "y": [float(h.w[k]), float(h.b[k])]})
     )
     return panel
-
-
-def _off_the_chart(run: Run, style: ChartStyle) -> dict:
-    """A diverged run's w and b leave the panel (its range stays on the truth): say so,
-    and how far they went, at the panel's top."""
-    h = run.history
-    k = h.epochs_run
-    w, b = number_text(h.w[k]), number_text(h.b[k])
-    return {
-        "xref": f"{PARAMS[0]} domain",
-        "yref": f"{PARAMS[1]} domain",
-        "x": 0.5,
-        "y": 0.97,
-        "xanchor": "center",
-        "yanchor": "top",
-        "showarrow": False,
-        "text": f"Off the chart: w = {w},<br>b = {b} at epoch {k}",
-        "font": {"size": style.font_size, "color": PALETTE["gd"]},
-        "bgcolor": "rgba(14,17,23,0.85)" if style.dark else "rgba(255,255,255,0.85)",
-    }
 
 
 def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndarray) -> _Panel:
@@ -409,7 +386,6 @@ def _layout(panels: list[_Panel], style: ChartStyle, rows: int, cols: int) -> di
     for panel in panels:
         for name, axis in panel.axes.items():
             layout[name].update(axis)
-        layout["annotations"] += panel.notes
     style_layout(layout, style, legend_y=-(axis_px + 4) / plot_px)
     if wide:
         # Beside the panels at the foot of the right margin (Plotly widens it to hold the

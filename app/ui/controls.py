@@ -120,11 +120,7 @@ def _reset_button() -> None:
 def widget(
     param: Param, *, disabled: bool = False, on_change: Callable[[], None] | None = None
 ) -> Any:
-    """Draw the widget for one parameter (its value lives in session state under its key).
-
-    The parameter's default is the widget's too, so a control at its default is left out of
-    the link, and a reset to the defaults leaves the plain address.
-    """
+    """Draw the widget for one parameter (its value lives in session state under its key)."""
     common = {
         "key": param.key,
         "help": param.help,
@@ -134,52 +130,27 @@ def widget(
         "on_change": on_change,
     }
     if isinstance(param.default, bool):
-        return st.toggle(param.label, param.default, **common)
+        return st.toggle(param.label, **common)
     if param.is_choice:
         return st.radio(
-            param.label,
-            param.options,
-            param.options.index(param.default),
-            horizontal=True,
-            format_func=param.show,
-            **common,
+            param.label, param.options, horizontal=True, format_func=param.show, **common
         )
     if param.options is not None:
-        return st.select_slider(
-            param.label, param.options, param.default, format_func=param.show, **common
-        )
+        return st.select_slider(param.label, param.options, format_func=param.show, **common)
     if param.float_widget:
         # Shown as a whole number with "%.0f" ("%d" makes Streamlit log a warning on every
         # run). Its float path rejects ?seed=inf and falls back to the state set here.
         if not isinstance(st.session_state[param.key], float):
             st.session_state[param.key] = float(st.session_state[param.key])
         value = st.number_input(
-            param.label,
-            float(param.lo),
-            float(param.hi),
-            float(param.default),
-            step=1.0,
-            format="%.0f",
-            **common,
+            param.label, float(param.lo), float(param.hi), step=1.0, format="%.0f", **common
         )
         return whole(value)
     if param.integer:
         return st.slider(
-            param.label,
-            int(param.lo),
-            int(param.hi),
-            int(param.default),
-            step=int(param.step or 1),
-            **common,
+            param.label, int(param.lo), int(param.hi), step=int(param.step or 1), **common
         )
-    return st.slider(
-        param.label,
-        float(param.lo),
-        float(param.hi),
-        float(param.default),
-        step=param.step,
-        **common,
-    )
+    return st.slider(param.label, float(param.lo), float(param.hi), step=param.step, **common)
 
 
 def _new_seed() -> None:
