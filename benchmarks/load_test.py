@@ -23,6 +23,15 @@ Modes:
 * ``--ramp``: steps through ``--steps`` (25, 50, 100, 150, 200) concurrent sessions.
   Sessions are added gradually (over ``--ramp-in`` seconds) and stay; each step is
   measured for ``--seconds`` once its new sessions have had their first run.
+* ``--compare``: the app and a trivial one-slider app (:data:`TRIVIAL_APP`), each on a
+  server of its own, driven in turn by ``--sessions`` sessions for ``--rounds`` rounds of
+  ``--seconds``: server CPU per rerun of each and their ratio, with a 95 % bootstrap
+  interval; ``--baseline DIR`` adds another checkout's app (e.g. main's) beside them.
+
+``--moves`` says what a move changes (:data:`MOVES`): ``page`` (default) the learning
+rate and the noise, new data and a run of the whole page; ``fragment`` the learning rate
+and the epochs, new data within the playground's fragment; ``lr`` the learning rate alone
+at the default data, whose runs every session shares.
 
 For each step: reruns, p50/p95/max rerun time (request sent -> ``script_finished``),
 errors, the servers' CPU (``/proc/<pid>/stat`` utime+stime: % of one core, and ms of
@@ -37,6 +46,8 @@ server or nginx front (``--pids`` names the server processes whose CPU to read).
     .venv/bin/python benchmarks/load_test.py --ramp --seconds 30
     .venv/bin/python benchmarks/load_test.py --ramp --seconds 30 --replicas 2
     .venv/bin/python benchmarks/load_test.py --ramp --cache-hit --steps 25,50
+    .venv/bin/python benchmarks/load_test.py --compare --moves lr --sessions 4 --think 0.3
+    .venv/bin/python benchmarks/load_test.py --compare --baseline /tmp/main-checkout
     .venv/bin/python benchmarks/load_test.py --ramp --server-args "--runner.postScriptGC false"
     .venv/bin/python benchmarks/load_test.py --url http://127.0.0.1:8080 --pids 123,456
 
@@ -48,12 +59,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import os
 import pickle
 import random
 import shlex
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 import urllib.parse
@@ -115,6 +128,11 @@ def machine_busy_seconds() -> float:
     return (user + nice + system + irq + softirq + steal) / CLK_TCK
 
 
+def load_average() -> str:
+    """The machine's load average over 1, 5 and 15 minutes (as ``uptime`` prints it)."""
+    return ", ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 @dataclass(frozen=True)
 class Target:
     """Where the sessions go: a base URL, and the server processes to watch (may be none)."""
@@ -143,10 +161,15 @@ class Recorder:
     ended: int = 0  # sessions that have ended (normally or not)
 
 
-def rerun_msg(widgets: dict[str, tuple[str, object]], query_string: str = "") -> bytes:
+def rerun_msg(
+    widgets: dict[str, tuple[str, object]], query_string: str = "", fragment_id: str = ""
+) -> bytes:
+    """A ``rerun_script`` BackMsg with these widget states (id -> (kind, value)); with a
+    ``fragment_id``, as the browser sends it for a widget inside that fragment."""
     bm = BackMsg()
     cs = bm.rerun_script
     cs.query_string = query_string
+    cs.fragment_id = fragment_id
     cs.context_info.timezone = "UTC"
     cs.context_info.color_scheme = "light"
     for wid, (kind, value) in widgets.items():
@@ -170,6 +193,7 @@ class RunResult:
     exceptions: list[str]
     status: str
     session_id: str = ""  # from new_session (sent with every run)
+    fragments: dict[str, str] = field(default_factory=dict)  # widget key -> its fragment
 
 
 async def read_run(ws) -> RunResult:
@@ -194,6 +218,8 @@ async def read_run(ws) -> RunResult:
             if isinstance(wid, str) and "-" in wid:
                 key = wid.rsplit("-", 1)[-1]  # widget ids end in "-<key>"
                 result.ids[key] = wid
+                if fm.delta.fragment_id:  # drawn by a fragment: a move of it reruns that alone
+                    result.fragments[key] = fm.delta.fragment_id
                 if which == "download_button":  # a deferred file id, or the file's own URL
                     button = element.download_button
                     result.deferred[key] = button.deferred_file_id or _URL + button.url
@@ -279,23 +305,73 @@ async def download(
 
 @dataclass(frozen=True)
 class Behaviour:
-    """How a student moves: the mean pause between moves and its jitter, which settings."""
+    """How a student moves: the mean pause between moves and its jitter, which settings.
+
+    ``moves`` (see :data:`MOVES`): ``page`` changes the learning rate and the noise (new
+    data on every move; the noise is in the sidebar, so each move is a run of the whole
+    page); ``fragment`` the learning rate and the epochs near their default (new data on
+    every move, within the playground's fragment); ``lr`` the learning rate alone at the
+    default data (a fragment run whose run every session shares after its first time);
+    ``trivial`` the one slider of :data:`TRIVIAL_APP`. ``cache_hit`` (with ``page``)
+    alternates two settings every session shares instead. ``downloads``: open "Share &
+    export" and download the data every :data:`DOWNLOAD_EVERY` moves (app moves only).
+    """
 
     think: float = 3.0
     jitter: float = 0.5  # the pause is think * uniform(1 - jitter, 1 + jitter)
     cache_hit: bool = False
+    moves: str = "page"
+    downloads: bool = True
 
 
-def moves(rnd: random.Random, cache_hit: bool):
-    """The settings a session moves to: new data each time, or two shared settings in turn."""
-    lr, noise = None, None
+#: The kinds of move (``--moves``): what each changes, in words for the report.
+MOVES = {
+    "page": "learning rate and noise (a whole-page run, new data)",
+    "fragment": "learning rate and epochs 60-140 (the fragment alone, new data)",
+    "lr": "learning rate alone at the default data (the fragment; shared runs)",
+    "trivial": "the trivial app's one slider",
+}
+#: The trivial app: one slider and one line of text (bench_interaction.py's, with a key so
+#: that the load test finds its widget id). It runs from the repository's root, under the
+#: same ``.streamlit/config.toml`` as the app.
+TRIVIAL_APP = """import streamlit as st
+
+v = st.slider("Learning rate", 0, 100, 10, key="v")
+st.write(f"value = {v}")
+"""
+TRIVIAL_VALUES = tuple(float(v) for v in range(101))
+EPOCHS = tuple(range(60, 141))  # around the default 100: a figure of the default's size
+DONE = ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
+
+
+def moves(rnd: random.Random, how: Behaviour):
+    """The settings a session moves to, as ``{widget key: (kind, value)}`` (see
+    :class:`Behaviour`)."""
+    last: dict[str, object] = {}
+
+    def new(key: str, values) -> object:  # a value other than this session's last one
+        last[key] = rnd.choice([v for v in values if v != last.get(key)])
+        return last[key]
+
     for i in range(10**9):
-        if cache_hit:
-            yield CACHE_HIT_MOVES[i % 2]
-            continue
-        lr = rnd.choice([v for v in LRS if v != lr])
-        noise = rnd.choice([v for v in NOISES if v != noise])  # new data on every rerun
-        yield lr, noise
+        if how.moves == "trivial":
+            yield {"v": ("double", new("v", TRIVIAL_VALUES))}
+        elif how.moves == "lr":
+            yield {"lr": ("string", new("lr", LRS))}
+        elif how.moves == "fragment":
+            yield {"lr": ("string", new("lr", LRS)), "epochs": ("double", new("epochs", EPOCHS))}
+        elif how.cache_hit:
+            lr, noise = CACHE_HIT_MOVES[i % 2]
+            yield {"lr": ("string", lr), "noise": ("double", noise)}
+        else:  # new data on every rerun
+            yield {"lr": ("string", new("lr", LRS)), "noise": ("double", new("noise", NOISES))}
+
+
+def _query(move: dict[str, tuple[str, object]]) -> str:
+    """The address bar's query after a move: the app binds its widgets to the URL."""
+    return urllib.parse.urlencode(
+        {k: f"{v:g}" if isinstance(v, float) else v for k, (_, v) in move.items()}
+    )
 
 
 async def session(
@@ -304,6 +380,8 @@ async def session(
     rnd = random.Random(k)
     cookies: dict[str, str] = {}
     where = f"session {k}"
+    trivial = how.moves == "trivial"
+    downloads = how.downloads and not trivial
     try:
         status = await http_get(target, "/", cookies)  # the page load
         if status != 200:
@@ -327,31 +405,39 @@ async def session(
             rec.errors += [f"{where} first run: {e}" for e in first.exceptions]
             if first.status != "FINISHED_SUCCESSFULLY":
                 rec.errors.append(f"{where} first run: {first.status}")
-            lr_id, noise_id = first.ids.get("lr"), first.ids.get("noise")
-            if not (lr_id and noise_id):
-                rec.errors.append(f"{where}: lr/noise widgets not found in {sorted(first.ids)}")
+            keys = ("v",) if trivial else ("lr", "noise", "epochs")
+            if missing := [key for key in keys if key not in first.ids]:
+                rec.errors.append(f"{where}: widgets {missing} not found in {sorted(first.ids)}")
                 return
             rec.ready += 1
             share_id = first.ids.get(SECTIONS_KEY)
-            if not share_id:
+            if downloads and not share_id:
                 rec.errors.append(f"{where}: no {SECTIONS_KEY!r} toggles for {SHARE_LABEL}")
                 return
-            for n, (lr, noise) in enumerate(moves(rnd, how.cache_hit), start=1):
+            for n, move in enumerate(moves(rnd, how), start=1):
                 pause = how.think * rnd.uniform(1 - how.jitter, 1 + how.jitter)
                 with contextlib.suppress(TimeoutError):  # TimeoutError: the pause is over
                     await asyncio.wait_for(stop.wait(), pause)
                 if stop.is_set():
                     break
-                widgets = {lr_id: ("string", lr), noise_id: ("double", noise)}
-                share = n % DOWNLOAD_EVERY == 0  # open it for this move
-                widgets[share_id] = ("strings", [SHARE_LABEL] if share else [])
+                widgets = {first.ids[key]: value for key, value in move.items()}
+                share = downloads and n % DOWNLOAD_EVERY == 0  # open it for this move
+                if downloads:
+                    widgets[share_id] = ("strings", [SHARE_LABEL] if share else [])
+                # A move of widgets that are all in one fragment reruns that fragment alone,
+                # as the browser asks for it.
+                fragments = {first.fragments.get(key, "") for key in move}
+                if share_id:
+                    fragments.add(first.fragments.get(SECTIONS_KEY, ""))
+                fragment = fragments.pop() if len(fragments) == 1 else ""
+                what = " ".join(f"{key}={value}" for key, (_, value) in move.items())
                 t0 = time.perf_counter()
-                await ws.send(rerun_msg(widgets, query_string=f"lr={lr}&noise={noise:g}"))
+                await ws.send(rerun_msg(widgets, "" if trivial else _query(move), fragment))
                 result = await read_run(ws)
                 rec.reruns.append((time.monotonic(), time.perf_counter() - t0))
-                rec.errors += [f"{where} lr={lr} noise={noise}: {e}" for e in result.exceptions]
-                if result.status != "FINISHED_SUCCESSFULLY":
-                    rec.errors.append(f"{where} lr={lr} noise={noise}: {result.status}")
+                rec.errors += [f"{where} {what}: {e}" for e in result.exceptions]
+                if result.status not in DONE or (result.status == DONE[1]) != bool(fragment):
+                    rec.errors.append(f"{where} {what}: {result.status}")
                 if n % HTTP_EVERY == 0:  # a browser's plain request, with the same cookies
                     status = await http_get(target, "/_stcore/host-config", cookies)
                     if status != 200:
@@ -548,6 +634,89 @@ def session_memory() -> None:
     )
 
 
+# --- the app beside the trivial app --------------------------------------------------------------
+
+
+def bootstrap_ratio(a: list[float], b: list[float], rounds: int = 4000) -> tuple[float, float]:
+    """A 95 % bootstrap interval of mean(a) / mean(b), the rounds resampled in pairs."""
+    rnd, n, ratios = random.Random(0), len(a), []
+    for _ in range(rounds):
+        pick = [rnd.randrange(n) for _ in range(n)]
+        ratios.append(sum(a[i] for i in pick) / sum(b[i] for i in pick))
+    ratios.sort()
+    return ratios[int(0.025 * rounds)], ratios[int(0.975 * rounds) - 1]
+
+
+def compare(args: argparse.Namespace, how: Behaviour, extra: list[str]) -> int:
+    """The app and the trivial app, each a server of its own from the repository's root (one
+    ``.streamlit/config.toml``), driven in turn by the same sessions for ``--rounds``
+    rounds (the order changes every round); server CPU per rerun of each, and their ratio
+    with a 95 % bootstrap interval over the rounds. Downloads are left out (the trivial
+    app has none); each session's plain HTTP requests stay. With ``--baseline DIR`` (a
+    checkout of another version, e.g. ``git worktree add /tmp/base main``) its app runs
+    as a third server beside them, with the same moves."""
+    how = dataclasses.replace(how, downloads=False)
+    errors: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        script = Path(tmp) / "trivial_app.py"
+        script.write_text(TRIVIAL_APP)
+        apps = {"app": (streamlit_server.APP, how)}
+        if args.baseline:
+            apps["baseline"] = (Path(args.baseline) / "app" / "streamlit_app.py", how)
+        apps["trivial"] = (script, dataclasses.replace(how, moves="trivial"))
+        servers = {
+            name: (stack.enter_context(streamlit_server.serve(path, extra=extra)), behaviour)
+            for name, (path, behaviour) in apps.items()
+        }
+        print(
+            f"{' and '.join(servers)}: the apps' moves {MOVES[how.moves]}; "
+            f"{args.sessions} sessions, think {how.think:g} s ±{100 * how.jitter:.0f} %, "
+            f"{args.rounds} rounds of {args.seconds:g} s each; {os.cpu_count()} cores; "
+            f"load average {load_average()}",
+            flush=True,
+        )
+        for name, (server, behaviour) in servers.items():  # imports, first cache entries
+            warm, _ = asyncio.run(ramp(Target(server.url), [1], 2, behaviour, ramp_in=0))
+            errors += [f"{name} warm-up: {e}" for e in warm[0].errors]
+        print(f"{'round':>5} {'server':>8} " + HEADER, flush=True)
+        per: dict[str, list[float]] = {name: [] for name in servers}
+        p50: dict[str, list[float]] = {name: [] for name in servers}
+        names = list(servers)
+        for r in range(args.rounds):
+            shift = r % len(names)
+            for name in names[shift:] + names[:shift]:
+                server, behaviour = servers[name]
+                target = Target(server.url, (server.pid,))
+                steps, _ = asyncio.run(
+                    ramp(target, [args.sessions], args.seconds, behaviour, args.ramp_in)
+                )
+                step = steps[0]
+                errors += [f"{name} round {r + 1}: {e}" for e in step.errors]
+                per[name].append(step.server_ms_per_rerun() or float("nan"))
+                p50[name].append(1e3 * percentile(sorted(step.latencies), 50))
+                print(f"{r + 1:5d} {name:>8} " + row(step), flush=True)
+    mean = {k: statistics.fmean(v) for k, v in per.items()}
+    print(
+        "server CPU per rerun (means of the rounds): "
+        + ", ".join(f"{k} {v:.1f} ms" for k, v in mean.items())
+    )
+    pairs = [(a, "trivial") for a in servers if a != "trivial"]
+    pairs += [("app", "baseline")] if "baseline" in servers else []
+    for a, b in pairs:
+        lo, hi = bootstrap_ratio(per[a], per[b])
+        ratios = " ".join(f"{x / y:.2f}" for x, y in zip(per[a], per[b], strict=True))
+        print(
+            f"  {a} / {b}: {mean[a] / mean[b]:.2f}x, 95 % interval {lo:.2f}-{hi:.2f}x "
+            f"(rounds: {ratios})"
+        )
+    print(
+        "rerun p50 (median of the rounds): "
+        + ", ".join(f"{k} {statistics.median(v):.0f} ms" for k, v in p50.items())
+        + f"; load average now {load_average()}"
+    )
+    return exit_code("errors", errors, 10)
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 
@@ -569,6 +738,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--jitter", type=float, default=0.5, help="± fraction of --think")
     parser.add_argument("--ramp-in", type=float, default=2.0, help="seconds to open a step's")
     parser.add_argument("--cache-hit", action="store_true", help="two shared settings in turn")
+    parser.add_argument(
+        "--moves",
+        choices=[m for m in MOVES if m != "trivial"],
+        default="page",
+        help="what a move changes",
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="the app and a trivial one-slider app in turn: server CPU per rerun and the ratio",
+    )
+    parser.add_argument("--rounds", type=int, default=6, help="with --compare: rounds of each")
+    parser.add_argument(
+        "--baseline", help="with --compare: a checkout of another version, run beside them"
+    )
     parser.add_argument("--url", help="drive a running server or nginx front instead")
     parser.add_argument("--pids", default="", help="with --url: server pids, e.g. 123,456")
     parser.add_argument("--replicas", type=int, default=0, help="start K replicas behind nginx")
@@ -592,6 +776,18 @@ def parse_args() -> argparse.Namespace:
         parser.error("--seconds must be 0..900, --think 0..60 and --jitter 0..1")
     if args.url and (args.replicas or args.server_args):
         parser.error("--url drives a running server: no --replicas or --server-args")
+    if args.compare and (args.url or args.replicas or args.ramp or args.cache_hit):
+        parser.error(
+            "--compare starts its own two servers: no --url, --replicas, --ramp or --cache-hit"
+        )
+    if args.cache_hit and args.moves != "page":
+        parser.error("--cache-hit alternates two settings of the default moves (--moves page)")
+    if args.baseline and not (Path(args.baseline) / "app" / "streamlit_app.py").is_file():
+        parser.error("--baseline must be a checkout of the repository (app/streamlit_app.py)")
+    if args.baseline and not args.compare:
+        parser.error("--baseline goes with --compare")
+    if not 2 <= args.rounds <= 50:
+        parser.error("--rounds must be 2..50")
     if args.url and urllib.parse.urlsplit(args.url).hostname not in ("127.0.0.1", "localhost"):
         parser.error("--url must be on this machine (127.0.0.1)")
     return args
@@ -599,9 +795,13 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
-    how = Behaviour(think=args.think, jitter=args.jitter, cache_hit=args.cache_hit)
+    how = Behaviour(
+        think=args.think, jitter=args.jitter, cache_hit=args.cache_hit, moves=args.moves
+    )
     extra = [f"--server.disconnectedSessionTTL={args.session_ttl}"]
     extra += shlex.split(args.server_args)
+    if args.compare:
+        return compare(args, how, extra)
     with contextlib.ExitStack() as stack:
         if args.url:
             pids = tuple(int(p) for p in args.pids.split(",") if p)
@@ -619,13 +819,13 @@ def main() -> int:
         print(
             f"\nLoad on {what}: steps {args.steps}, {args.seconds:g} s each, think "
             f"{args.think:g} s ±{100 * args.jitter:.0f} %, "
-            f"{'cache hits (two shared settings)' if args.cache_hit else 'new data every rerun'}"
+            f"{'cache hits (two shared settings)' if args.cache_hit else MOVES[args.moves]}"
             f"{', server flags ' + args.server_args if args.server_args else ''}"
-            f"; {os.cpu_count()} cores",
+            f"; {os.cpu_count()} cores; load average {load_average()}",
             flush=True,
         )
         # One session first, so imports and the first cache entries are not the load's.
-        warm, _ = asyncio.run(ramp(target, [1], 2, Behaviour(think=0.2), ramp_in=0))
+        warm, _ = asyncio.run(ramp(target, [1], 2, dataclasses.replace(how, think=0.2), ramp_in=0))
         time.sleep(1)
         before = sum(rss_mb(p) for p in target.pids) if target.pids else None
         print(HEADER, flush=True)
@@ -654,7 +854,8 @@ def main() -> int:
         )
     print(
         f"downloads through /media/: {rec.downloads} "
-        f"({rec.download_retries} GETs were 404 and clicked again)"
+        f"({rec.download_retries} GETs were 404 and clicked again); "
+        f"load average now {load_average()}"
     )
     return exit_code("errors", errors, 10)
 
