@@ -744,11 +744,7 @@ def parse_args() -> argparse.Namespace:
         default="page",
         help="what a move changes",
     )
-    parser.add_argument(
-        "--compare",
-        action="store_true",
-        help="the app and a trivial one-slider app in turn: server CPU per rerun and the ratio",
-    )
+    parser.add_argument("--compare", action="store_true", help="server CPU per rerun vs trivial")
     parser.add_argument("--rounds", type=int, default=6, help="with --compare: rounds of each")
     parser.add_argument(
         "--baseline", help="with --compare: a checkout of another version, run beside them"
@@ -756,11 +752,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--url", help="drive a running server or nginx front instead")
     parser.add_argument("--pids", default="", help="with --url: server pids, e.g. 123,456")
     parser.add_argument("--replicas", type=int, default=0, help="start K replicas behind nginx")
-    parser.add_argument(
-        "--server-args",
-        default="",
-        help='extra flags for our servers: "--runner.postScriptGC false"',
-    )
+    parser.add_argument("--server-args", default="", help="extra flags for our servers")
     parser.add_argument("--settle", type=float, default=15, help="wait after closing (s)")
     parser.add_argument(
         "--session-ttl",
