@@ -166,7 +166,7 @@ def test_every_answer_is_one_of_its_choices_and_every_template_fills_in():
             assert q.correct(FACTS) in [c.format_map(FACTS) for c in q.choices], q.key
     for _, text in BEYOND_TAKEAWAYS:
         assert "{" not in text.format_map(FACTS)
-    assert {s.reveal for s in BEYOND_STEPS} == set(BeyondReveal) == set(beyond_page._REVEALS)
+    assert {s.reveal for s in BEYOND_STEPS} == set(BeyondReveal) == set(beyond_page.BEYOND.reveals)
 
 
 # --- The page, driven through AppTest ---------------------------------------------------------

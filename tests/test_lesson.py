@@ -23,6 +23,7 @@ from app.model.lessons.notebook import (
 )
 from app.model.params import RACE_LRS
 from app.model.settings import Settings
+from app.ui.lesson_engine import LessonPage
 from app.views import lesson as lesson_page
 from linreg_core import (
     LrRegime,
@@ -159,7 +160,15 @@ def test_answers_read_off_the_run_are_the_notebooks():
 
 def test_every_steps_reveal_is_drawn():
     assert {step.reveal for step in STEPS} == set(Reveal)
-    assert set(lesson_page._REVEALS) == set(Reveal)  # one drawing function per kind of reveal
+    assert set(lesson_page.NOTEBOOK.reveals) == set(Reveal)  # one drawing function per kind
+
+
+def test_a_kind_of_reveal_takes_one_function():
+    page = LessonPage(title="t", prefix="t_", steps=(), load=lambda: ((), {}))
+    page.reveal(Reveal.DATA)(print)
+    with pytest.raises(ValueError, match="has a reveal already"):
+        page.reveal(Reveal.DATA)(repr)
+    assert page.reveals == {Reveal.DATA: print}
 
 
 def test_step_one_does_not_talk_about_panels():

@@ -1,15 +1,16 @@
 """The lessons' machinery: predict, lock in, reveal, explain why.
 
-A lesson is data (:mod:`app.model.lessons.steps`: steps, questions, frozen facts) plus a
-table of reveal functions, one per kind of reveal; :class:`LessonPage` ties them together
-and :func:`run_lesson` walks any of them. The two lessons' pages are
+A lesson is data (:mod:`app.model.lessons.steps`: steps, questions, frozen facts) plus
+reveal functions, one per kind of reveal, each registered where it is defined with
+``@page.reveal(kind)``; :class:`LessonPage` ties them together and :func:`run_lesson` walks
+any of them. The two lessons' pages are
 :mod:`app.views.lesson` and :mod:`app.views.beyond`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import Enum
 
 import streamlit as st
@@ -30,16 +31,27 @@ class LessonPage:
     """One lesson: its steps, where it keeps its state, its numbers and how it reveals.
 
     ``load()`` returns ``(args, facts)``: each reveal is drawn as
-    ``reveals[step.reveal](*args, facts)``. Every session-state key the lesson
-    uses starts with ``prefix``, so lessons never share a prediction, and
-    Start over forgets only its own.
+    ``reveals[step.reveal](*args, facts)``, by the function registered for that kind
+    with :meth:`reveal`. Every session-state key the lesson uses starts with
+    ``prefix``, so lessons never share a prediction, and Start over forgets only its own.
     """
 
     title: str
     prefix: str
     steps: tuple[Step, ...]
     load: Callable[[], tuple[tuple, Facts]]
-    reveals: Mapping[Enum, Callable[..., None]]
+    reveals: dict[Enum, Callable[..., None]] = field(default_factory=dict)
+
+    def reveal(self, kind: Enum) -> Callable[[Callable[..., None]], Callable[..., None]]:
+        """Decorator: the function that draws this kind of reveal (one per kind)."""
+
+        def register(draw: Callable[..., None]) -> Callable[..., None]:
+            if kind in self.reveals:
+                raise ValueError(f"{self.title}: {kind} has a reveal already")
+            self.reveals[kind] = draw
+            return draw
+
+        return register
 
     @property
     def step_key(self) -> str:

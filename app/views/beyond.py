@@ -38,12 +38,19 @@ def _load() -> tuple[tuple, BeyondFacts]:
     return (runs,), facts
 
 
+#: The page; each reveal function below registers itself for its kind.
+BEYOND = LessonPage(
+    title="Lesson: beyond the notebook", prefix=PREFIX, steps=BEYOND_STEPS, load=_load
+)
+
+
 def _playground(run: Run, name: str, preset: str | None = None) -> None:
     show_run(run, key=f"{PREFIX}fig_{name}", filename=f"beyond-{name}")
     link = f" Open it in the Playground: `?preset={preset}`." if preset else ""
     st.caption(status_message(run)[1] + link)
 
 
+@BEYOND.reveal(BeyondReveal.CURVATURE)
 def _curvature(b: Beyond, facts: BeyondFacts) -> None:
     s = b.notebook.stats
     st.latex(
@@ -64,14 +71,17 @@ def _curvature(b: Beyond, facts: BeyondFacts) -> None:
     _playground(b.notebook, "notebook")
 
 
+@BEYOND.reveal(BeyondReveal.RAVINE)
 def _ravine(b: Beyond, facts: BeyondFacts) -> None:
     _playground(b.ravine, "ravine", "ravine")
 
 
+@BEYOND.reveal(BeyondReveal.STANDARDIZED)
 def _standardized(b: Beyond, facts: BeyondFacts) -> None:
     _playground(b.standardized, "standardized", "standardized")
 
 
+@BEYOND.reveal(BeyondReveal.POLYAK)
 def _polyak(b: Beyond, facts: BeyondFacts) -> None:
     style = chart_style()
     summary = race_summary(b.polyak, "optimizer")
@@ -105,6 +115,7 @@ def _polyak(b: Beyond, facts: BeyondFacts) -> None:
     )
 
 
+@BEYOND.reveal(BeyondReveal.ADAM)
 def _adam(b: Beyond, facts: BeyondFacts) -> None:
     lr = facts.a_lr
     gd = first_steps(b.ravine, b.ravine.settings.method, lr)
@@ -120,6 +131,7 @@ def _adam(b: Beyond, facts: BeyondFacts) -> None:
     _playground(b.adam, "adam", "adam")
 
 
+@BEYOND.reveal(BeyondReveal.NOISE)
 def _noise(b: Beyond, facts: BeyondFacts) -> None:
     style = chart_style()
     summary = race_summary(b.calm, "batch")
@@ -144,6 +156,7 @@ def _noise(b: Beyond, facts: BeyondFacts) -> None:
     st.caption(f"Open the first in the Playground: `?preset=mini-batch`. {summary}.")
 
 
+@BEYOND.reveal(BeyondReveal.TAKEAWAYS)
 def _takeaways(b: Beyond, facts: BeyondFacts) -> None:
     show_takeaways(BEYOND_TAKEAWAYS, facts)
     lesson_done(
@@ -151,26 +164,6 @@ def _takeaways(b: Beyond, facts: BeyondFacts) -> None:
         "momentum, adam, mini-batch): change the optimizer, β, the batch size or the learning "
         "rate there and watch what theory says."
     )
-
-
-#: How each kind of reveal is drawn.
-_REVEALS = {
-    BeyondReveal.CURVATURE: _curvature,
-    BeyondReveal.RAVINE: _ravine,
-    BeyondReveal.STANDARDIZED: _standardized,
-    BeyondReveal.POLYAK: _polyak,
-    BeyondReveal.ADAM: _adam,
-    BeyondReveal.NOISE: _noise,
-    BeyondReveal.TAKEAWAYS: _takeaways,
-}
-
-BEYOND = LessonPage(
-    title="Lesson: beyond the notebook",
-    prefix=PREFIX,
-    steps=BEYOND_STEPS,
-    load=_load,
-    reveals=_REVEALS,
-)
 
 
 def beyond_lesson() -> None:

@@ -39,11 +39,18 @@ def _notebook() -> tuple[tuple, NotebookFacts]:
     return (run, race), lesson_facts(run, race)
 
 
+#: The page; each reveal function below registers itself for its kind.
+NOTEBOOK = LessonPage(
+    title="Lesson: gradient descent from scratch", prefix=PREFIX, steps=STEPS, load=_notebook
+)
+
+
 def lesson() -> None:
     """The first lesson: the notebook's exercises, each with a predict-first question."""
     run_lesson(NOTEBOOK)
 
 
+@NOTEBOOK.reveal(Reveal.DATA)
 def _reveal_data(run: Run, race, facts: NotebookFacts) -> None:
     show_figure(
         data_figure(run, style=chart_style()),
@@ -54,6 +61,7 @@ def _reveal_data(run: Run, race, facts: NotebookFacts) -> None:
     )
 
 
+@NOTEBOOK.reveal(Reveal.START)
 def _reveal_start(run: Run, race, facts: NotebookFacts) -> None:
     s = run.settings
     model = sample_predictions(s.w0, s.b0)
@@ -69,6 +77,7 @@ def _reveal_start(run: Run, race, facts: NotebookFacts) -> None:
     )
 
 
+@NOTEBOOK.reveal(Reveal.STEP)
 def _reveal_step(run: Run, race, facts: NotebookFacts) -> None:
     st.latex(
         rf"\frac{{\partial L}}{{\partial w}} = \frac{{1}}{{n}}\sum_i -2\,x_i\,(y_i - \hat y_i)"
@@ -91,6 +100,7 @@ def _four_decimals(*names: str) -> dict:
     return {name: st.column_config.NumberColumn(format="%.4f") for name in names}
 
 
+@NOTEBOOK.reveal(Reveal.TRAIN)
 def _reveal_train(run: Run, race, facts: NotebookFacts) -> None:
     rows = progress_rows(run.history)
     st.dataframe(
@@ -108,14 +118,17 @@ def _reveal_train(run: Run, race, facts: NotebookFacts) -> None:
         st.code("\n".join(progress_line(r) for r in rows), language=None)
 
 
+@NOTEBOOK.reveal(Reveal.PLOTS)
 def _reveal_plots(run: Run, race, facts: NotebookFacts) -> None:
     show_run(run, key=f"{PREFIX}fig_plots", filename="lesson-plots")
 
 
+@NOTEBOOK.reveal(Reveal.ANIMATION)
 def _reveal_animation(run: Run, race, facts: NotebookFacts) -> None:
     show_run(run, key=f"{PREFIX}fig_animation", filename="lesson-animation")
 
 
+@NOTEBOOK.reveal(Reveal.RACE)
 def _reveal_race(run: Run, race, facts: NotebookFacts) -> None:
     summary = race_summary(race)
     show_figure(
@@ -127,6 +140,7 @@ def _reveal_race(run: Run, race, facts: NotebookFacts) -> None:
     st.caption(f"Stability limit for this data: lr ≈ {facts.lr_max:.3g}. {summary}.")
 
 
+@NOTEBOOK.reveal(Reveal.TAKEAWAYS)
 def _takeaways(run: Run, race, facts: NotebookFacts) -> None:
     show_takeaways(TAKEAWAYS, facts)
     s, h, ls = run.settings, run.history, run.least_squares
@@ -148,25 +162,3 @@ def _takeaways(run: Run, race, facts: NotebookFacts) -> None:
         "That is the whole notebook. The Playground (in the bar at the top) lets you change "
         "any of these settings and watch what happens."
     )
-
-
-#: How each kind of reveal is drawn.
-_REVEALS = {
-    Reveal.DATA: _reveal_data,
-    Reveal.START: _reveal_start,
-    Reveal.STEP: _reveal_step,
-    Reveal.TRAIN: _reveal_train,
-    Reveal.PLOTS: _reveal_plots,
-    Reveal.ANIMATION: _reveal_animation,
-    Reveal.RACE: _reveal_race,
-    Reveal.TAKEAWAYS: _takeaways,
-}
-
-
-NOTEBOOK = LessonPage(
-    title="Lesson: gradient descent from scratch",
-    prefix=PREFIX,
-    steps=STEPS,
-    load=_notebook,
-    reveals=_REVEALS,
-)
