@@ -273,15 +273,17 @@ def measure(targets: list[Target], presses: int, warmup: int) -> None:
                 target.samples.append(sample)
 
 
-def ratio_interval(case: list[float], trivial: list[float], rounds: int = 2000) -> tuple:
-    """A 95 % bootstrap interval of p50(case) / p50(trivial): medians of 20-60 presses move
-    by several ms between runs, so a ratio near its target needs its uncertainty beside it.
-    Presses are taken round-robin, so the i-th of each case belong together: a resample
-    draws the same presses from both."""
+def ratio_interval(
+    case: list[float], trivial: list[float], rounds: int = 2000, stat=np.median
+) -> tuple:
+    """A 95 % bootstrap interval of stat(case) / stat(trivial) (the median by default):
+    medians of 20-60 presses move by several ms between runs, so a ratio near its target
+    needs its uncertainty beside it. Presses are taken round-robin, so the i-th of each case
+    belong together: a resample draws the same presses from both."""
     rng = np.random.default_rng(0)
     a, b = np.asarray(case), np.asarray(trivial)
     picks = rng.integers(0, min(a.size, b.size), size=(rounds, min(a.size, b.size)))
-    ratios = np.median(a[picks], axis=1) / np.median(b[picks], axis=1)
+    ratios = stat(a[picks], axis=1) / stat(b[picks], axis=1)
     lo, hi = np.percentile(ratios, [2.5, 97.5])
     return float(lo), float(hi)
 

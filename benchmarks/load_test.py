@@ -74,6 +74,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import plotly.io as pio
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -87,6 +88,7 @@ from app.model.compute import run  # noqa: E402
 from app.model.params import PARAMS  # noqa: E402
 from app.model.settings import Settings  # noqa: E402
 from app.views.playground import SECTIONS, SECTIONS_KEY  # noqa: E402
+from benchmarks.bench_interaction import ratio_interval  # noqa: E402
 from deploy import run_replicas, streamlit_server  # noqa: E402
 
 RUN_TIMEOUT_S = 60
@@ -637,16 +639,6 @@ def session_memory() -> None:
 # --- the app beside the trivial app --------------------------------------------------------------
 
 
-def bootstrap_ratio(a: list[float], b: list[float], rounds: int = 4000) -> tuple[float, float]:
-    """A 95 % bootstrap interval of mean(a) / mean(b), the rounds resampled in pairs."""
-    rnd, n, ratios = random.Random(0), len(a), []
-    for _ in range(rounds):
-        pick = [rnd.randrange(n) for _ in range(n)]
-        ratios.append(sum(a[i] for i in pick) / sum(b[i] for i in pick))
-    ratios.sort()
-    return ratios[int(0.025 * rounds)], ratios[int(0.975 * rounds) - 1]
-
-
 def compare(args: argparse.Namespace, how: Behaviour, extra: list[str]) -> int:
     """The app and the trivial app, each a server of its own from the repository's root (one
     ``.streamlit/config.toml``), driven in turn by the same sessions for ``--rounds``
@@ -703,7 +695,7 @@ def compare(args: argparse.Namespace, how: Behaviour, extra: list[str]) -> int:
     pairs = [(a, "trivial") for a in servers if a != "trivial"]
     pairs += [("app", "baseline")] if "baseline" in servers else []
     for a, b in pairs:
-        lo, hi = bootstrap_ratio(per[a], per[b])
+        lo, hi = ratio_interval(per[a], per[b], stat=np.mean)  # the rounds, paired
         ratios = " ".join(f"{x / y:.2f}" for x, y in zip(per[a], per[b], strict=True))
         print(
             f"  {a} / {b}: {mean[a] / mean[b]:.2f}x, 95 % interval {lo:.2f}-{hi:.2f}x "

@@ -256,7 +256,6 @@ def _off_the_chart(run: Run, style: ChartStyle) -> dict:
         "yanchor": "top",
         "showarrow": False,
         "text": f"Off the chart: w = {w},<br>b = {b} at epoch {k}",
-        "font": {"size": style.font_size, "color": PALETTE["gd"]},
         "bgcolor": "rgba(14,17,23,0.85)" if style.dark else "rgba(255,255,255,0.85)",
     }
 

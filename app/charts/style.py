@@ -91,7 +91,7 @@ def style_layout(layout: dict, style: ChartStyle, legend_y: float) -> None:
             "font": {"size": style.font_size},
         },
     )
-    for annotation in layout.get("annotations", []):  # the panel titles
+    for annotation in layout.get("annotations", []):  # panel titles and notes alike
         annotation["font"] = {"size": style.font_size + 2, "color": style.ink}
     # Colours set on each axis, not through a named template: a template is a Python-side
     # Plotly object that a figure dict would have to carry in full. Tick labels are never
