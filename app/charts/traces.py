@@ -137,18 +137,18 @@ def segment(
     return shape
 
 
-def equation(w: float, b: float, spec: str = "g") -> str:
+def equation(w: float, b: float, spec: str = "g", lhs: str = "y") -> str:
     """``y = w·x + b`` as a reader writes it: a negative intercept as "− 2", not "+ -2",
-    and a true minus sign.
+    and a true minus sign. ``lhs`` names the left side (``ŷ`` for a model's line).
 
     Examples
     --------
-    >>> equation(1.5, 2), equation(49.6861, -5780.8312, ".3f"), equation(-1, 0)
-    ('y = 1.5x + 2', 'y = 49.686x − 5780.831', 'y = −1x + 0')
+    >>> equation(1.5, 2), equation(49.6861, -5780.8312, ".3f"), equation(-1, 0, lhs="ŷ")
+    ('y = 1.5x + 2', 'y = 49.686x − 5780.831', 'ŷ = −1x + 0')
     """
     slope = format(w, spec).removeprefix("-")
     return (
-        f"y = {'−' if slope != format(w, spec) else ''}{slope}x "
+        f"{lhs} = {'−' if slope != format(w, spec) else ''}{slope}x "
         f"{'−' if b < 0 else '+'} {format(abs(b), spec)}"
     )
 

@@ -69,8 +69,8 @@ def _reveal_start(run: Run, race, facts: NotebookFacts) -> None:
     st.dataframe(
         {
             "x": [r["x"] for r in model],
-            f"model ŷ = {s.w0:g}·x + {s.b0:g}": [r["ŷ"] for r in model],
-            f"true line {s.true_w:g}·x + {s.true_b:g}": [r["ŷ"] for r in true],
+            f"model: {equation(s.w0, s.b0, lhs='ŷ')}": [r["ŷ"] for r in model],
+            f"true line: {equation(s.true_w, s.true_b)}": [r["ŷ"] for r in true],
         },
         hide_index=True,
         key=f"{PREFIX}predictions",
