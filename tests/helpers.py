@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
 
+from app.charts.encode import unpacked_frames
 from app.ui.controls import SECTIONS
 from linreg_core import make_dataset
 
@@ -54,8 +55,13 @@ def chart_payloads(at: AppTest) -> list[dict]:
 
 
 def figures(at: AppTest) -> list[dict]:
-    """Every chart's figure on the page, in page order."""
-    return [json.loads(p["figure"]) for p in chart_payloads(at)]
+    """Every chart's figure on the page, in page order, with its frames as the chart's JS
+    hands them to Plotly (packed ones unpacked)."""
+    found = [json.loads(p["figure"]) for p in chart_payloads(at)]
+    for figure in found:
+        if "frames_packed" in figure:
+            figure["frames"] = unpacked_frames(figure.pop("frames_packed"))
+    return found
 
 
 def result(at: AppTest) -> dict[str, list[str]]:

@@ -11,13 +11,20 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
 
-from app.charts import figure_json
+from app.charts import ChartStyle, figure_json, playground_figure
+from app.charts.encode import packed_frames, unpacked_frames
+from app.model.compute import run
+from app.model.settings import Settings, View
 from tests.helpers import chart_payloads
 from tests.source_tree import calls, sources
 
@@ -94,3 +101,102 @@ def test_no_other_chart_path_is_left_in_the_app():
         f"{s.where}:{call.lineno}" for s in sources("app") for call in calls(s, {"plotly_chart"})
     ]
     assert not found, found
+
+
+# --- frames sent packed (app/charts/encode.py, packed_frames) ----------------------------
+
+
+def _unpacked_by_the_chart(texts: list[str]) -> list[list[dict]]:
+    """Each figure's frames as the chart's JS hands them to Plotly (pure.js, figureFrames)."""
+    script = (
+        'import * as pure from "./app/static/live_chart/pure.js";\n'
+        'import { readFileSync } from "node:fs";\n'
+        'const texts = JSON.parse(readFileSync(0, "utf8"));\n'
+        "const frames = texts.map((t) => pure.figureFrames(JSON.parse(t)));\n"
+        "process.stdout.write(JSON.stringify(frames));\n"
+    )
+    out = subprocess.run(
+        ["node", "--input-type=module", "-e", script],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    return json.loads(out.stdout)
+
+
+_RUNS = {
+    "default": Settings(),
+    "diverged": Settings(lr=1.2),
+    "long": Settings(epochs=1000),
+    "mini-batch": Settings(batch=8),
+    "adam": Settings(optimizer="adam", lr=0.5),
+}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node (tests/js runs under it)")
+def test_the_chart_rebuilds_the_playground_s_frames_from_their_packed_form():
+    """The frames Plotly gets in the browser are, number for number, the ones Python built."""
+    specs = [
+        playground_figure(run(s), style=style, view=view)
+        for s in _RUNS.values()
+        for style, view in ((ChartStyle(), View()), (ChartStyle.lecture(True), View(show_ls=False)))
+    ]
+    texts = [figure_json(spec) for spec in specs]
+    assert all("frames_packed" in json.loads(t) and "frames" not in json.loads(t) for t in texts)
+    unpacked = _unpacked_by_the_chart(texts)
+    for spec, frames in zip(specs, unpacked, strict=True):
+        assert frames == json.loads(json.dumps(spec["frames"]))
+
+
+def test_packed_frames_halve_the_default_figure_s_frames_and_shrink_its_json():
+    spec = playground_figure(run(Settings()))
+    whole = len(json.dumps(spec["frames"], separators=(",", ":")))
+    packed = len(json.dumps(packed_frames(spec["frames"]), separators=(",", ":")))
+    assert packed < 0.5 * whole
+    assert len(figure_json(spec)) < 0.7 * len(json.dumps(spec, separators=(",", ":")))
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_a_packed_frame_with_nan_or_infinity_is_still_refused(bad):
+    frames = [
+        {"name": str(k), "traces": [0], "data": [{"y": [1.0, 2.0, bad if k else 0.0]}]}
+        for k in range(3)
+    ]
+    with pytest.raises(ValueError):
+        figure_json({"data": [{"type": "scatter", "y": [0.0]}], "frames": frames})
+
+
+def test_frames_that_differ_in_shape_are_sent_whole():
+    same = {"name": "0", "traces": [0], "data": [{"y": [1.0]}]}
+    for other in (
+        {"name": "1", "traces": [1], "data": [{"y": [1.0]}]},  # other traces
+        {"name": "1", "traces": [0], "data": [{"x": [1.0]}]},  # other attributes
+        {"name": "1", "traces": [0], "data": [{"marker": {"size": 3}}]},  # not an array
+        {"name": "1", "traces": [0], "data": [{"y": [1.0]}], "layout": {}},  # more than data
+    ):
+        assert packed_frames([same, other]) is None
+        assert "frames_packed" not in figure_json({"data": [], "frames": [same, other]})
+
+
+@given(
+    hst.lists(
+        hst.tuples(
+            hst.lists(hst.integers(-3, 3), max_size=6),
+            hst.lists(hst.floats(allow_nan=False, allow_infinity=False), max_size=4),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_packed_frames_unpack_to_the_same_frames(values):
+    frames = [
+        {"name": str(k), "traces": [2, 5], "data": [{"x": x}, {"y": y, "x": x[:1]}]}
+        for k, (x, y) in enumerate(values)
+    ]
+    packed = packed_frames(frames)
+    assert unpacked_frames(packed) == frames
+    added = sum(len(column["add"]) for entry in packed["data"] for column in entry.values())
+    assert added <= sum(len(x) + len(y) + len(x[:1]) for x, y in values)

@@ -296,17 +296,24 @@ def _landscape_panel(run: Run, style: ChartStyle, view: View, frames_at: np.ndar
     # flicker from frame to frame) plus the current epoch.
     spans = (w_axis["range"][1] - w_axis["range"][0], b_axis["range"][1] - b_axis["range"][0])
     path_grid = path_points(route_w, route_b, spans, MAX_PATH_POINTS)
-    grid_epoch = at_epoch[path_grid]
+    grid_x, grid_y = [route_x[i] for i in path_grid], [route_y[i] for i in path_grid]
+    # Per frame's epoch, worked out once for all frames (not one NumPy call per frame): how
+    # many of those points are behind it (grid_epoch < k; the epochs rise along the route),
+    # and "now", rounded.
+    epochs = frames_at.tolist()
+    behind = dict(
+        zip(epochs, np.searchsorted(at_epoch[path_grid], frames_at).tolist(), strict=True)
+    )
+    now_w = dict(zip(epochs, rounded(h.w[frames_at]), strict=True))
+    now_b = dict(zip(epochs, rounded(h.b[frames_at]), strict=True))
+    end = len(route_x) - 1
 
     def path_at(k: int) -> dict:  # the route's rounded numbers, reused in every frame
-        done = path_grid[grid_epoch < k].tolist()
+        n = behind[k]
         if left_at is not None and k > left_at:  # a diverged run's path ends where it left
-            done = [i for i in done if i < len(route_x) - 1] + [len(route_x) - 1]
+            done = [i for i in path_grid[:n].tolist() if i < end] + [end]
             return {"x": [route_x[i] for i in done], "y": [route_y[i] for i in done]}
-        return {
-            "x": [route_x[i] for i in done] + rounded(h.w[k : k + 1]),
-            "y": [route_y[i] for i in done] + rounded(h.b[k : k + 1]),
-        }
+        return {"x": [*grid_x[:n], now_w[k]], "y": [*grid_y[:n], now_b[k]]}
 
     path = {
         "type": "scatter",

@@ -80,6 +80,39 @@ describe("the player", () => {
   });
 });
 
+describe("packed frames", () => {
+  // app/charts/encode.py's packed_frames of a path so far (0, 1, 2, ...) with "now" at its
+  // end, and a marker that moves on its own.
+  const PATHS = [[0, 1, 9], [0, 1, 2, 8], [0, 1, 2, 3, 7]];
+  const FRAMES = PATHS.map((x, k) => ({ name: String(k), traces: [3, 4], data: [{ x, y: x.map((v) => -v) }, { x: [k] }] }));
+  const PACKED = {
+    names: ["0", "1", "2"],
+    traces: [3, 4],
+    data: [
+      {
+        x: { keep: [0, 2, 3], count: [3, 2, 2], add: [0, 1, 9, 2, 8, 3, 7] },
+        y: { keep: [0, 2, 3], count: [3, 2, 2], add: [-0, -1, -9, -2, -8, -3, -7] },
+      },
+      { x: { keep: [0, 0, 0], count: [1, 1, 1], add: [0, 1, 2] } },
+    ],
+  };
+
+  test("are the frames they stand for, each with arrays of its own", () => {
+    const frames = pure.figureFrames({ frames_packed: PACKED });
+    assert.deepEqual(frames, FRAMES);
+    frames[1].data[0].x.push(99); // Plotly may keep and change a frame's arrays
+    assert.deepEqual(frames[2].data[0].x, [0, 1, 2, 3, 7]);
+    assert.notEqual(frames[0].traces, frames[1].traces);
+  });
+
+  test("give the player its frames' names; frames sent whole are taken as they are", () => {
+    assert.deepEqual(pure.frameNames({ frames_packed: PACKED }), ["0", "1", "2"]);
+    assert.deepEqual(pure.player({ ...FIGURE, frames: undefined, frames_packed: PACKED }).names, ["0", "1", "2"]);
+    assert.equal(pure.figureFrames(FIGURE), FIGURE.frames);
+    assert.deepEqual(pure.figureFrames({ data: [] }), []);
+  });
+});
+
 describe("the layout", () => {
   test("is the narrow one below NARROW_PX, and only for a figure that has one", () => {
     assert.equal(pure.NARROW_PX, 700);

@@ -24,6 +24,7 @@ const {
   axisName,
   chartLayout,
   clampFrame,
+  figureFrames,
   frameOf,
   isNarrow,
   isRaster,
@@ -296,9 +297,9 @@ function interrupted() {}
 // and most updates are never played.
 async function framesReady(state) {
   if (state.pendingFrames) {
-    const frames = state.pendingFrames;
+    const frames = figureFrames(state.pendingFrames);
     state.pendingFrames = null;
-    await window.Plotly.addFrames(state.gd, frames);
+    if (frames.length) await window.Plotly.addFrames(state.gd, frames);
   }
 }
 
@@ -458,7 +459,7 @@ async function render(state, payload, seq) {
   drawText(state, state.keys, keys, payload.font_size, keyParts);
   state.fig = fig;
   state.payload = payload;
-  state.pendingFrames = fig.frames && fig.frames.length ? fig.frames : null;
+  state.pendingFrames = (fig.frames || fig.frames_packed) ? fig : null; // unpacked when needed
   const layout = layoutFor(state, fig);
   const layoutKey = JSON.stringify(layout); // taken before Plotly, which writes into it
   const config = reactConfig(state, payload.config || {});

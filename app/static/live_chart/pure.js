@@ -87,10 +87,37 @@ export function plotlyConfig(config) {
 // The player of an animated figure: its frames' names (epochs, as text), one label per
 // frame, the epochs with a tick, and the time per frame; null when there is nothing to play.
 export function player(fig) {
-  const frames = fig.frames || [];
+  const names = frameNames(fig);
   const anim = fig.animation;
-  if (!anim || frames.length < 2) return null;
-  return { names: frames.map((f) => f.name), labels: anim.labels, ticks: anim.ticks, frameMs: anim.frame_ms };
+  if (!anim || names.length < 2) return null;
+  return { names, labels: anim.labels, ticks: anim.ticks, frameMs: anim.frame_ms };
+}
+
+// The figure's frames' names: of its `frames`, or of its `frames_packed`.
+export const frameNames = (fig) => (fig.frames_packed ? fig.frames_packed.names : (fig.frames || []).map((f) => f.name));
+
+// The figure's Plotly frames: its `frames`, or the ones its `frames_packed` stands for
+// (app/charts/encode.py, packed_frames): for each moving trace's array attribute, frame f
+// keeps the first keep[f] values of frame f - 1's array and adds the next count[f] of `add`.
+export function figureFrames(fig) {
+  const packed = fig.frames_packed;
+  if (!packed) return fig.frames || [];
+  const frames = packed.names.map((name) => ({ name, traces: [...packed.traces], data: [] }));
+  for (const attrs of packed.data) {
+    const entries = frames.map(() => ({}));
+    for (const [attr, { keep, count, add }] of Object.entries(attrs)) {
+      let before = [];
+      let at = 0;
+      frames.forEach((_, f) => {
+        const now = before.slice(0, keep[f]);
+        for (let j = 0; j < count[f]; j++) now.push(add[at++]);
+        entries[f][attr] = now;
+        before = now;
+      });
+    }
+    entries.forEach((entry, f) => frames[f].data.push(entry));
+  }
+  return frames;
 }
 
 // The frame with this name (Plotly's plotly_animatingframe event), or -1.
