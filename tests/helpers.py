@@ -47,17 +47,18 @@ def start(query: Mapping[str, Any] | None = None, *, state: Mapping[str, Any] | 
 def chart_payloads(at: AppTest) -> list[dict]:
     """What each chart on the page sends to the browser, in page order.
 
-    Each is the chart component's data: ``figure`` (JSON text), ``alt``, ``config``,
-    ``font_size``, ``plotly_src``, ``module_src``, ``clickable``, ``table`` and ``keys``.
+    Each is the chart component's data (one JSON document, sent as bytes): ``figure``,
+    ``alt``, ``config``, ``font_size``, ``plotly_src``, ``module_src``, ``clickable``,
+    ``table`` and ``keys``.
     """
     elements = at.get("bidi_component")
-    return [json.loads(e.proto.json) for e in elements if e.proto.component_name == LIVE_CHART]
+    return [json.loads(e.proto.bytes) for e in elements if e.proto.component_name == LIVE_CHART]
 
 
 def figures(at: AppTest) -> list[dict]:
     """Every chart's figure on the page, in page order, with its frames as the chart's JS
     hands them to Plotly (packed ones unpacked)."""
-    found = [json.loads(p["figure"]) for p in chart_payloads(at)]
+    found = [p["figure"] for p in chart_payloads(at)]
     for figure in found:
         if "frames_packed" in figure:
             figure["frames"] = unpacked_frames(figure.pop("frames_packed"))

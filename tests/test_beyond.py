@@ -1,6 +1,5 @@
 """The second lesson, Beyond the notebook: its numbers against independent sums, and a walk."""
 
-import json
 import math
 
 import numpy as np
@@ -206,7 +205,7 @@ def _check_reveal(at: AppTest, k: int) -> None:
     if reveal is BeyondReveal.POLYAK:
         (chart,) = chart_payloads(at)  # the race of the ravine and momentum presets
         assert chart["config"]["toImageButtonOptions"]["filename"] == "beyond-polyak"
-        names = [t.get("name", "") for t in json.loads(chart["figure"])["data"]]
+        names = [t.get("name", "") for t in chart["figure"]["data"]]
         assert not any("(current)" in n for n in names)  # no "current" run in a lesson
         table = at.dataframe[0].value
         assert list(table["theory: epochs from (0, 0) to 1 %"]) == [
@@ -225,7 +224,7 @@ def _check_reveal(at: AppTest, k: int) -> None:
         assert_allclose(table["loss above the floor (second half)"][0], FACTS["noise_base"])
         final = RUNS.calm[2].final_loss
         (chart,) = chart_payloads(at)
-        names = [t.get("name", "") for t in json.loads(chart["figure"])["data"]]
+        names = [t.get("name", "") for t in chart["figure"]["data"]]
         assert "batch 10 · lr 0.05 (the preset)" in names and "(current)" not in str(names)
         assert f"batch 50 · lr 0.05: final loss {final:.4g}" in text
 

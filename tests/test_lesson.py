@@ -1,7 +1,5 @@
 """The lesson page: its numbers against the core and the notebook, and a full walk-through."""
 
-import json
-
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -287,7 +285,7 @@ def _check_reveal(at: AppTest, k: int) -> None:
     if k == 7:
         (chart,) = chart_payloads(at)
         assert chart["config"]["toImageButtonOptions"]["filename"] == "lesson-learning-rate-race"
-        names = [t.get("name") for t in json.loads(chart["figure"])["data"]]
+        names = [t.get("name") for t in chart["figure"]["data"]]
         assert "lr = 0.01 (the notebook's)" in names
         assert f"{RUN.stability.lr_max:.3g}" in at.caption[0].value
         assert "lr 0.5: diverged at epoch" in at.caption[0].value

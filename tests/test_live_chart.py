@@ -57,7 +57,7 @@ def test_the_chart_carries_figure_alt_and_png_name():
     at = _run()
     assert not at.get("plotly_chart")
     (data,) = chart_payloads(at)
-    figure = json.loads(data["figure"])
+    figure = data["figure"]
     assert figure["data"][0]["y"] == [0, 1, 4] and len(figure["frames"]) == 1
     assert figure["layout"]["height"] == 321
     assert data["alt"] == "A parabola"
@@ -85,7 +85,7 @@ def test_the_chart_s_javascript_is_served_by_streamlit_s_static_file_serving():
 def test_a_figure_already_as_json_is_sent_as_it_is():
     text = '{"data":[{"type":"bar","y":[3,1,2]}],"layout":{}}'
     (data,) = chart_payloads(_run(as_dict=False, text=text))
-    assert data["figure"] == text
+    assert data["figure"] == json.loads(text)
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])

@@ -451,7 +451,7 @@ async function render(state, payload, seq) {
   const Plotly = await loadPlotly(payload.plotly_src);
   if (state.disposed || seq !== state.seq) return; // only the newest update is drawn
   if (state.playing) pause(state);
-  const fig = JSON.parse(payload.figure);
+  const fig = payload.figure;
   copyPlotlyCss(state.root.getRootNode());
   drawText(state, state.table, payload.table, payload.font_size, tableParts);
   setupPlayer(state, fig, payload);
@@ -558,7 +558,8 @@ function listenForPlacing(state) {
   });
 }
 
-export default function liveChart({ data, parentElement, setTriggerValue }) {
+// `data` is the component's data, parsed by the loader (app/ui/live_chart/__init__.py).
+export default function liveChart({ parentElement, setTriggerValue }, data) {
   let state = STATE.get(parentElement);
   if (state) clearTimeout(state.disposeTimer); // called again: the chart stays
   if (!state) {
