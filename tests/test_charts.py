@@ -11,6 +11,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hst
 from numpy.testing import assert_allclose
 
 from app.charts import (
@@ -559,3 +561,22 @@ def test_the_toolbar_stands_in_the_right_margin_and_lies_down_on_a_phone():
     assert layout["margin"]["r"] >= 30  # as wide as the upright toolbar (24 px in Chromium)
     assert narrow["modebar"]["orientation"] == "h"  # above the first title on a phone
     assert {"select2d", "lasso2d"} <= set(layout["modebar"]["remove"])
+
+
+@given(
+    hst.lists(hst.floats(-1e12, 1e12, allow_nan=False), min_size=1, max_size=30),
+    hst.sampled_from([4, 5]),
+)
+def test_rounded_numbers_are_short_and_the_text_s_own_up_to_the_last_digit(values, digits):
+    """NumPy's rounding against formatting each value as text (``float(f"{v:.4g}")``)."""
+    fast = traces_module.rounded(np.array(values), digits)
+    text = [float(f"{v:.{digits}g}") for v in values]
+    for f, t in zip(fast, text, strict=True):
+        assert float(f"{f:.{digits}g}") == f  # no more digits than asked for
+        unit = 10.0 ** (math.floor(math.log10(abs(t))) - digits + 1) if t else 0.0
+        assert abs(f - t) <= unit * 1.000001  # the same, or one unit in the last digit away
+
+
+def test_rounded_keeps_what_is_not_a_number_for_figure_json_to_refuse():
+    out = traces_module.rounded(np.array([1.0, math.nan, math.inf]), 4)
+    assert out[0] == 1.0 and math.isnan(out[1]) and out[2] == math.inf

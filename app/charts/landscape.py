@@ -105,12 +105,15 @@ def level_lines(stats: SufficientStats, grid: Grid) -> dict | None:
     t = np.linspace(0.0, 2.0 * np.pi, ELLIPSE_POINTS)
     circle = np.stack([np.cos(t), np.sin(t)])  # (2, ELLIPSE_POINTS)
     centre = np.array([[stats.w_ls], [stats.b_ls]])
-    ws, bs = [], []
-    for excess in np.geomspace(top - floor, (top - floor) * DEPTH, N_LEVELS):
-        half_axes = np.sqrt(2.0 * excess / lam)[:, None]  # (2, 1)
-        w, b = centre + vecs @ (half_axes * circle)  # (ELLIPSE_POINTS,) each
-        ws += [*rounded(w, 4), None]
-        bs += [*rounded(b, 4), None]
+    excess = np.geomspace(top - floor, (top - floor) * DEPTH, N_LEVELS)  # (N_LEVELS,)
+    half_axes = np.sqrt(2.0 * excess[:, None, None] / lam[:, None])  # (N_LEVELS, 2, 1)
+    points = centre + vecs @ (half_axes * circle)  # (N_LEVELS, 2, ELLIPSE_POINTS)
+    w, b = points[:, 0], points[:, 1]  # (N_LEVELS, ELLIPSE_POINTS) each
+    # All levels rounded at once, then each ellipse its own line (None: a gap).
+    w_rows = np.reshape(rounded(w.ravel(), 4), w.shape).tolist()
+    b_rows = np.reshape(rounded(b.ravel(), 4), b.shape).tolist()
+    ws = [v for row in w_rows for v in [*row, None]]
+    bs = [v for row in b_rows for v in [*row, None]]
     return {
         "type": "scatter",
         "mode": "lines",

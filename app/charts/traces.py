@@ -34,8 +34,28 @@ def f32(values) -> dict[str, str]:
 
 
 def rounded(values: np.ndarray, digits: int = 5) -> list[float]:
-    """Plain floats to ``digits`` significant digits: compact JSON for small arrays."""
-    return [float(f"{v:.{digits}g}") for v in np.asarray(values, dtype=float).tolist()]
+    """Plain floats to ``digits`` significant digits: compact JSON for small arrays.
+
+    Each is the float nearest ``m * 10**p`` (``m`` a whole number of ``digits`` digits),
+    as ``float(f"{v:.{digits}g}")`` is, found with NumPy for the whole array: a value
+    within rounding of halfway between two such numbers may take the other one, one
+    unit in the last digit away. Formatting each value as text took 0.5 ms for the level
+    lines, a fifth of a new figure's time. Values that are not finite, or further from 1
+    than 10**±18, go through that text, which keeps NaN a NaN (and ``figure_json`` refuses it).
+
+    >>> rounded(np.array([1.234567, -0.000123456, 0.0, 98765.4321]), 4)
+    [1.235, -0.0001235, 0.0, 98770.0]
+    """
+    v = np.asarray(values, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        places = digits - 1 - np.floor(np.log10(np.abs(v)))  # digits after the point
+    places[v == 0] = 0
+    if v.size == 0 or not (np.isfinite(places).all() and np.abs(places).max() <= 18):
+        return [float(f"{x:.{digits}g}") for x in v.tolist()]
+    scale = 10.0 ** np.abs(places)  # exact up to 10**22
+    # m / 10**p for p > 0 and m * 10**-p for p <= 0: one correctly rounded operation on an
+    # exact whole number and an exact power of ten, so the nearest float to the decimal.
+    return np.where(places > 0, np.round(v * scale) / scale, np.round(v / scale) * scale).tolist()
 
 
 def padded(lo: float, hi: float, pad: float = 0.08, minimum: float = 1e-9) -> list[float]:
