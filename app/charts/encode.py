@@ -27,6 +27,10 @@ def figure_json(spec: dict[str, Any]) -> str:
     return json.dumps(spec, separators=(",", ":"), allow_nan=False)
 
 
+#: What a frame that can be packed holds.
+_FRAME_KEYS = {"name", "traces", "data"}
+
+
 def packed_frames(frames: list[dict]) -> dict | None:
     """Animation frames with what each repeats of the one before it left out.
 
@@ -50,12 +54,12 @@ def packed_frames(frames: list[dict]) -> dict | None:
     """
     first = frames[0]
     traces, shape = first.get("traces"), [list(entry) for entry in first.get("data", [])]
-    for frame in frames:
+    sizes = [len(attrs) for attrs in shape]
+    for frame in frames:  # the same keys, traces and number of attributes (named below)
         if (
-            frame.keys() != {"name", "traces", "data"}
+            frame.keys() != _FRAME_KEYS
             or frame["traces"] != traces
-            or [list(entry) for entry in frame["data"]] != shape
-            or not all(isinstance(v, list) for entry in frame["data"] for v in entry.values())
+            or [len(entry) for entry in frame["data"]] != sizes
         ):
             return None
     data = []
@@ -65,7 +69,9 @@ def packed_frames(frames: list[dict]) -> dict | None:
             keep, count, add = [], [], []
             before: list = []
             for frame in frames:
-                now = frame["data"][i][attr]
+                now = frame["data"][i].get(attr)
+                if type(now) is not list:  # another attribute, or not an array
+                    return None
                 # What a frame shares with the one before it is all of it, or all but its
                 # last value (the path's "now"): at most two comparisons of lists, none for
                 # the short ones.
