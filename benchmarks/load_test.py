@@ -155,6 +155,7 @@ class Recorder:
     """What all sessions report: (time finished, seconds) per rerun, and errors."""
 
     reruns: list[tuple[float, float]] = field(default_factory=list)
+    received: list[tuple[float, int]] = field(default_factory=list)  # (time, bytes) per rerun
     errors: list[str] = field(default_factory=list)
     replicas: Counter = field(default_factory=Counter)  # route cookie's replica -> sessions
     ready: int = 0  # sessions whose first run has finished
@@ -196,6 +197,7 @@ class RunResult:
     status: str
     session_id: str = ""  # from new_session (sent with every run)
     fragments: dict[str, str] = field(default_factory=dict)  # widget key -> its fragment
+    received: int = 0  # bytes of the run's messages, as the websocket delivered them
 
 
 async def read_run(ws) -> RunResult:
@@ -203,7 +205,9 @@ async def read_run(ws) -> RunResult:
     result = RunResult({}, {}, [], "")
     while True:
         fm = ForwardMsg()
-        fm.ParseFromString(await asyncio.wait_for(ws.recv(), RUN_TIMEOUT_S))
+        raw = await asyncio.wait_for(ws.recv(), RUN_TIMEOUT_S)
+        result.received += len(raw)
+        fm.ParseFromString(raw)
         kind = fm.WhichOneof("type")
         delta = fm.delta.WhichOneof("type") if kind == "delta" else None
         if delta == "add_block" and fm.delta.add_block.WhichOneof("type") == "expandable":
@@ -437,6 +441,7 @@ async def session(
                 await ws.send(rerun_msg(widgets, "" if trivial else _query(move), fragment))
                 result = await read_run(ws)
                 rec.reruns.append((time.monotonic(), time.perf_counter() - t0))
+                rec.received.append((rec.reruns[-1][0], result.received))
                 rec.errors += [f"{where} {what}: {e}" for e in result.exceptions]
                 if result.status not in DONE or (result.status == DONE[1]) != bool(fragment):
                     rec.errors.append(f"{where} {what}: {result.status}")
@@ -475,10 +480,14 @@ class Step:
     loadgen_cpu: float  # seconds of this process's CPU during the step
     other_cpu: float  # seconds of CPU of everything else on the machine during the step
     rss_peak: float  # MB, all servers together
+    received: list[int] = field(default_factory=list)  # bytes of each rerun's messages
 
     @property
     def reruns(self) -> int:
         return len(self.latencies)
+
+    def kb_per_rerun(self) -> float:
+        return statistics.fmean(self.received) / 1e3 if self.received else float("nan")
 
     def server_ms_per_rerun(self) -> float | None:
         return 1e3 * sum(self.server_cpu) / self.reruns if self.server_cpu and self.reruns else None
@@ -551,6 +560,7 @@ async def ramp(
                 loadgen_cpu=own1 - own0,
                 other_cpu=(all1 - all0) - sum(cpu1) + sum(cpu0) - (own1 - own0),
                 rss_peak=peak[0],
+                received=[size for end, size in rec.received if t0 <= end < t1],
             )
             results.append(step)
             if report:
@@ -673,6 +683,7 @@ def compare(args: argparse.Namespace, how: Behaviour, extra: list[str]) -> int:
         print(f"{'round':>5} {'server':>8} " + HEADER, flush=True)
         per: dict[str, list[float]] = {name: [] for name in servers}
         p50: dict[str, list[float]] = {name: [] for name in servers}
+        kb: dict[str, list[float]] = {name: [] for name in servers}
         names = list(servers)
         for r in range(args.rounds):
             shift = r % len(names)
@@ -686,6 +697,7 @@ def compare(args: argparse.Namespace, how: Behaviour, extra: list[str]) -> int:
                 errors += [f"{name} round {r + 1}: {e}" for e in step.errors]
                 per[name].append(step.server_ms_per_rerun() or float("nan"))
                 p50[name].append(1e3 * percentile(sorted(step.latencies), 50))
+                kb[name].append(step.kb_per_rerun())
                 print(f"{r + 1:5d} {name:>8} " + row(step), flush=True)
     mean = {k: statistics.fmean(v) for k, v in per.items()}
     print(
@@ -701,6 +713,10 @@ def compare(args: argparse.Namespace, how: Behaviour, extra: list[str]) -> int:
             f"  {a} / {b}: {mean[a] / mean[b]:.2f}x, 95 % interval {lo:.2f}-{hi:.2f}x "
             f"(rounds: {ratios})"
         )
+    print(
+        "bytes a rerun sends (websocket messages, mean of the rounds): "
+        + ", ".join(f"{k} {statistics.fmean(v):.1f} KB" for k, v in kb.items())
+    )
     print(
         "rerun p50 (median of the rounds): "
         + ", ".join(f"{k} {statistics.median(v):.0f} ms" for k, v in p50.items())
@@ -836,6 +852,10 @@ def main() -> int:
             "sessions per replica (route cookie): "
             + ", ".join(f"{k} {v}" for k, v in sorted(rec.replicas.items()))
         )
+    print(
+        "bytes a rerun sends (websocket messages, mean), by step: "
+        + ", ".join(f"{s.kb_per_rerun():.1f} KB" for s in steps)
+    )
     print(
         f"downloads through /media/: {rec.downloads} "
         f"({rec.download_retries} GETs were 404 and clicked again); "
