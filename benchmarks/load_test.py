@@ -75,7 +75,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import plotly.io as pio
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -83,7 +82,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.charts import playground_figure  # noqa: E402
+from app.charts import figure_json, playground_figure  # noqa: E402
 from app.model.compute import run  # noqa: E402
 from app.model.params import PARAMS  # noqa: E402
 from app.model.settings import Settings  # noqa: E402
@@ -608,7 +607,7 @@ EDGES = {
 
 
 def edge_timings() -> None:
-    print("Build times at the edges (compute.run + playground_figure + to_json, best of 3):")
+    print("Build times at the edges (compute.run + playground_figure + figure_json, best of 3):")
     for name, s in EDGES.items():
         best = [float("inf")] * 3
         for _ in range(3):
@@ -617,7 +616,7 @@ def edge_timings() -> None:
             t1 = time.perf_counter()
             fig = playground_figure(r)
             t2 = time.perf_counter()
-            text = pio.to_json(fig, validate=False)
+            text = figure_json(fig)  # what the chart is sent
             t3 = time.perf_counter()
             best = [min(a, b) for a, b in zip(best, (t1 - t0, t2 - t1, t3 - t2), strict=True)]
         ms = [f"{1e3 * v:6.1f}" for v in best]
@@ -634,7 +633,7 @@ def session_memory() -> None:
     tracemalloc.start()
     r = run(s)
     fig = playground_figure(r)
-    text = pio.to_json(fig, validate=False)
+    text = figure_json(fig)
     cached = pickle.dumps(r), pickle.dumps(fig)  # what st.cache_data stores
     current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
