@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
 
-from app.charts.encode import unpacked_frames
+from app.charts.encode import unpacked_frames, unpacked_labels
 from app.ui.controls import SECTIONS
 from linreg_core import make_dataset
 
@@ -56,12 +56,15 @@ def chart_payloads(at: AppTest) -> list[dict]:
 
 
 def figures(at: AppTest) -> list[dict]:
-    """Every chart's figure on the page, in page order, with its frames as the chart's JS
-    hands them to Plotly (packed ones unpacked)."""
+    """Every chart's figure on the page, in page order, with its frames and the player's
+    labels as the chart's JS uses them (packed ones unpacked)."""
     found = [p["figure"] for p in chart_payloads(at)]
     for figure in found:
         if "frames_packed" in figure:
             figure["frames"] = unpacked_frames(figure.pop("frames_packed"))
+        if "labels_packed" in figure.get("animation", {}):
+            player = figure["animation"]
+            player["labels"] = unpacked_labels(player.pop("labels_packed"))
     return found
 
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
 
 from app.charts import ChartStyle, figure_json, playground_figure
-from app.charts.encode import packed_frames, unpacked_frames
+from app.charts.encode import packed_frames, packed_labels, unpacked_frames, unpacked_labels
 from app.model.compute import run
 from app.model.settings import Settings, View
 from tests.helpers import chart_payloads
@@ -106,14 +106,17 @@ def test_no_other_chart_path_is_left_in_the_app():
 # --- frames sent packed (app/charts/encode.py, packed_frames) ----------------------------
 
 
-def _unpacked_by_the_chart(texts: list[str]) -> list[list[dict]]:
-    """Each figure's frames as the chart's JS hands them to Plotly (pure.js, figureFrames)."""
+def _unpacked_by_the_chart(texts: list[str]) -> list[dict]:
+    """Each figure's frames as the chart's JS hands them to Plotly (pure.js, figureFrames),
+    and its player's labels (pure.js, player)."""
     script = (
         'import * as pure from "./app/static/live_chart/pure.js";\n'
         'import { readFileSync } from "node:fs";\n'
         'const texts = JSON.parse(readFileSync(0, "utf8"));\n'
-        "const frames = texts.map((t) => pure.figureFrames(JSON.parse(t)));\n"
-        "process.stdout.write(JSON.stringify(frames));\n"
+        "const figures = texts.map((t) => JSON.parse(t));\n"
+        "const out = figures.map((f) => ({\n"
+        "  frames: pure.figureFrames(f), labels: pure.player(f).labels }));\n"
+        "process.stdout.write(JSON.stringify(out));\n"
     )
     out = subprocess.run(
         ["node", "--input-type=module", "-e", script],
@@ -147,8 +150,10 @@ def test_the_chart_rebuilds_the_playground_s_frames_from_their_packed_form():
     texts = [figure_json(spec) for spec in specs]
     assert all("frames_packed" in json.loads(t) and "frames" not in json.loads(t) for t in texts)
     unpacked = _unpacked_by_the_chart(texts)
-    for spec, frames in zip(specs, unpacked, strict=True):
-        assert frames == json.loads(json.dumps(spec["frames"]))
+    for spec, text, got in zip(specs, texts, unpacked, strict=True):
+        assert got["frames"] == json.loads(json.dumps(spec["frames"]))
+        assert got["labels"] == spec["animation"]["labels"]
+        assert "labels" not in json.loads(text)["animation"] or "×" in "".join(got["labels"])
 
 
 def test_packed_frames_halve_the_default_figure_s_frames_and_shrink_its_json():
@@ -200,3 +205,18 @@ def test_packed_frames_unpack_to_the_same_frames(values):
     assert unpacked_frames(packed) == frames
     added = sum(len(column["add"]) for entry in packed["data"] for column in entry.values())
     assert added <= sum(len(x) + len(y) + len(x[:1]) for x, y in values)
+
+
+def test_the_player_s_labels_travel_as_their_shared_words_and_the_rest():
+    labels = ["epoch 0 · w = 0.0000 · loss = 22.16", "epoch 10 · w = 1.2 · loss = 3.5"]
+    packed = packed_labels(labels)
+    assert packed == {
+        "words": ["epoch", None, "·", "w", "=", None, "·", "loss", "=", None],
+        "values": [["0", "0.0000", "22.16"], ["10", "1.2", "3.5"]],
+    }
+    assert unpacked_labels(packed) == labels
+    assert packed_labels(["epoch 0 · w = 1.771 × 10⁶", "epoch 1 · w = 2"]) is None  # 7 and 5 words
+    assert packed_labels(["one label"]) is None
+    spec = playground_figure(run(Settings()))
+    text = figure_json(spec)
+    assert len(text) < 0.62 * len(json.dumps(spec, separators=(",", ":")))  # 46 of 76 KB

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["figure_json", "packed_frames", "unpacked_frames"]
+__all__ = ["figure_json", "packed_frames", "packed_labels", "unpacked_frames", "unpacked_labels"]
 
 
 def figure_json(spec: dict[str, Any]) -> str:
@@ -24,7 +24,43 @@ def figure_json(spec: dict[str, Any]) -> str:
     if packed is not None:
         spec = {key: value for key, value in spec.items() if key != "frames"}
         spec["frames_packed"] = packed
+    player = spec.get("animation") or {}
+    labels = packed_labels(player["labels"]) if player.get("labels") else None
+    if labels is not None:
+        player = {key: value for key, value in player.items() if key != "labels"}
+        spec = spec | {"animation": player | {"labels_packed": labels}}
     return json.dumps(spec, separators=(",", ":"), allow_nan=False)
+
+
+def packed_labels(labels: list[str]) -> dict | None:
+    """The player's labels as the words they all share and, per label, the others.
+
+    ``words`` lists each word (the text between single spaces) of a label, ``None`` where
+    the labels differ; ``values[i]`` fills label ``i``'s ``None`` in order. The
+    playground's 101 labels (``epoch 12 · w = 1.234 · b = ...``) are 3.5 instead of 6.9 KB.
+    ``None`` (send them as they are) unless all have as many words.
+
+    >>> packed_labels(["epoch 0 · loss = 22.16", "epoch 1 · loss = 16.75"])
+    {'words': ['epoch', None, '·', 'loss', '=', None], 'values': [['0', '22.16'], ['1', '16.75']]}
+    """
+    split = [label.split(" ") for label in labels]
+    first = split[0]
+    if len(split) < 2 or any(len(words) != len(first) for words in split):
+        return None
+    same = [all(words[i] == word for words in split) for i, word in enumerate(first)]
+    return {
+        "words": [word if keep else None for word, keep in zip(first, same, strict=True)],
+        "values": [[w for w, keep in zip(words, same, strict=True) if not keep] for words in split],
+    }
+
+
+def unpacked_labels(packed: dict) -> list[str]:
+    """The labels :func:`packed_labels` stands for (as ``player`` in the chart's JS)."""
+    labels = []
+    for values in packed["values"]:
+        rest = iter(values)
+        labels.append(" ".join(next(rest) if word is None else word for word in packed["words"]))
+    return labels
 
 
 #: What a frame that can be packed holds.

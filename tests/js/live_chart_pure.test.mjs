@@ -105,6 +105,13 @@ describe("packed frames", () => {
     assert.notEqual(frames[0].traces, frames[1].traces);
   });
 
+  test("labels sent as their shared words and the rest are the labels", () => {
+    const labels_packed = { words: ["epoch", null, "·", "w", "=", null], values: [["0", "0.0000"], ["25", "1.2"]] };
+    assert.deepEqual(pure.unpackLabels(labels_packed), ["epoch 0 · w = 0.0000", "epoch 25 · w = 1.2"]);
+    const figure = { ...FIGURE, frames: FIGURE.frames.slice(0, 2), animation: { ...FIGURE.animation, labels: undefined, labels_packed } };
+    assert.deepEqual(pure.player(figure).labels, ["epoch 0 · w = 0.0000", "epoch 25 · w = 1.2"]);
+  });
+
   test("give the player its frames' names; frames sent whole are taken as they are", () => {
     assert.deepEqual(pure.frameNames({ frames_packed: PACKED }), ["0", "1", "2"]);
     assert.deepEqual(pure.player({ ...FIGURE, frames: undefined, frames_packed: PACKED }).names, ["0", "1", "2"]);

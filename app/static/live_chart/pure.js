@@ -90,7 +90,17 @@ export function player(fig) {
   const names = frameNames(fig);
   const anim = fig.animation;
   if (!anim || names.length < 2) return null;
-  return { names, labels: anim.labels, ticks: anim.ticks, frameMs: anim.frame_ms };
+  const labels = anim.labels_packed ? unpackLabels(anim.labels_packed) : anim.labels;
+  return { names, labels, ticks: anim.ticks, frameMs: anim.frame_ms };
+}
+
+// The labels app/charts/encode.py's packed_labels stands for: its `words`, each null filled
+// with the label's next value, joined by single spaces.
+export function unpackLabels({ words, values }) {
+  return values.map((rest) => {
+    let j = 0;
+    return words.map((word) => (word === null ? rest[j++] : word)).join(" ");
+  });
 }
 
 // The figure's frames' names: of its `frames`, or of its `frames_packed`.
