@@ -373,7 +373,7 @@ class Wake:
         self.http = Http(browser.target, browser.cookies)
         self.trigger_id = ""
         self.src = self.drawn = ""
-        self.every_s = 1.5
+        self.every_s = 2.0
         self.tag = self.file = self.woke = None
         self.woke_at = -1e9
         self.task: asyncio.Task | None = None
@@ -828,9 +828,9 @@ st.navigation([st.Page(page, title="Class", url_path="class")], position="top").
 """
 
 #: The floors: Streamlit's idle sessions with nothing running; the same, each also polling a
-#: static file as the wake component does (HEAD every 1.5 s); and the old design's floor,
-#: an empty 2 s fragment on every page.
-FLOORS = {"idle": (False, 0.0), "head-1.5s": (False, 1.5), "fragment-2s": (True, 0.0)}
+#: static file as the wake component does (a HEAD every 2 s); and the old design's floor, an
+#: empty 2 s fragment on every page.
+FLOORS = {"idle": (False, 0.0), "head-2s": (False, 2.0), "fragment-2s": (True, 0.0)}
 
 
 async def _head_every(target: Target, cookies: dict[str, str], every_s: float, counter: list):

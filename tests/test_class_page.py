@@ -83,7 +83,7 @@ def _ask(teacher: AppTest, key: str) -> None:
 
 
 def _rerun(at: AppTest) -> AppTest:
-    """What the student's fragment does when the board changed: run the page again."""
+    """What the wake component does when the board changed: run the page again."""
     changed()
     at.run()
     assert not at.exception

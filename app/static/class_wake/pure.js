@@ -23,7 +23,7 @@ export function poller({ fetch, setTimeout, now, wake, alive = () => true, hidde
   const s = {
     src: "",
     drawn: "",
-    everyMs: 1500,
+    everyMs: 2000,
     tag: null, // the ETag of the file last fetched
     file: null, // the digest in it
     woke: null, // the digest the page was last woken for, and when
