@@ -5,10 +5,10 @@ per process; the database URL comes from the environment (``LINREG_CLASS_DB``), 
 ``class_db`` in ``secrets.toml``, else the default SQLite file. What every student's page
 reads (:func:`board`, the class, the question, the challenge) is shared by every session of
 the process for half a second. Students' pages do not poll it: the process's class waker
-(:mod:`app.ui.class_wake`) reads each followed board afresh every half second and wakes the
+(:mod:`app.ui.class_wake`) reads each followed board afresh every quarter second and wakes the
 phones whose board changed. Every write through the store clears the shared reads and pokes
 the waker (:func:`changed`, the store's ``on_write``), so this process's phones hear of it
-at once; other replicas' wakers see it within half a second.
+at once; other replicas' wakers see it within a quarter of a second.
 """
 
 from __future__ import annotations

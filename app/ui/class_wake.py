@@ -5,7 +5,7 @@ Before, every phone ran a 2 s ``st.fragment``: 75 Streamlit reruns a second for 
 150 that nobody was touching, and almost all of their cost was Streamlit's own per-rerun
 work (README, live class). Now one thread per process (:func:`waker`, an
 :class:`~app.classroom.wake.Waker`) reads the boards of the classes this process's phones
-show, at most every half second (and at once after this process's own writes), and writes
+show every quarter of a second (and at once after this process's own writes), and writes
 each changed board's digest to ``app/static/wake/<process>/CODE.json``, which Streamlit's
 static file serving (``server.enableStaticServing``) serves. The page mounts
 :func:`follow_board`, a ``st.components.v2`` component without a look of its own: its
@@ -41,11 +41,16 @@ from .class_store import WRITTEN, read_board, refresh
 __all__ = ["WAKE_POLL_S", "follow_board", "waker"]
 
 #: How often a phone asks whether its board changed. An Ask reaches a phone within this, plus
-#: the waker's half second on another replica, plus the page's rerun. Measured with 150
+#: :data:`SWEEP_S` on another replica, plus the page's rerun. Measured with 150
 #: phones (README): every 1.5 s cost 16 % of a core idle, and the 150 reruns after an Ask,
 #: woken within 1.5 s, queued in the one process (the last phone later than with 2 s);
 #: every 2 s costs 11 %.
 WAKE_POLL_S = 2.0
+
+#: How often the waker reads its classes' boards when nothing in this process wrote: what
+#: another replica's write waits before this replica's phones can hear of it (each sweep is
+#: three small queries per class).
+SWEEP_S = 0.25
 
 _STATIC = "app/static"
 _PURE = "class_wake/pure.js"
@@ -103,7 +108,7 @@ def waker() -> Waker:
     """The process's class waker, its thread started once (and its folder removed at exit)."""
     name = secrets.token_hex(6)
     clear_stale(_WAKE_ROOT, keep=name, older_than_s=_STALE_S)
-    found = Waker(_WAKE_ROOT / name, read_board, WRITTEN, on_change=refresh)
+    found = Waker(_WAKE_ROOT / name, read_board, WRITTEN, on_change=refresh, every_s=SWEEP_S)
     found.start()
     atexit.register(shutil.rmtree, found.folder, True)
     return found
