@@ -195,7 +195,7 @@ class Waker:
         """The thread's loop: sweep when poked or every ``every_s``, never more often than
         every ``min_gap_s`` (150 commits in 10 s poke it 150 times)."""
         while not stop.is_set():
-            self.poked.wait(self.every_s)
+            self.poked.wait(max(0.0, self.every_s - min_gap_s))
             self.poked.clear()
             try:
                 self.sweep()
