@@ -6,10 +6,11 @@ run, a ``run_every`` fragment's own timer for the teacher's page, widget states 
 triggers): nothing is written to the database by this script. A student's page also does
 what its wake component's JavaScript does (``app/static/class_wake/pure.js``): every
 ``every_ms`` a ``HEAD`` of the class's wake file over a kept-alive HTTP connection (with
-the page's cookies, so nginx keeps it on its replica), a ``GET`` when its ETag moved, and,
-when the digest in it is not the one the page was drawn with, the component's trigger, as
-the browser sends it (a rerun whose widget ``$$STREAMLIT_INTERNAL_KEY_<id>__events``
-holds ``[{"event": "wake", "value": digest}]``, read off Chromium's websocket).
+the page's cookies, so nginx keeps it on its replica), a ``GET`` when its ETag moved, and
+the component's trigger when the ETag moved on a current page or the digest in the file is
+not the one the page was drawn with, as the browser sends it (a rerun whose widget
+``$$STREAMLIT_INTERNAL_KEY_<id>__events`` holds ``[{"event": "wake", "value": ...}]``,
+read off Chromium's websocket).
 
 1. The teacher opens ``/class`` and presses **Start a class**; its URL becomes
    ``/class?teach=TOKEN``, and its page's deltas are watched for ``M of N answered``.
@@ -396,11 +397,15 @@ class Wake:
         if not self.file or self.file == self.drawn:
             return
         if self.file != self.woke or time.monotonic() - self.woke_at >= WAKE_RETRY_S:
-            self.woke, self.woke_at = self.file, time.monotonic()
-            self.wakes += 1
-            self.sent.append(time.time())
-            payload = json.dumps([{"event": "wake", "value": self.file}], separators=(",", ":"))
-            asyncio.get_running_loop().create_task(self._send(payload))
+            self.woke = self.file
+            self._wake(self.file)
+
+    def _wake(self, value: str) -> None:
+        self.woke_at = time.monotonic()
+        self.wakes += 1
+        self.sent.append(time.time())
+        payload = json.dumps([{"event": "wake", "value": value}], separators=(",", ":"))
+        asyncio.get_running_loop().create_task(self._send(payload))
 
     async def _send(self, payload: str) -> None:
         with contextlib.suppress(websockets.WebSocketException):
@@ -416,14 +421,20 @@ class Wake:
         tag = headers.get("etag") or headers.get("last-modified")
         if tag and tag == self.tag and self.file:
             return
+        moved = bool(tag and self.tag and self.file and self.file == self.drawn)
+        if moved:  # the page was current and the file moved: wake it before the GET
+            self.fetched.append(time.time())
+            self._wake("moved")
         status, headers, body = await self.http.request("GET", path)
         self.fetches += 1
         if status == 200:
             digest = json.loads(body)["digest"]
-            if digest != self.file:
+            if digest != self.file and not moved:
                 self.fetched.append(time.time())
             self.file = digest
             self.tag = headers.get("etag") or headers.get("last-modified")
+            if moved:
+                self.woke = digest
 
     async def _tick(self) -> None:
         await asyncio.sleep(0)  # after the run that drew the component
@@ -536,7 +547,7 @@ def _wake_report(students: list[Student], ask_time: float) -> list[str]:
         sent += [woke - ask_time] if woke else []
         shown += [s.saw_question - woke] if woke and s.saw_question else []
     return [
-        summary("  Ask -> the new digest fetched", fetched),
+        summary("  Ask -> the file seen to move", fetched),
         summary("  Ask -> the wake trigger sent", sent),
         summary("  the trigger sent -> the question on the screen", shown),
         f"  wakes sent after the Ask: {wakes}",

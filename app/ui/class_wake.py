@@ -10,8 +10,9 @@ each changed board's digest to ``app/static/wake/<process>/CODE.json``, which St
 static file serving (``server.enableStaticServing``) serves. The page mounts
 :func:`follow_board`, a ``st.components.v2`` component without a look of its own: its
 JavaScript (``app/static/class_wake/pure.js``) asks for that file's headers every
-:data:`WAKE_POLL_S` seconds and, when the digest in it is not the one the page was drawn
-with, sends a trigger, which reruns the page.
+:data:`WAKE_POLL_S` seconds and, when their ETag moved since a look that found the page
+current, or when the digest in the file is not the one the page was drawn with, sends a
+trigger, which reruns the page.
 
 A ``HEAD`` of a static file is the cheapest request found in Streamlit's server that
 answers 200 (a missing file would answer 404, which browsers log as an error): about
@@ -84,7 +85,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
       fetch: (url, options) => fetch(url, options),
       setTimeout: (f, ms) => setTimeout(f, ms),
       now: () => performance.now(),
-      wake: (digest) => entry.wake("wake", digest),
+      wake: (digest) => entry.wake("wake", digest ?? "moved"),
       alive: () => parentElement.isConnected,
       hidden: () => document.hidden,
     });

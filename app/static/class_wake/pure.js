@@ -5,8 +5,11 @@
 // Every `every_ms` it asks for the headers of the class's wake file (HEAD: no body); only
 // when their ETag moved does it fetch the file, whose digest says what the board is now.
 // When that digest differs from the one the page was drawn with, it wakes the page (a
-// trigger, so Streamlit reruns it). A page that was redrawn but still shows an older board
-// (another process's view, a cache a moment behind) is woken again, at most every RETRY_MS.
+// trigger, so Streamlit reruns it). When the page was known to be current and the ETag
+// moved, the board has changed (the file is only rewritten then): it wakes the page at once
+// and fetches the digest after, one request less between the teacher and the phone. A page
+// that was redrawn but still shows an older board (a cache a moment behind) is woken again,
+// at most every RETRY_MS.
 
 export const RETRY_MS = 3000;
 
@@ -49,6 +52,11 @@ export function poller({ fetch, setTimeout, now, wake, alive = () => true, hidde
     if (!head.ok) return;
     const tag = head.headers.get("etag") || head.headers.get("last-modified");
     if (tag && tag === s.tag && s.file) return; // unchanged: no body needed
+    const moved = Boolean(tag && s.tag && s.file && s.file === s.drawn);
+    if (moved) {
+      s.wokeAt = now();
+      wake(null); // the page was current and the file moved: its board changed
+    }
     const res = await fetch(src, { cache: "no-store" });
     s.fetches += 1;
     if (!res.ok || src !== s.src) return;
@@ -56,6 +64,7 @@ export function poller({ fetch, setTimeout, now, wake, alive = () => true, hidde
     if (typeof body?.digest !== "string") return;
     s.file = body.digest;
     s.tag = res.headers.get("etag") || res.headers.get("last-modified");
+    if (moved) s.woke = s.file; // already woken for this board
   }
 
   async function tick() {
