@@ -316,7 +316,7 @@ class Browser:
 
 
 WAKE_COMPONENT = "class_wake.follow_board"
-WAKE_RETRY_S = 3.0  # pure.js's RETRY_MS
+WAKE_RETRY_S = 5.0  # pure.js's RETRY_MS
 
 
 class Http:
@@ -377,6 +377,7 @@ class Wake:
         self.every_s = 2.0
         self.tag = self.file = self.woke = None
         self.woke_at = -1e9
+        self.pending = False  # woken, and not redrawn since: no requests meanwhile
         self.task: asyncio.Task | None = None
         self.polls = self.fetches = self.wakes = 0
         self.fetched: list[float] = []  # wall times of the fetches that found a new digest
@@ -386,6 +387,7 @@ class Wake:
         # The trigger's widget id, as the frontend builds it (read off Chromium's websocket).
         self.trigger_id = f"$$STREAMLIT_INTERNAL_KEY_{element_id}__events"
         self.drawn, self.every_s = data["drawn"], data["every_ms"] / 1000
+        self.pending = False
         src = urllib.parse.urljoin(f"{self.browser.target.base}/class", data["src"])
         if src != self.src:
             self.src, self.tag, self.file = src, None, None
@@ -401,7 +403,7 @@ class Wake:
             self._wake(self.file)
 
     def _wake(self, value: str) -> None:
-        self.woke_at = time.monotonic()
+        self.woke_at, self.pending = time.monotonic(), True
         self.wakes += 1
         self.sent.append(time.time())
         payload = json.dumps([{"event": "wake", "value": value}], separators=(",", ":"))
@@ -439,9 +441,10 @@ class Wake:
     async def _tick(self) -> None:
         await asyncio.sleep(0)  # after the run that drew the component
         while True:
-            with contextlib.suppress(OSError, asyncio.IncompleteReadError, TimeoutError):
-                await self._look()
-            self._check()
+            if not (self.pending and time.monotonic() - self.woke_at < WAKE_RETRY_S):
+                with contextlib.suppress(OSError, asyncio.IncompleteReadError, TimeoutError):
+                    await self._look()
+                self._check()
             await asyncio.sleep(self.every_s)
 
     def stop(self) -> None:

@@ -131,6 +131,21 @@ describe("the poller", () => {
     assert.deepEqual(woken, ["b", "b"]);
   });
 
+  test("asks nothing while a wake waits for its redraw (up to RETRY_MS)", async () => {
+    const { srv, c, woken, p } = setup();
+    await settle();
+    srv.write("b");
+    await c.advance(1500);
+    assert.equal(woken.length, 1);
+    const asked = srv.log.length;
+    await c.advance(1500 * 2); // 3 s after the wake, still no redraw: no request
+    assert.equal(srv.log.length, asked);
+    p.update({ src: "http://x/app/static/wake/p/ABCDEF.json", drawn: "b", every_ms: 1500 });
+    await c.advance(1500);
+    assert.equal(srv.log.length, asked + 1); // redrawn: polling again, headers only
+    assert.equal(woken.length, 1);
+  });
+
   test("keeps polling through a server that is away, and wakes when it is back", async () => {
     const { srv, c, woken } = setup();
     await settle();

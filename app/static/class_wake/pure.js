@@ -9,9 +9,11 @@
 // moved, the board has changed (the file is only rewritten then): it wakes the page at once
 // and fetches the digest after, one request less between the teacher and the phone. A page
 // that was redrawn but still shows an older board (a cache a moment behind) is woken again,
-// at most every RETRY_MS.
+// at most every RETRY_MS. While a wake waits for its redraw, the page asks nothing: right
+// after an Ask the server is busy redrawing the whole class, and every request it need not
+// answer then brings the last phone's redraw sooner.
 
-export const RETRY_MS = 3000;
+export const RETRY_MS = 5000;
 
 /** Whether to wake the page now: the file shows another board than the page, and this
  * file's board was not already asked for within `retryMs`. */
@@ -31,6 +33,7 @@ export function poller({ fetch, setTimeout, now, wake, alive = () => true, hidde
     file: null, // the digest in it
     woke: null, // the digest the page was last woken for, and when
     wokeAt: -Infinity,
+    pending: false, // woken, and not redrawn since
     started: false,
     stopped: false,
     polls: 0,
@@ -41,6 +44,7 @@ export function poller({ fetch, setTimeout, now, wake, alive = () => true, hidde
     if (shouldWake(s, now())) {
       s.woke = s.file;
       s.wokeAt = now();
+      s.pending = true;
       wake(s.file);
     }
   }
@@ -55,6 +59,7 @@ export function poller({ fetch, setTimeout, now, wake, alive = () => true, hidde
     const moved = Boolean(tag && s.tag && s.file && s.file === s.drawn);
     if (moved) {
       s.wokeAt = now();
+      s.pending = true;
       wake(null); // the page was current and the file moved: its board changed
     }
     const res = await fetch(src, { cache: "no-store" });
@@ -73,7 +78,8 @@ export function poller({ fetch, setTimeout, now, wake, alive = () => true, hidde
       s.stopped = true;
       return;
     }
-    if (!hidden()) {
+    const waiting = s.pending && now() - s.wokeAt < RETRY_MS;
+    if (!hidden() && !waiting) {
       try {
         await look();
       } catch {
@@ -88,6 +94,7 @@ export function poller({ fetch, setTimeout, now, wake, alive = () => true, hidde
     state: s,
     update(data) {
       s.drawn = String(data.drawn);
+      s.pending = false; // a redraw came
       s.everyMs = Number(data.every_ms) || s.everyMs;
       if (data.src !== s.src) {
         s.src = data.src; // another process's file: learn it afresh
