@@ -136,6 +136,17 @@ def test_a_followed_class_has_its_file_at_once_and_a_new_one_only_when_its_board
     assert boards.reads == 2  # one read per class per sweep
 
 
+def test_a_waker_told_to_forget_reads_nothing_more(tmp_path):
+    boards = Boards({1: (True, 0, 0, "", None), 2: (True, 0, 0, "", None)})
+    w, _ = _waker(tmp_path, boards)
+    w.watch(1, "K7PQ2M", board_digest(boards.boards[1]))
+    w.watch(2, "ABCDEF", board_digest(boards.boards[2]))
+    w.sweep()
+    assert boards.reads == 2
+    w.forget()
+    assert w.sweep() == [] and boards.reads == 2 and w.watched() == {}
+
+
 def test_an_ended_class_keeps_its_file_a_while_then_is_forgotten(tmp_path):
     now = [0.0]
     boards = Boards({1: (True, 0, 0, "", None)})

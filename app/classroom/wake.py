@@ -143,7 +143,8 @@ class Waker:
         self.keep_ended_s = keep_ended_s
         self._clock = clock
         self._watched: dict[int, _Watched] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards _watched
+        self._sweeping = threading.Lock()  # held for a whole sweep
 
     def watch(self, class_id: int, code: str, digest: str) -> str:
         """Follow a class from now on; the first time, write its file with ``digest`` (the
@@ -161,6 +162,12 @@ class Waker:
                 self._watched[class_id] = _Watched(code, digest)
         return name
 
+    def forget(self) -> None:
+        """Follow no class any more (after a sweep under way has ended): nothing is read
+        until a page follows a class again."""
+        with self._sweeping, self._lock:
+            self._watched.clear()
+
     def watched(self) -> dict[int, str]:
         """The classes followed: class id -> the digest in its file."""
         with self._lock:
@@ -169,6 +176,10 @@ class Waker:
     def sweep(self) -> list[str]:
         """Read each followed board once; rewrite the files whose board changed; forget
         classes that ended more than ``keep_ended_s`` ago. Returns the codes rewritten."""
+        with self._sweeping:
+            return self._sweep()
+
+    def _sweep(self) -> list[str]:
         with self._lock:
             watched = list(self._watched.items())
         boards = [(class_id, w, self._read_board(class_id)) for class_id, w in watched]
