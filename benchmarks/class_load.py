@@ -2,15 +2,22 @@
 
 Every student and the teacher is a browser-like websocket session speaking Streamlit's
 protocol as the browser does (the same cookies, the URL's query string sent with every
-run, a ``run_every`` fragment's own timer that sends an auto-rerun every 2 s, widget
-states and button triggers): nothing is written to the database by this script.
+run, a ``run_every`` fragment's own timer for the teacher's page, widget states and button
+triggers): nothing is written to the database by this script. A student's page also does
+what its wake component's JavaScript does (``app/static/class_wake/pure.js``): every
+``every_ms`` a ``HEAD`` of the class's wake file over a kept-alive HTTP connection (with
+the page's cookies, so nginx keeps it on its replica), a ``GET`` when its ETag moved, and
+the component's trigger when the ETag moved on a current page or the digest in the file is
+not the one the page was drawn with, as the browser sends it (a rerun whose widget
+``$$STREAMLIT_INTERNAL_KEY_<id>__events`` holds ``[{"event": "wake", "value": ...}]``,
+read off Chromium's websocket).
 
 1. The teacher opens ``/class`` and presses **Start a class**; its URL becomes
    ``/class?teach=TOKEN``, and its page's deltas are watched for ``M of N answered``.
 2. ``--students`` sessions open ``/class?join=CODE`` (over ``--join-seconds``), submit the
    join form (empty nickname) and get ``&seat=TOKEN`` in their URL.
 3. **Idle**: everyone waits for the question for ``--idle-seconds``: the servers' CPU (% of
-   one core), the fragments' auto-reruns per second, the database's statements.
+   one core), the wake polls, fetches and reruns per second.
 4. The teacher presses **Ask**. Each student's screen must change by itself (the time from
    the Ask press to the question's radio on the student's screen is measured); each
    student picks a choice (a rerun, as the browser sends one on a change) and presses
@@ -26,7 +33,7 @@ states and button triggers): nothing is written to the database by this script.
     .venv/bin/python benchmarks/class_load.py                     # one server, SQLite
     .venv/bin/python benchmarks/class_load.py --replicas 2 --postgres
     .venv/bin/python benchmarks/class_load.py --replicas 2 --postgres --kill
-    .venv/bin/python benchmarks/class_load.py --floor   # Streamlit's own idle cost, for scale
+    .venv/bin/python benchmarks/class_load.py --floor   # Streamlit's own idle costs, for scale
 
 Exits 1 if any check fails. Needs nginx and Debian's PostgreSQL 15 for the replica runs.
 """
@@ -36,6 +43,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import random
 import re
@@ -44,6 +52,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,6 +124,7 @@ class Browser:
     auto_reruns: int = 0
     errors: list[str] = field(default_factory=list)
     replica: str = "-"
+    wake: Wake | None = None  # the student page's wake component, once drawn
 
     # --- connection ---
 
@@ -162,6 +172,7 @@ class Browser:
 
     async def close(self) -> None:
         self._stop_timers()
+        self._stop_wake()
         if self.ws is not None:
             await self.ws.close()
         if self.reader is not None:
@@ -172,6 +183,10 @@ class Browser:
         for _, task in self.timers.values():
             task.cancel()
         self.timers.clear()
+
+    def _stop_wake(self) -> None:
+        if self.wake is not None:
+            self.wake.stop()
 
     # --- messages ---
 
@@ -209,6 +224,7 @@ class Browser:
             pass
         finally:
             self._stop_timers()
+            self._stop_wake()
             self.closed.set()
             self.changed.set()
 
@@ -223,6 +239,9 @@ class Browser:
             el = _element(fm.delta.new_element)
             if el.kind == "exception":
                 self.errors.append(f"{self.name}: exception {el.proto.message[:200]}")
+            if el.kind == "bidi_component" and el.proto.component_name == WAKE_COMPONENT:
+                self.wake = self.wake or Wake(self)
+                self.wake.update(el.proto.id, json.loads(el.proto.json))
             self.elements[tuple(fm.metadata.delta_path)] = el
             if el.text and self.on_text:
                 self.on_text(el.text, time.time())
@@ -247,6 +266,10 @@ class Browser:
             if status not in DONE and status != "FINISHED_EARLY_FOR_RERUN":
                 self.errors.append(f"{self.name}: run ended {status}")
             self.changed.set()
+
+    def trigger(self, widget_id: str, payload: str):
+        """A component's trigger as the frontend sends it: a rerun with the trigger's JSON."""
+        return self._send({widget_id: ("json_trigger_value", payload)})
 
     async def until(self, predicate, timeout: float = RUN_TIMEOUT_S):
         """Wait until ``predicate()`` is true after a finished run (or the socket closes)."""
@@ -290,6 +313,145 @@ class Browser:
         if button is None:
             raise CheckFailed(f"{self.name}: no button {label!r} in {self.texts()[:5]}")
         await self.run({button.wid: ("trigger_value", True)})
+
+
+WAKE_COMPONENT = "class_wake.follow_board"
+WAKE_RETRY_S = 5.0  # pure.js's RETRY_MS
+
+
+class Http:
+    """One kept-alive HTTP/1.1 connection, as a browser keeps one to the app's host."""
+
+    def __init__(self, target: Target, cookies: dict[str, str]):
+        self.url = urllib.parse.urlsplit(target.base)
+        self.cookies = cookies
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+        for attempt in range(2):  # a dropped keep-alive connection: open a new one once
+            try:
+                if self.writer is None:
+                    self.reader, self.writer = await asyncio.wait_for(
+                        asyncio.open_connection(self.url.hostname, self.url.port), 10
+                    )
+                return await asyncio.wait_for(self._exchange(method, path), 10)
+            except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError):
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _exchange(self, method: str, path: str):
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.url.netloc}\r\nCache-Control: no-cache\r\n"
+        head += f"Cookie: {cookie}\r\n" if cookie else ""
+        self.writer.write((head + "\r\n").encode())
+        raw = await self.reader.readuntil(b"\r\n\r\n")
+        lines = raw.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            if name:
+                headers[name.strip().lower()] = value.strip()
+        size = int(headers.get("content-length", "0"))
+        body = b"" if method == "HEAD" else await self.reader.readexactly(size)
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, headers, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+class Wake:
+    """What a student page's wake component does in the browser (pure.js's poller)."""
+
+    def __init__(self, browser: Browser):
+        self.browser = browser
+        self.http = Http(browser.target, browser.cookies)
+        self.trigger_id = ""
+        self.src = self.drawn = ""
+        self.every_s = 2.0
+        self.tag = self.file = self.woke = None
+        self.woke_at = -1e9
+        self.pending = False  # woken, and not redrawn since: no requests meanwhile
+        self.task: asyncio.Task | None = None
+        self.polls = self.fetches = self.wakes = 0
+        self.fetched: list[float] = []  # wall times of the fetches that found a new digest
+        self.sent: list[float] = []  # wall times of the wakes sent
+
+    def update(self, element_id: str, data: dict) -> None:
+        # The trigger's widget id, as the frontend builds it (read off Chromium's websocket).
+        self.trigger_id = f"$$STREAMLIT_INTERNAL_KEY_{element_id}__events"
+        self.drawn, self.every_s = data["drawn"], data["every_ms"] / 1000
+        self.pending = False
+        src = urllib.parse.urljoin(f"{self.browser.target.base}/class", data["src"])
+        if src != self.src:
+            self.src, self.tag, self.file = src, None, None
+        self._check()
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._tick())
+
+    def _check(self) -> None:
+        if not self.file or self.file == self.drawn:
+            return
+        if self.file != self.woke or time.monotonic() - self.woke_at >= WAKE_RETRY_S:
+            self.woke = self.file
+            self._wake(self.file)
+
+    def _wake(self, value: str) -> None:
+        self.woke_at, self.pending = time.monotonic(), True
+        self.wakes += 1
+        self.sent.append(time.time())
+        payload = json.dumps([{"event": "wake", "value": value}], separators=(",", ":"))
+        asyncio.get_running_loop().create_task(self._send(payload))
+
+    async def _send(self, payload: str) -> None:
+        with contextlib.suppress(websockets.WebSocketException):
+            await self.browser.trigger(self.trigger_id, payload)
+
+    async def _look(self) -> None:
+        path = urllib.parse.urlsplit(self.src)
+        path = f"{path.path}?{path.query}" if path.query else path.path
+        status, headers, _ = await self.http.request("HEAD", path)
+        self.polls += 1
+        if status != 200:
+            return
+        tag = headers.get("etag") or headers.get("last-modified")
+        if tag and tag == self.tag and self.file:
+            return
+        moved = bool(tag and self.tag and self.file and self.file == self.drawn)
+        if moved:  # the page was current and the file moved: wake it before the GET
+            self.fetched.append(time.time())
+            self._wake("moved")
+        status, headers, body = await self.http.request("GET", path)
+        self.fetches += 1
+        if status == 200:
+            digest = json.loads(body)["digest"]
+            if digest != self.file and not moved:
+                self.fetched.append(time.time())
+            self.file = digest
+            self.tag = headers.get("etag") or headers.get("last-modified")
+            if moved:
+                self.woke = digest
+
+    async def _tick(self) -> None:
+        await asyncio.sleep(0)  # after the run that drew the component
+        while True:
+            if not (self.pending and time.monotonic() - self.woke_at < WAKE_RETRY_S):
+                with contextlib.suppress(OSError, asyncio.IncompleteReadError, TimeoutError):
+                    await self._look()
+                self._check()
+            await asyncio.sleep(self.every_s)
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.task = None
+        self.http.close()
 
 
 # --- the class ------------------------------------------------------------------------------
@@ -360,6 +522,39 @@ async def answer(s: Student, ask_time: float, commit_seconds: float, rnd: random
     await b.click("Lock in")
     await b.until(lambda: any(t.startswith("Locked in") for t in b.texts()))
     s.locked = True
+
+
+def _wake_counts(students: list[Student]) -> tuple[int, int, int, int]:
+    """Wake polls, fetches and wakes so far, and fragment auto-reruns, over the students."""
+    wakes = [s.browser.wake for s in students if s.browser.wake is not None]
+    return (
+        sum(w.polls for w in wakes),
+        sum(w.fetches for w in wakes),
+        sum(w.wakes for w in wakes),
+        sum(s.browser.auto_reruns for s in students),
+    )
+
+
+def _wake_report(students: list[Student], ask_time: float) -> list[str]:
+    """Where the time from the Ask to a student's screen went: the wake file, the trigger,
+    the page's rerun."""
+    fetched, sent, shown, wakes = [], [], [], 0
+    for s in students:
+        w = s.browser.wake
+        if w is None:
+            continue
+        wakes += sum(t >= ask_time for t in w.sent)
+        got = next((t for t in w.fetched if t >= ask_time), None)
+        woke = next((t for t in w.sent if t >= ask_time), None)
+        fetched += [got - ask_time] if got else []
+        sent += [woke - ask_time] if woke else []
+        shown += [s.saw_question - woke] if woke and s.saw_question else []
+    return [
+        summary("  Ask -> the file seen to move", fetched),
+        summary("  Ask -> the wake trigger sent", sent),
+        summary("  the trigger sent -> the question on the screen", shown),
+        f"  wakes sent after the Ask: {wakes}",
+    ]
 
 
 def ranked_latencies(
@@ -470,16 +665,22 @@ async def scenario(target: Target, args, db_url: str, kill=None) -> list[str]:
 
     # Idle: everyone waits for the question.
     await asyncio.sleep(2)
-    ticks0 = sum(s.browser.auto_reruns for s in students)
+    counts0 = _wake_counts(students)
     with CpuWindow(target.pids) as cpu:
         await asyncio.sleep(args.idle_seconds)
         idle = cpu.read()
-    ticks = sum(s.browser.auto_reruns for s in students) - ticks0
+    counts1 = _wake_counts(students)
+    rates = [(b - a) / args.idle_seconds for a, b in zip(counts0, counts1, strict=True)]
     print(
-        f"idle, {len(students)} students waiting for the question: {idle}; "
-        f"{ticks / args.idle_seconds:.0f} auto-reruns/s",
+        f"idle, {len(students)} students waiting for the question: {idle}; per second: "
+        f"{rates[0]:.0f} wake polls (HEAD), {rates[1]:.1f} fetches (GET), "
+        f"{rates[2]:.1f} wakes, {rates[3]:.1f} fragment auto-reruns",
         flush=True,
     )
+    if sum(s.browser.wake is not None for s in students) != len(students):
+        failures.append("a student's page has no wake component")
+    if rates[3]:
+        failures.append("students' pages still run a fragment timer")
 
     # Ask, and everyone locks in within commit_seconds.
     ask_time = time.time()
@@ -532,6 +733,8 @@ async def scenario(target: Target, args, db_url: str, kill=None) -> list[str]:
     lat = ranked_latencies(students, db_times, teacher.counts)
     locked = sum(s.locked for s in students)
     print(summary("Ask -> question on a student's screen", seen))
+    for line in _wake_report(students, ask_time):
+        print(line)
     moved = [s.reconnect_s for s in students if s.reconnect_s is not None]
     if kill is not None:
         print(summary("reconnect after the kill (all of r1's students)", moved))
@@ -626,38 +829,63 @@ import streamlit as st
 
 def page():
     st.markdown("Waiting for the teacher's question")
+    if FRAGMENT:
 
-    @st.fragment(run_every=2)
-    def follow():
-        pass
+        @st.fragment(run_every=2)
+        def follow():
+            pass
 
-    follow()
+        follow()
 
 
 st.navigation([st.Page(page, title="Class", url_path="class")], position="top").run()
 """
 
+#: The floors: Streamlit's idle sessions with nothing running; the same, each also polling a
+#: static file as the wake component does (a HEAD every 2 s); and the old design's floor, an
+#: empty 2 s fragment on every page.
+FLOORS = {"idle": (False, 0.0), "head-2s": (False, 2.0), "fragment-2s": (True, 0.0)}
 
-async def floor(target: Target, args) -> None:
-    """Streamlit's own cost of the idle class: the same sessions on an app whose 2 s fragment
-    does nothing."""
-    browsers = []
+
+async def _head_every(target: Target, cookies: dict[str, str], every_s: float, counter: list):
+    http = Http(target, cookies)
+    try:
+        await asyncio.sleep(random.uniform(0, every_s))
+        while True:
+            with contextlib.suppress(OSError, asyncio.IncompleteReadError, TimeoutError):
+                await http.request("HEAD", "/app/static/wake.json")
+                counter[0] += 1
+            await asyncio.sleep(every_s)
+    finally:
+        http.close()
+
+
+async def floor(target: Target, args, kind: str) -> None:
+    """Streamlit's own cost of an idle class of ``--students`` sessions, one kind of floor."""
+    _, every_s = FLOORS[kind]
+    browsers, polls = [], []
+    heads = [0]
     for k in range(args.students):
         b = Browser(target, f"session {k}")
         await b.open("/class")
         browsers.append(b)
+        if every_s:
+            polls.append(asyncio.create_task(_head_every(target, b.cookies, every_s, heads)))
         await asyncio.sleep(args.join_seconds / args.students)
     await asyncio.sleep(2)
-    ticks0 = sum(b.auto_reruns for b in browsers)
+    ticks0, heads0 = sum(b.auto_reruns for b in browsers), heads[0]
     with CpuWindow(target.pids) as cpu:
         await asyncio.sleep(args.idle_seconds)
         idle = cpu.read()
     ticks = sum(b.auto_reruns for b in browsers) - ticks0
     print(
-        f"floor, {len(browsers)} sessions of an empty 2 s fragment: {idle}; "
-        f"{ticks / args.idle_seconds:.0f} auto-reruns/s",
+        f"floor {kind}, {len(browsers)} sessions: {idle}; "
+        f"{ticks / args.idle_seconds:.0f} auto-reruns/s, "
+        f"{(heads[0] - heads0) / args.idle_seconds:.0f} HEADs/s",
         flush=True,
     )
+    for task in polls:
+        task.cancel()
     await asyncio.gather(*(b.close() for b in browsers))
 
 
@@ -670,7 +898,7 @@ def parse_args():
     p.add_argument("--replicas", type=int, default=0, help="K replicas behind nginx")
     p.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL 15")
     p.add_argument("--kill", action="store_true", help="kill replica r1 mid-class")
-    p.add_argument("--floor", action="store_true", help="idle cost of an empty fragment app")
+    p.add_argument("--floor", action="store_true", help="Streamlit's idle costs, three floors")
     args = p.parse_args()
     if args.kill and args.replicas != 2:
         p.error("--kill needs --replicas 2")
@@ -680,12 +908,16 @@ def parse_args():
 def main() -> int:
     args = parse_args()
     if args.floor:
-        with tempfile.TemporaryDirectory(prefix="gd-floor-") as folder:
-            script = Path(folder) / "floor_app.py"
-            script.write_text(FLOOR_APP)
-            with streamlit_server.serve(script, extra=["--runner.postScriptGC", "false"]) as server:
-                print(f"Floor: {args.students} sessions, one server; {uptime()}", flush=True)
-                asyncio.run(floor(Target(server.url, (server.pid,)), args))
+        for kind, (fragment, _) in FLOORS.items():
+            with tempfile.TemporaryDirectory(prefix="gd-floor-") as folder:
+                script = Path(folder) / "floor_app.py"
+                script.write_text(f"FRAGMENT = {fragment}\n" + FLOOR_APP)
+                (Path(folder) / "static").mkdir()
+                (Path(folder) / "static" / "wake.json").write_text('{"digest": "0123456789abcdef"}')
+                extra = ["--runner.postScriptGC", "false", "--server.enableStaticServing", "true"]
+                with streamlit_server.serve(script, extra=extra) as server:
+                    print(f"Floor {kind}: {args.students} sessions; {uptime()}", flush=True)
+                    asyncio.run(floor(Target(server.url, (server.pid,)), args, kind))
         return 0
     with contextlib.ExitStack() as stack:
         if args.postgres:

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from app.classroom.rules import QUESTIONS, true_answer
 from app.storage import schema
 from app.ui.class_store import changed, class_store
+from app.ui.class_wake import waker
 from app.views.class_page import WRONG_CODES_LIMIT, _csv, _facts
 
 from .helpers import figures
@@ -32,11 +33,16 @@ def _class_app():
 
 @pytest.fixture(autouse=True)
 def database(tmp_path, monkeypatch):
-    """A fresh SQLite file for each test; the process's cached store is dropped around it."""
+    """A fresh SQLite file for each test; the process's cached store is dropped around it.
+
+    The class waker forgets the last test's classes first: its thread reads boards through
+    the cached store, and a read racing the swap would cache a store of the old file."""
+    waker().forget()
     monkeypatch.setenv("LINREG_CLASS_DB", f"sqlite:///{tmp_path / 'class.sqlite3'}")
     class_store.clear()
     changed()  # every shared read
     yield
+    waker().forget()
     class_store.clear()
     changed()
 
@@ -83,7 +89,7 @@ def _ask(teacher: AppTest, key: str) -> None:
 
 
 def _rerun(at: AppTest) -> AppTest:
-    """What the student's fragment does when the board changed: run the page again."""
+    """What the wake component does when the board changed: run the page again."""
     changed()
     at.run()
     assert not at.exception

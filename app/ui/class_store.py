@@ -2,18 +2,20 @@
 
 The engine and its :class:`~app.storage.store.ClassStore` are one ``st.cache_resource``
 per process; the database URL comes from the environment (``LINREG_CLASS_DB``), else
-``class_db`` in ``secrets.toml``, else the default SQLite file. Students' screens read
-only :func:`board`, shared by every session of the process for half a second, so an
-idle class costs at most two reads a second however many students wait. Every write
-through the store clears the shared reads (:func:`changed`, the store's ``on_write``), so
-this process's sessions see it on their next look; other replicas see it within the
-shared reads' lifetime.
+``class_db`` in ``secrets.toml``, else the default SQLite file. What every student's page
+reads (:func:`board`, the class, the question, the challenge) is shared by every session of
+the process for half a second. Students' pages do not poll it: the process's class waker
+(:mod:`app.ui.class_wake`) reads each followed board afresh every quarter second and wakes the
+phones whose board changed. Every write through the store clears the shared reads and pokes
+the waker (:func:`changed`, the store's ``on_write``), so this process's phones hear of it
+at once; other replicas' wakers see it within a quarter of a second.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 
 import segno
@@ -24,12 +26,15 @@ from ..storage.records import Asked, ClassInfo
 from ..storage.store import ClassStore
 
 __all__ = [
+    "WRITTEN",
     "board",
     "changed",
     "class_store",
     "class_version",
     "plain",
     "qr_svg",
+    "read_board",
+    "refresh",
     "shared_challenge",
     "shared_class",
     "shared_question",
@@ -58,24 +63,32 @@ def class_version(class_id: int) -> int:
     return class_store().version(class_id)
 
 
-#: How long a board read is shared: a student's screen sees the teacher's Ask within the
-#: fragment's 2 s + this + one rerun (within 3 s), at most two reads a second per process.
+#: How long a shared read lives: pages that redraw together (150 phones woken by an Ask)
+#: make one read of each, not 150.
 BOARD_TTL_S = 0.5
 
+#: Set after every write of this process (:func:`changed`): the class waker sweeps at once.
+WRITTEN = threading.Event()
 
-# cache_resource, not cache_data: every session gets the same immutable tuple, without a
-# pickled copy on each of the 75 looks a second of an idle class of 150.
-@st.cache_resource(ttl=BOARD_TTL_S, show_spinner=False, max_entries=1000)
-def board(class_id: int) -> tuple[bool, int, int, str, float | None]:
-    """What a student's screen depends on, shared for half a second: whether the class is
-    live, the question on the board (id, round, state; 0, 0, "" when none), and when the
-    challenge was set (None when there is none)."""
+
+def read_board(class_id: int) -> tuple[bool, int, int, str, float | None]:
+    """What a student's screen depends on, read now: whether the class is live, the question
+    on the board (id, round, state; 0, 0, "" when none), and when the challenge was set
+    (None when there is none)."""
     store = class_store()
     if store.version(class_id) == 0:
         return (False, 0, 0, "", None)
     q = store.current(class_id)
     on_board = (True, 0, 0, "") if q is None else (True, q.question_id, q.round, q.state)
     return (*on_board, store.challenge_set_at(class_id))
+
+
+# cache_resource, not cache_data: every session gets the same immutable tuple, without a
+# pickled copy on each of the 75 looks a second of an idle class of 150.
+@st.cache_resource(ttl=BOARD_TTL_S, show_spinner=False, max_entries=1000)
+def board(class_id: int) -> tuple[bool, int, int, str, float | None]:
+    """:func:`read_board`, shared by the process's sessions for half a second."""
+    return read_board(class_id)
 
 
 # What every student's page reads, the same for all of them: shared like the board, so
@@ -101,11 +114,17 @@ def shared_challenge(class_id: int) -> str | None:
 _SHARED = (board, class_version, shared_class, shared_question, shared_challenge)
 
 
-def changed() -> None:
-    """After a write to a class (the store calls it): drop the process's shared reads, so
-    the next look is fresh."""
+def refresh() -> None:
+    """Drop the process's shared reads, so the next look is fresh."""
     for cached in _SHARED:
         cached.clear()
+
+
+def changed() -> None:
+    """After a write to a class (the store calls it): fresh reads from now on, and the class
+    waker looks at its boards at once."""
+    refresh()
+    WRITTEN.set()
 
 
 def qr_svg(text: str) -> str:

@@ -2,9 +2,10 @@
 
 Everything that matters lives in the database, found again from the URL: the teacher's
 ``/class?teach=TOKEN`` and a student's ``/class?join=CODE&seat=TOKEN`` survive a reload, a
-new websocket and a restart of the server. Students' screens redraw by themselves: a
-two-second fragment reads the question on the board through a cache the process shares
-(:func:`~app.ui.class_store.board`) and reruns the page only when it changed.
+new websocket and a restart of the server. Students' screens redraw by themselves, with no
+Streamlit rerun while they wait: the page ends with :func:`~app.ui.class_wake.follow_board`,
+which reruns it when the class's board (:func:`~app.ui.class_store.board`) is no longer the
+one it was drawn with.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from ..ui.class_store import (
     shared_class,
     shared_question,
 )
+from ..ui.class_wake import follow_board
 from .beyond import BEYOND
 from .class_run import (
     TEACH_KEY,
@@ -252,7 +254,7 @@ def _seat(cls: ClassInfo, me: Seat) -> None:
         else:
             _my_reveal(q, facts, mine)
     _challenge_seat(cls, me)
-    _follow_board(cls.class_id, drawn)
+    follow_board(cls.class_id, cls.code, drawn)
 
 
 def _answer_widgets(cls: ClassInfo, me: Seat, asked: Asked, q: Question, facts: Facts) -> None:
@@ -294,13 +296,6 @@ def _my_reveal(q: Question, facts: Facts, mine: float | None) -> None:
         verdict = "" if mine is None else grade_number(mine, truth)
     title = f"**The true answer** — {verdict}" if verdict else "**The true answer**"
     real.markdown(f"{title}\n\n{q.correct(facts)}")
-
-
-@st.fragment(run_every=2)
-def _follow_board(class_id: int, drawn: tuple) -> None:
-    """Every 2 s: one shared, cached read; the page reruns only when the board changed."""
-    if board(class_id) != drawn:
-        st.rerun(scope="app")
 
 
 # --- Teacher ----------------------------------------------------------------------------------

@@ -4,8 +4,11 @@ The walk: start a class, join by link and by typed code, ask a question, lock in
 projector's count, reveal, vote again, download the CSV, end. Then the restart test: the
 server is killed mid-class and started again on the same database file.
 
-Students' screens follow the board by themselves (a 2 s fragment over a 0.5 s shared cache):
-the tests wait for them without reloading or tapping, and allow ``FOLLOW_S`` for it.
+Students' screens follow the board by themselves, with no Streamlit rerun while they wait:
+the page's wake component polls its class's wake file and reruns the page when the board
+changed (``app/ui/class_wake.py``). The tests wait for it without reloading or tapping, allow
+``FOLLOW_S`` for it, and check from the websocket that it was that path: no fragment timer on
+a phone, and the rerun that brought the question was the wake component's trigger.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from deploy import streamlit_server
 from tests.e2e.conftest import APP_SCRIPT, SERVER_START_TIMEOUT_S, assert_no_exception
@@ -65,11 +70,39 @@ def _open(browser: Browser, url: str, viewport: dict) -> Page:
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     page.errors = []
+    page.sent, page.received = [], []  # the websocket's frames, with their times
+    page.on("websocket", lambda ws: _record_frames(page, ws))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     # An alert would mean a nickname ran as HTML.
     page.on("dialog", lambda dialog: page.errors.append(f"dialog: {dialog.message}"))
     _goto(page, url)
     return page
+
+
+def _record_frames(page: Page, ws) -> None:
+    if ws.url.endswith("/_stcore/stream"):
+        ws.on("framesent", lambda f: page.sent.append((time.monotonic(), f)))
+        ws.on("framereceived", lambda f: page.received.append((time.monotonic(), f)))
+
+
+def _messages(frames: list, kind, since: float = 0.0) -> list:
+    out = []
+    for at, frame in frames:
+        if at >= since and isinstance(frame, bytes):
+            msg = kind()
+            msg.ParseFromString(frame)
+            out.append(msg)
+    return out
+
+
+def _woken_by_the_wake_file(student: Page, since: float) -> bool:
+    """Whether a rerun the page sent after ``since`` was the wake component's trigger."""
+    for msg in _messages(student.sent, BackMsg, since):
+        if msg.WhichOneof("type") == "rerun_script":
+            for w in msg.rerun_script.widget_states.widgets:
+                if w.id.endswith("class_wake__events") and '"event":"wake"' in w.json_trigger_value:
+                    return True
+    return False
 
 
 def _goto(page: Page, url: str) -> None:
@@ -167,12 +200,19 @@ def test_a_class_walks_from_join_to_export(browser: Browser, class_server: str) 
     _expect_count(teacher, 0, 5)
     waits = _until_all(students, lambda s: s.get_by_text("Waiting for the teacher"), "waiting")
 
-    # Ask: every phone changes by itself.
+    # Ask: every phone changes by itself, woken by its wake file (no fragment timer on a phone).
+    before_ask = time.monotonic()
     _ask(teacher, NUMERIC_PROMPT)
     asked = _until_all(
         students, lambda s: s.get_by_role("heading", name=NUMERIC_PROMPT), "the question"
     )
     print(f"ask -> phones (s): {[round(t, 2) for t in asked]}")
+    for i, s in enumerate(students):
+        assert _woken_by_the_wake_file(s, before_ask), f"student {i} was not woken by its file"
+        timers = [
+            m for m in _messages(s.received, ForwardMsg) if m.WhichOneof("type") == "auto_rerun"
+        ]
+        assert not timers, f"student {i}'s page runs a fragment timer: {timers[:1]}"
 
     first = [RIGHT, "7.25", "3.125", RIGHT, "-99.5"]
     for s, value in zip(students, first, strict=True):
