@@ -23,6 +23,8 @@ Modes:
 * ``--ramp``: steps through ``--steps`` (25, 50, 100, 150, 200) concurrent sessions.
   Sessions are added gradually (over ``--ramp-in`` seconds) and stay; each step is
   measured for ``--seconds`` once its new sessions have had their first run.
+* ``--deltas``: one session's first run and first move, their messages counted by kind
+  (element or block type), for the app and ``--baseline``'s.
 * ``--compare``: the app and a trivial one-slider app (:data:`TRIVIAL_APP`), each on a
   server of its own, driven in turn by ``--sessions`` sessions for ``--rounds`` rounds of
   ``--seconds``: server CPU per rerun of each and their ratio, with a 95 % bootstrap
@@ -197,6 +199,25 @@ class RunResult:
     session_id: str = ""  # from new_session (sent with every run)
     fragments: dict[str, str] = field(default_factory=dict)  # widget key -> its fragment
     received: int = 0  # bytes of the run's messages, as the websocket delivered them
+    kinds: Counter = field(default_factory=Counter)  # the run's messages, by kind (delta_kind)
+
+
+def delta_kind(fm: ForwardMsg) -> str:
+    """What a ForwardMsg carries: its type, and for a delta its element or block's type
+    (``new_element:markdown``, ``add_block:vertical``, ``add_block:column``...)."""
+    kind = fm.WhichOneof("type")
+    if kind != "delta":
+        return kind
+    delta = fm.delta.WhichOneof("type")
+    if delta == "new_element":
+        return f"new_element:{fm.delta.new_element.WhichOneof('type')}"
+    if delta == "add_block":
+        block = fm.delta.add_block.WhichOneof("type")
+        if block == "flex_container":  # st.container, and a column's row
+            flex = fm.delta.add_block.flex_container
+            block = "horizontal" if flex.direction == flex.HORIZONTAL else "vertical"
+        return f"add_block:{block}"
+    return delta
 
 
 async def read_run(ws) -> RunResult:
@@ -207,6 +228,7 @@ async def read_run(ws) -> RunResult:
         raw = await asyncio.wait_for(ws.recv(), RUN_TIMEOUT_S)
         result.received += len(raw)
         fm.ParseFromString(raw)
+        result.kinds[delta_kind(fm)] += 1
         kind = fm.WhichOneof("type")
         delta = fm.delta.WhichOneof("type") if kind == "delta" else None
         if delta == "add_block" and fm.delta.add_block.WhichOneof("type") == "expandable":
@@ -724,6 +746,56 @@ def compare(args: argparse.Namespace, how: Behaviour, extra: list[str]) -> int:
     return exit_code("errors", errors, 10)
 
 
+async def count_deltas(url: str, how: Behaviour) -> tuple[RunResult, RunResult]:
+    """One session's first run and its first move (``--moves``), with each run's messages
+    counted by kind."""
+    target, cookies = Target(url), {}
+    await http_get(target, "/", cookies)
+    header = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+    async with websockets.connect(
+        target.ws_url, subprotocols=["streamlit"], additional_headers=header, max_size=None
+    ) as ws:
+        await ws.send(rerun_msg({}))
+        first = await read_run(ws)
+        move = next(moves(random.Random(0), how))
+        widgets = {first.ids[key]: value for key, value in move.items()}
+        fragments = {first.fragments.get(key, "") for key in move}
+        fragment = fragments.pop() if len(fragments) == 1 else ""
+        await ws.send(rerun_msg(widgets, _query(move), fragment))
+        return first, await read_run(ws)
+
+
+def deltas(how: Behaviour, extra: list[str], baseline: str | None) -> int:
+    """``--deltas``: the messages a first run and a move send, by kind, for the app (and
+    ``--baseline``'s beside it)."""
+    apps = {"app": streamlit_server.APP}
+    if baseline:
+        apps["baseline"] = Path(baseline) / "app" / "streamlit_app.py"
+    counts: dict[str, tuple[Counter, Counter]] = {}
+    errors: list[str] = []
+    for name, path in apps.items():
+        with streamlit_server.serve(path, extra=extra) as server:
+            first, move = asyncio.run(count_deltas(server.url, how))
+        counts[name] = (first.kinds, move.kinds)
+        errors += [f"{name}: {e}" for e in first.exceptions + move.exceptions]
+        if move.status not in DONE:
+            errors.append(f"{name} move: {move.status}")
+    names = list(counts)
+    print(f"messages a run sends, by kind (a move: {MOVES[how.moves]})")
+    print(f"{'kind':<34}" + "".join(f"{n + ' first':>16}{n + ' move':>15}" for n in names))
+    kinds = sorted({k for pair in counts.values() for c in pair for k in c})
+    for kind in [*kinds, "total"]:
+        cells = "".join(
+            f"{(sum(c.values()) if kind == 'total' else c[kind]):>16}{''}"
+            if i == 0
+            else f"{(sum(c.values()) if kind == 'total' else c[kind]):>15}"
+            for pair in counts.values()
+            for i, c in enumerate(pair)
+        )
+        print(f"{kind:<34}{cells}")
+    return exit_code("errors", errors, 10)
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 
@@ -752,6 +824,9 @@ def parse_args() -> argparse.Namespace:
         help="what a move changes",
     )
     parser.add_argument("--compare", action="store_true", help="server CPU per rerun vs trivial")
+    parser.add_argument(
+        "--deltas", action="store_true", help="count a first run's and a move's messages"
+    )
     parser.add_argument("--rounds", type=int, default=6, help="with --compare: rounds of each")
     parser.add_argument(
         "--baseline", help="with --compare: a checkout of another version, run beside them"
@@ -783,8 +858,8 @@ def parse_args() -> argparse.Namespace:
         parser.error("--cache-hit alternates two settings of the default moves (--moves page)")
     if args.baseline and not (Path(args.baseline) / "app" / "streamlit_app.py").is_file():
         parser.error("--baseline must be a checkout of the repository (app/streamlit_app.py)")
-    if args.baseline and not args.compare:
-        parser.error("--baseline goes with --compare")
+    if args.baseline and not (args.compare or args.deltas):
+        parser.error("--baseline goes with --compare or --deltas")
     if not 2 <= args.rounds <= 50:
         parser.error("--rounds must be 2..50")
     if args.url and urllib.parse.urlsplit(args.url).hostname not in ("127.0.0.1", "localhost"):
@@ -801,6 +876,8 @@ def main() -> int:
     extra += shlex.split(args.server_args)
     if args.compare:
         return compare(args, how, extra)
+    if args.deltas:
+        return deltas(how, extra, args.baseline)
     with contextlib.ExitStack() as stack:
         if args.url:
             pids = tuple(int(p) for p in args.pids.split(",") if p)
