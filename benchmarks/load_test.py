@@ -688,8 +688,11 @@ def compare(args: argparse.Namespace, how: Behaviour, extra: list[str]) -> int:
             apps["baseline"] = (Path(args.baseline) / "app" / "streamlit_app.py", how)
         apps["trivial"] = (script, dataclasses.replace(how, moves="trivial"))
         servers = {
-            name: (stack.enter_context(streamlit_server.serve(path, extra=extra)), behaviour)
-            for name, (path, behaviour) in apps.items()
+            name: (
+                stack.enter_context(streamlit_server.serve(path, _port(args, i), extra=extra)),
+                behaviour,
+            )
+            for i, (name, (path, behaviour)) in enumerate(apps.items())
         }
         print(
             f"{' and '.join(servers)}: the apps' moves {MOVES[how.moves]}; "
@@ -765,16 +768,21 @@ async def count_deltas(url: str, how: Behaviour) -> tuple[RunResult, RunResult]:
         return first, await read_run(ws)
 
 
-def deltas(how: Behaviour, extra: list[str], baseline: str | None) -> int:
+def _port(args: argparse.Namespace, i: int) -> int | None:
+    """The port of the ``i``-th server started: from ``--port-base`` on, else a free one."""
+    return args.port_base + i if args.port_base else None
+
+
+def deltas(args: argparse.Namespace, how: Behaviour, extra: list[str]) -> int:
     """``--deltas``: the messages a first run and a move send, by kind, for the app (and
     ``--baseline``'s beside it)."""
     apps = {"app": streamlit_server.APP}
-    if baseline:
-        apps["baseline"] = Path(baseline) / "app" / "streamlit_app.py"
+    if args.baseline:
+        apps["baseline"] = Path(args.baseline) / "app" / "streamlit_app.py"
     counts: dict[str, tuple[Counter, Counter]] = {}
     errors: list[str] = []
-    for name, path in apps.items():
-        with streamlit_server.serve(path, extra=extra) as server:
+    for i, (name, path) in enumerate(apps.items()):
+        with streamlit_server.serve(path, _port(args, i), extra=extra) as server:
             first, move = asyncio.run(count_deltas(server.url, how))
         counts[name] = (first.kinds, move.kinds)
         errors += [f"{name}: {e}" for e in first.exceptions + move.exceptions]
@@ -831,6 +839,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--baseline", help="with --compare: a checkout of another version, run beside them"
     )
+    parser.add_argument(
+        "--port-base", type=int, default=0, help="--compare/--deltas: servers' ports from here"
+    )
     parser.add_argument("--url", help="drive a running server or nginx front instead")
     parser.add_argument("--pids", default="", help="with --url: server pids, e.g. 123,456")
     parser.add_argument("--replicas", type=int, default=0, help="start K replicas behind nginx")
@@ -877,7 +888,7 @@ def main() -> int:
     if args.compare:
         return compare(args, how, extra)
     if args.deltas:
-        return deltas(how, extra, args.baseline)
+        return deltas(args, how, extra)
     with contextlib.ExitStack() as stack:
         if args.url:
             pids = tuple(int(p) for p in args.pids.split(",") if p)

@@ -220,7 +220,8 @@ def _render_group(
 ) -> dict[str, Any]:
     """Draw the widgets of one group (data, train, method or view); return their values.
 
-    With ``more_in`` (a container), the section of the less-used ones is drawn there.
+    With ``more_in`` (a container, or a function called once the group's main widgets are
+    drawn that returns one), the section of the less-used ones is drawn there.
 
     Hidden parameters, β and β2 where the optimizer ignores them, and the group's
     less-used controls while their section is closed keep their value but draw no widget.
@@ -236,6 +237,8 @@ def _render_group(
         st.header(heading, anchor=False)  # no link icon: a sidebar heading is no target
     for key in main:
         values[key] = _draw(PARAMS[key], optimizer)
+    if callable(more_in):  # made now, under the widgets drawn so far
+        more_in = more_in()
     if more:
         with more_in or nullcontext():
             section = st.expander(more_title, key=f"more_{group}", on_change="rerun")
@@ -284,8 +287,9 @@ def training_controls(
     settings: Settings, hidden: frozenset[str], *, sliders: Any, more: Any
 ) -> Settings:
     """Draw the training controls, the learning rate and the epochs in ``sliders`` and the
-    section of the starting point in ``more`` (two containers: the caller chooses where
-    they stand); return the run with their values.
+    section of the starting point in ``more`` (two containers, the caller chooses where
+    they stand; ``more`` may be a function that makes its container under the sliders,
+    called once they are drawn); return the run with their values.
 
     They are not in the sidebar: the learning rate is the control a lesson turns most,
     and beside the chart it is beside its effect, also on a phone, where the sidebar is a

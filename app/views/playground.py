@@ -107,8 +107,18 @@ def _training_and_run(settings: Settings, view: View, hidden: frozenset[str]) ->
         side, chart_place = st.columns(COLUMNS, gap="small")
         with side:
             st.title("Gradient descent, step by step")
-            sliders, status_place, notes = st.container(), st.container(), st.container()
-        settings = training_controls(settings, hidden, sliders=sliders, more=notes)
+        # The sliders go straight into the column (a container of their own was one
+        # message more per run, with the same look). The status and the notes stand under
+        # them but are drawn after the run, so they are a container each, made once the
+        # sliders are drawn; the starting point's section goes into the notes.
+        places: list = []
+
+        def under_the_sliders():  # called in the column, once the sliders are drawn
+            places.extend((st.container(), st.container()))
+            return places[1]
+
+        settings = training_controls(settings, hidden, sliders=side, more=under_the_sliders)
+        status_place, notes = places
     style = chart_style(view.lecture)
     on_click = (lambda: on_chart_click(_CHART_KEY)) if placing else None
     with chart_place:
