@@ -24,7 +24,8 @@ Modes:
   Sessions are added gradually (over ``--ramp-in`` seconds) and stay; each step is
   measured for ``--seconds`` once its new sessions have had their first run.
 * ``--deltas``: one session's first run and first move, their messages counted by kind
-  (element or block type), for the app and ``--baseline``'s.
+  (element or block type), for the app and ``--baseline``'s. ``--port-base P`` puts the
+  servers of ``--compare`` and ``--deltas`` on ports P, P+1, ... instead of free ones.
 * ``--compare``: the app and a trivial one-slider app (:data:`TRIVIAL_APP`), each on a
   server of its own, driven in turn by ``--sessions`` sessions for ``--rounds`` rounds of
   ``--seconds``: server CPU per rerun of each and their ratio, with a 95 % bootstrap
@@ -50,6 +51,7 @@ server or nginx front (``--pids`` names the server processes whose CPU to read).
     .venv/bin/python benchmarks/load_test.py --ramp --cache-hit --steps 25,50
     .venv/bin/python benchmarks/load_test.py --compare --moves lr --sessions 4 --think 0.3
     .venv/bin/python benchmarks/load_test.py --compare --baseline /tmp/main-checkout
+    .venv/bin/python benchmarks/load_test.py --deltas --baseline /tmp/main-checkout
     .venv/bin/python benchmarks/load_test.py --ramp --server-args "--runner.postScriptGC false"
     .venv/bin/python benchmarks/load_test.py --url http://127.0.0.1:8080 --pids 123,456
 
