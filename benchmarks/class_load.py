@@ -423,20 +423,21 @@ class Wake:
         tag = headers.get("etag") or headers.get("last-modified")
         if tag and tag == self.tag and self.file:
             return
-        moved = bool(tag and self.tag and self.file and self.file == self.drawn)
-        if moved:  # the page was current and the file moved: wake it before the GET
+        if tag and self.tag and self.file and self.file == self.drawn:
+            # The page was current and the file moved: wake it; the digest is fetched at
+            # the first look after the redraw.
             self.fetched.append(time.time())
+            self.tag = self.file = self.woke = None
             self._wake("moved")
+            return
         status, headers, body = await self.http.request("GET", path)
         self.fetches += 1
         if status == 200:
             digest = json.loads(body)["digest"]
-            if digest != self.file and not moved:
+            if digest != self.file and self.file is not None:
                 self.fetched.append(time.time())
             self.file = digest
             self.tag = headers.get("etag") or headers.get("last-modified")
-            if moved:
-                self.woke = digest
 
     async def _tick(self) -> None:
         await asyncio.sleep(0)  # after the run that drew the component
