@@ -6,9 +6,10 @@ run, a ``run_every`` fragment's own timer for the teacher's page, widget states 
 triggers): nothing is written to the database by this script. A student's page also does
 what its wake component's JavaScript does (``app/static/class_wake/pure.js``): every
 ``every_ms`` a ``HEAD`` of the class's wake file over a kept-alive HTTP connection (with
-the page's cookies, so nginx keeps it on its replica), a ``GET`` when its ETag moved, and
-the component's trigger when the ETag moved on a current page or the digest in the file is
-not the one the page was drawn with, as the browser sends it (a rerun whose widget
+the page's cookies, so nginx keeps it on its replica), the component's trigger when the ETag
+moved on a current page (the digest is then fetched, a ``GET``, at the first look after the
+redraw) or when the digest in the file is not the one the page was drawn with, as the
+browser sends it (a rerun whose widget
 ``$$STREAMLIT_INTERNAL_KEY_<id>__events`` holds ``[{"event": "wake", "value": ...}]``,
 read off Chromium's websocket).
 
