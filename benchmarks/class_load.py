@@ -6,9 +6,10 @@ run, a ``run_every`` fragment's own timer for the teacher's page, widget states 
 triggers): nothing is written to the database by this script. A student's page also does
 what its wake component's JavaScript does (``app/static/class_wake/pure.js``): every
 ``every_ms`` a ``HEAD`` of the class's wake file over a kept-alive HTTP connection (with
-the page's cookies, so nginx keeps it on its replica), a ``GET`` when its ETag moved, and
-the component's trigger when the ETag moved on a current page or the digest in the file is
-not the one the page was drawn with, as the browser sends it (a rerun whose widget
+the page's cookies, so nginx keeps it on its replica), the component's trigger when the ETag
+moved on a current page (the digest is then fetched, a ``GET``, at the first look after the
+redraw) or when the digest in the file is not the one the page was drawn with, as the
+browser sends it (a rerun whose widget
 ``$$STREAMLIT_INTERNAL_KEY_<id>__events`` holds ``[{"event": "wake", "value": ...}]``,
 read off Chromium's websocket).
 
@@ -423,20 +424,21 @@ class Wake:
         tag = headers.get("etag") or headers.get("last-modified")
         if tag and tag == self.tag and self.file:
             return
-        moved = bool(tag and self.tag and self.file and self.file == self.drawn)
-        if moved:  # the page was current and the file moved: wake it before the GET
+        if tag and self.tag and self.file and self.file == self.drawn:
+            # The page was current and the file moved: wake it; the digest is fetched at
+            # the first look after the redraw.
             self.fetched.append(time.time())
+            self.tag = self.file = self.woke = None
             self._wake("moved")
+            return
         status, headers, body = await self.http.request("GET", path)
         self.fetches += 1
         if status == 200:
             digest = json.loads(body)["digest"]
-            if digest != self.file and not moved:
+            if digest != self.file and self.file is not None:
                 self.fetched.append(time.time())
             self.file = digest
             self.tag = headers.get("etag") or headers.get("last-modified")
-            if moved:
-                self.woke = digest
 
     async def _tick(self) -> None:
         await asyncio.sleep(0)  # after the run that drew the component

@@ -109,15 +109,35 @@ describe("the poller", () => {
     await settle();
     srv.write("b");
     await c.advance(1500);
-    // The page was current and the ETag moved: woken right after the HEAD, before the GET.
+    // The page was current and the ETag moved: woken right after the HEAD, with no GET
+    // while the server redraws the class.
     assert.deepEqual(woken, [[null, "HEAD"]]);
-    assert.deepEqual(srv.log.slice(-2), ["HEAD", "GET"]);
-    assert.equal(p.state.file, "b");
-    await c.advance(1500); // the redraw is slow: not woken again within RETRY_MS
+    assert.deepEqual(srv.log, ["HEAD", "GET", "HEAD"]);
+    assert.equal(p.state.file, null);
+    await c.advance(1500); // the redraw is slow: not woken again, nothing asked
     assert.equal(woken.length, 1);
+    assert.equal(srv.log.length, 3);
     p.update({ src: "http://x/app/static/wake/p/ABCDEF.json", drawn: "b", every_ms: 1500 });
+    assert.equal(woken.length, 1); // the redraw before the digest is known: no second wake
+    await c.advance(1500); // the first look after the redraw reads the digest: current
+    assert.deepEqual(srv.log.slice(3), ["HEAD", "GET"]);
+    assert.equal(p.state.file, "b");
     await c.advance(1500 * 4);
     assert.equal(woken.length, 1);
+    assert.deepEqual(srv.log.slice(5), ["HEAD", "HEAD", "HEAD", "HEAD"]);
+  });
+
+  test("a redraw still behind the moved file is woken again at its first look", async () => {
+    const { srv, c, woken, p } = setup();
+    await settle();
+    srv.write("b");
+    await c.advance(1500);
+    assert.deepEqual(woken, [null]);
+    // The redraw read a shared board a moment old: it still shows "a".
+    p.update({ src: "http://x/app/static/wake/p/ABCDEF.json", drawn: "a", every_ms: 1500 });
+    assert.deepEqual(woken, [null]);
+    await c.advance(1500);
+    assert.deepEqual(woken, [null, "b"]);
   });
 
   test("a page drawn behind the file is woken at once, and again after RETRY_MS", async () => {
@@ -142,7 +162,10 @@ describe("the poller", () => {
     assert.equal(srv.log.length, asked);
     p.update({ src: "http://x/app/static/wake/p/ABCDEF.json", drawn: "b", every_ms: 1500 });
     await c.advance(1500);
-    assert.equal(srv.log.length, asked + 1); // redrawn: polling again, headers only
+    // Redrawn: polling again; the first look reads the digest the wake skipped.
+    assert.deepEqual(srv.log.slice(asked), ["HEAD", "GET"]);
+    await c.advance(1500);
+    assert.deepEqual(srv.log.slice(asked), ["HEAD", "GET", "HEAD"]); // then headers only
     assert.equal(woken.length, 1);
   });
 

@@ -7,7 +7,8 @@
 // When that digest differs from the one the page was drawn with, it wakes the page (a
 // trigger, so Streamlit reruns it). When the page was known to be current and the ETag
 // moved, the board has changed (the file is only rewritten then): it wakes the page at once
-// and fetches the digest after, one request less between the teacher and the phone. A page
+// and fetches the digest only at its first look after the redraw (to check that the redraw
+// caught up), so the burst of redraws after an Ask has one request per phone less. A page
 // that was redrawn but still shows an older board (a cache a moment behind) is woken again,
 // at most every RETRY_MS. While a wake waits for its redraw, the page asks nothing: right
 // after an Ask the server is busy redrawing the whole class, and every request it need not
@@ -56,11 +57,17 @@ export function poller({ fetch, setTimeout, now, wake, alive = () => true, hidde
     if (!head.ok) return;
     const tag = head.headers.get("etag") || head.headers.get("last-modified");
     if (tag && tag === s.tag && s.file) return; // unchanged: no body needed
-    const moved = Boolean(tag && s.tag && s.file && s.file === s.drawn);
-    if (moved) {
+    if (tag && s.tag && s.file && s.file === s.drawn) {
+      // The page was current and the file moved: its board changed. Wake the page, and
+      // leave the digest for the first look after the redraw: right after an Ask the
+      // server is redrawing the whole class, and a GET now would only queue with it.
       s.wokeAt = now();
       s.pending = true;
-      wake(null); // the page was current and the file moved: its board changed
+      s.tag = null;
+      s.file = null;
+      s.woke = null;
+      wake(null);
+      return;
     }
     const res = await fetch(src, { cache: "no-store" });
     s.fetches += 1;
@@ -69,7 +76,6 @@ export function poller({ fetch, setTimeout, now, wake, alive = () => true, hidde
     if (typeof body?.digest !== "string") return;
     s.file = body.digest;
     s.tag = res.headers.get("etag") || res.headers.get("last-modified");
-    if (moved) s.woke = s.file; // already woken for this board
   }
 
   async function tick() {
