@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from app.classroom.rules import QUESTIONS, true_answer
+from app.classroom.wake import Waker
 from app.storage import schema
 from app.ui.class_store import changed, class_store
 from app.ui.class_wake import waker
@@ -124,6 +125,23 @@ def test_student_joins_by_link_and_keeps_the_seat_on_reload():
     reloaded = _app({"join": code, "seat": seat})
     assert "you are **Ada**" in _texts(reloaded)
     assert "Waiting for the teacher's question" in _texts(reloaded)
+
+
+def test_without_a_writable_wake_folder_a_phone_still_follows_the_board(monkeypatch, caplog):
+    """A read-only checkout: no wake file can be written, and the student's page, instead of
+    failing, looks at the board itself (a 2 s fragment) and still shows the teacher's Ask."""
+
+    def read_only(*args):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(Waker, "watch", read_only)
+    teacher, code = _start()
+    student = _join(code, "Ada")
+    assert "Waiting for the teacher's question" in _texts(student)
+    assert "no wake file" in caplog.text
+    _ask(teacher, CHOICE_Q)
+    _rerun(student)  # what the fragment's look does once the board changed
+    assert student.radio, "the question's choices are on the phone"
 
 
 def test_student_joins_by_typing_the_code_with_a_default_nickname():

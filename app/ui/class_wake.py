@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import logging
 import secrets
 import shutil
 from pathlib import Path
@@ -37,7 +38,7 @@ import streamlit as st
 from streamlit.components import v2 as components_v2
 
 from ..classroom.wake import Waker, board_digest, clear_stale
-from .class_store import WRITTEN, read_board, refresh
+from .class_store import WRITTEN, board, read_board, refresh
 
 __all__ = ["WAKE_POLL_S", "follow_board", "waker"]
 
@@ -94,6 +95,8 @@ export default function ({ data, parentElement, setTriggerValue }) {
 }
 """
 
+_LOG = logging.getLogger(__name__)
+
 _mount = components_v2.component("class_wake.follow_board", js=_LOADER, isolate_styles=False)
 
 
@@ -117,10 +120,19 @@ def waker() -> Waker:
 
 def follow_board(class_id: int, code: str, drawn: tuple) -> None:
     """On a student's page, last: rerun the page when the class's board is no longer
-    ``drawn`` (the board the page was drawn with)."""
+    ``drawn`` (the board the page was drawn with).
+
+    Where the app's folder cannot be written (a read-only checkout), there is no wake file:
+    the phone then looks at the board itself every :data:`WAKE_POLL_S` seconds, as it did
+    before the wake file (a fragment; dearer while a class waits, the same within 3 s)."""
     w = waker()
     digest = board_digest(drawn)
-    name = w.watch(class_id, code, digest)
+    try:
+        name = w.watch(class_id, code, digest)
+    except OSError:
+        _LOG.warning("no wake file in %s; phones look at the board", w.folder, exc_info=True)
+        _look_at_the_board(class_id, drawn)
+        return
     _mount(
         key="class_wake",
         data={
@@ -132,6 +144,14 @@ def follow_board(class_id: int, code: str, drawn: tuple) -> None:
         height="content",
         on_wake_change=_woken,
     )
+
+
+@st.fragment(run_every=WAKE_POLL_S)
+def _look_at_the_board(class_id: int, drawn: tuple) -> None:
+    """Without a wake file: a shared read of the board (one a process each half second);
+    the page reruns when it changed."""
+    if board(class_id) != drawn:
+        st.rerun(scope="app")
 
 
 def _woken() -> None:
