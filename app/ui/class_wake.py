@@ -39,6 +39,7 @@ from streamlit.components import v2 as components_v2
 
 from ..classroom.wake import Waker, board_digest, clear_stale
 from .class_store import WRITTEN, board, read_board, refresh
+from .static_url import static_url
 
 __all__ = ["WAKE_POLL_S", "follow_board", "waker"]
 
@@ -54,7 +55,6 @@ WAKE_POLL_S = 2.0
 #: three small queries per class).
 SWEEP_S = 0.25
 
-_STATIC = "app/static"
 _PURE = "class_wake/pure.js"
 #: The pure module's content in its URL, so no browser keeps an old copy of it.
 _PURE_VERSION = hashlib.sha256(
@@ -100,13 +100,6 @@ _LOG = logging.getLogger(__name__)
 _mount = components_v2.component("class_wake.follow_board", js=_LOADER, isolate_styles=False)
 
 
-def _static_url(file: str) -> str:
-    """URL of ``app/static/<file>`` as Streamlit serves it, relative to the page (see
-    ``app/ui/live_chart``); spelled out from the server's root under a base URL path."""
-    base = st.get_option("server.baseUrlPath").strip("/")
-    return f"/{base}/{_STATIC}/{file}" if base else f"{_STATIC}/{file}"
-
-
 @st.cache_resource(show_spinner=False)
 def waker() -> Waker:
     """The process's class waker, its thread started once (and its folder removed at exit)."""
@@ -136,8 +129,8 @@ def follow_board(class_id: int, code: str, drawn: tuple) -> None:
     _mount(
         key="class_wake",
         data={
-            "src": _static_url(f"wake/{w.folder.name}/{name}"),
-            "pure_src": _static_url(f"{_PURE}?v={_PURE_VERSION}"),
+            "src": static_url(f"wake/{w.folder.name}/{name}"),
+            "pure_src": static_url(f"{_PURE}?v={_PURE_VERSION}"),
             "drawn": digest,
             "every_ms": round(WAKE_POLL_S * 1000),
         },

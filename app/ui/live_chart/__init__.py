@@ -28,16 +28,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import streamlit as st
 from streamlit.components import v2 as components_v2
+
+from ..static_url import static_url
 
 __all__ = ["SHORTCUTS", "live_plotly_chart"]
 
 #: What the chart's keys do (the playground lists them under its chart).
 SHORTCUTS = {"Alt+P": "play / pause", "Alt+,": "previous frame", "Alt+.": "next frame"}
 
-#: Where Streamlit serves ``app/static/`` (``server.enableStaticServing``), from the app's root.
-_STATIC = "app/static"
 _MODULE = "live_chart/live_chart.js"
 _PLOTLY = "plotly/plotly-basic-4.1.1.min.js"  # tests/test_vendored_plotly.py
 # The content of the module and of the pure part it imports (``pure.js``, imported with
@@ -91,17 +90,6 @@ export default function (args) {
 _mount = components_v2.component("live_chart.live_plotly_chart", js=_LOADER, isolate_styles=True)
 
 
-def _static_url(file: str) -> str:
-    """URL of ``app/static/<file>``, as Streamlit's static file serving serves it.
-
-    Relative to the page (``app/static/...``): a page of the app sits at the app's root
-    (``/``, ``/class``), and so does Community Cloud's (under its own ``/~/+/`` prefix).
-    Under a ``server.baseUrlPath`` the path is spelled out from the server's root.
-    """
-    base = st.get_option("server.baseUrlPath").strip("/")
-    return f"/{base}/{_STATIC}/{file}" if base else f"{_STATIC}/{file}"
-
-
 def live_plotly_chart(
     figure_json: str,
     *,
@@ -147,8 +135,8 @@ def live_plotly_chart(
         "config": config or {},
         "alt": alt,
         "font_size": int(font_size),
-        "plotly_src": _static_url(_PLOTLY),
-        "module_src": _static_url(_MODULE) + f"?v={_MODULE_VERSION}",
+        "plotly_src": static_url(_PLOTLY),
+        "module_src": static_url(_MODULE) + f"?v={_MODULE_VERSION}",
         "clickable": on_click is not None,
         "table": table,
         "player_keys": [[name, what] for name, what in SHORTCUTS.items()],
