@@ -127,9 +127,40 @@ def test_student_joins_by_link_and_keeps_the_seat_on_reload():
     assert "Waiting for the teacher's question" in _texts(reloaded)
 
 
+def test_a_phone_reads_its_seat_once_and_never_for_another_class(monkeypatch):
+    """Every wake is a rerun of the phone's page: its seat is asked of the database once a
+    session, and a seat found for one class is not taken for another."""
+    from app.storage.store import ClassStore
+
+    reads = []
+    seat_by_token = ClassStore.seat_by_token
+    monkeypatch.setattr(
+        ClassStore,
+        "seat_by_token",
+        lambda self, *args: reads.append(args) or seat_by_token(self, *args),
+    )
+    teacher, code = _start()
+    student = _join(code, "Ada")
+    seat = student.query_params["seat"]
+    for _ in range(3):
+        _rerun(student)
+    _ask(teacher, CHOICE_Q)
+    _rerun(student)
+    assert student.radio and "you are **Ada**" in _texts(student)
+    assert len(reads) == 1, reads
+    # The same session, the same seat token, another class: asked again, and not seated.
+    _, other = _start()
+    student.query_params["join"] = other
+    _rerun(student)
+    assert len(reads) == 2
+    assert "That seat link is not for this class" in _texts(student)
+    assert "you are **Ada**" not in _texts(student)
+    assert student.query_params["seat"] == seat
+
+
 def test_without_a_writable_wake_folder_a_phone_still_follows_the_board(monkeypatch, caplog):
     """A read-only checkout: no wake file can be written, and the student's page, instead of
-    failing, looks at the board itself (a 2 s fragment) and still shows the teacher's Ask."""
+    failing, looks at the board itself (a fragment) and still shows the teacher's Ask."""
 
     def read_only(*args):
         raise PermissionError("read-only file system")

@@ -44,11 +44,11 @@ from .static_url import static_url
 __all__ = ["WAKE_POLL_S", "follow_board", "waker"]
 
 #: How often a phone asks whether its board changed. An Ask reaches a phone within this, plus
-#: :data:`SWEEP_S` on another replica, plus the page's rerun. Measured with 150
-#: phones (README): every 1.5 s cost 16 % of a core idle, and the 150 reruns after an Ask,
-#: woken within 1.5 s, queued in the one process (the last phone later than with 2 s);
-#: every 2 s costs 11 %.
-WAKE_POLL_S = 2.0
+#: :data:`SWEEP_S` on another replica, plus the page's rerun. Measured with 150 phones on one
+#: server (README, live class): every 2 s cost 11-13 % of a core idle and the last phone had
+#: its question 2.1-2.6 s after the Ask; every 1.5 s costs 14-15 % and 1.7-2.2 s, the room
+#: a class needs under its 3 s (the goal for the idle class is 20 %).
+WAKE_POLL_S = 1.5
 
 #: How often the waker reads its classes' boards when nothing in this process wrote: what
 #: another replica's write waits before this replica's phones can hear of it (each sweep is

@@ -68,6 +68,7 @@ WRONG_CODES_PAUSE_S = 60.0
 _WRONG = "class_wrong_codes"  # session state: (wrong codes in a row, time of the last)
 _MESSAGE = "class_message"  # session state: a refusal to show on the next run
 _ENDED = "class_ended"
+_SEAT = "class_seat"  # session state: (class id, code, seat token, its Seat) once found
 LESSON_NAMES = {"notebook": "Lesson 1", "beyond": "Lesson 2"}
 
 
@@ -192,13 +193,29 @@ def _student(typed: str, seat_token: str | None) -> None:
         _code_form()
         return
     st.session_state[_WRONG] = (0, 0.0)
-    me = class_store().seat_by_token(cls.class_id, seat_token) if seat_token else None
+    me = _my_seat(cls, seat_token) if seat_token else None
     if seat_token and me is None:
         st.warning("That seat link is not for this class. Join again below.")
     if me is None:
         _join_form(cls)
     else:
         _seat(cls, me)
+
+
+def _my_seat(cls: ClassInfo, seat_token: str) -> Seat | None:
+    """The seat the link's token holds in ``cls``, read from the database once a session.
+
+    A seat never changes while its class lives, and goes with it (a class that is gone is
+    not found by its code, above); every other run of the phone, each wake among them, then
+    asks the database one question fewer."""
+    key = (cls.class_id, cls.code, seat_token)
+    known = st.session_state.get(_SEAT)
+    if known is not None and known[:3] == key:
+        return known[3]
+    me = class_store().seat_by_token(cls.class_id, seat_token)
+    if me is not None:
+        st.session_state[_SEAT] = (*key, me)
+    return me
 
 
 def _join_form(cls: ClassInfo) -> None:
