@@ -14,9 +14,12 @@ from hypothesis import strategies as st
 
 from app.classroom.codes import CODE_ALPHABET, new_code
 from app.classroom.wake import (
+    POLL_ENV,
+    POLL_RANGE_S,
     Waker,
     board_digest,
     clear_stale,
+    poll_seconds,
     remove_wake,
     wake_name,
     write_wake,

@@ -28,9 +28,43 @@ from pathlib import Path
 
 from .codes import read_code
 
-__all__ = ["Waker", "board_digest", "clear_stale", "remove_wake", "wake_name", "write_wake"]
+__all__ = [
+    "POLL_ENV",
+    "POLL_RANGE_S",
+    "Waker",
+    "board_digest",
+    "clear_stale",
+    "poll_seconds",
+    "remove_wake",
+    "wake_name",
+    "write_wake",
+]
 
 _LOG = logging.getLogger(__name__)
+
+#: The environment variable that gives a deployment its own poll period, in seconds. The
+#: replica deploy (``deploy/run_replicas.py``) sets it: each replica has only its share of
+#: the phones, so their Ask's reruns queue less, and the idle class costs every replica.
+POLL_ENV = "LINREG_WAKE_POLL_S"
+#: The periods it may set: faster floods the server's one event loop, slower misses the
+#: question's 3 s.
+POLL_RANGE_S = (0.5, 3.0)
+
+
+def poll_seconds(value: str | None, default: float) -> float:
+    """How often a phone asks for its wake file: ``value`` (``$LINREG_WAKE_POLL_S``) when
+    it is a number in :data:`POLL_RANGE_S`, else ``default`` (and a warning if it was set)."""
+    if value is None or not value.strip():
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    lo, hi = POLL_RANGE_S
+    if not lo <= seconds <= hi:  # NaN fails too
+        _LOG.warning("%s=%r is not a number of seconds from %g to %g", POLL_ENV, value, lo, hi)
+        return default
+    return seconds
 
 
 def board_digest(board: Hashable) -> str:

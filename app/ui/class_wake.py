@@ -30,6 +30,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
+import os
 import secrets
 import shutil
 from pathlib import Path
@@ -37,18 +38,20 @@ from pathlib import Path
 import streamlit as st
 from streamlit.components import v2 as components_v2
 
-from ..classroom.wake import Waker, board_digest, clear_stale
+from ..classroom.wake import POLL_ENV, Waker, board_digest, clear_stale, poll_seconds
 from .class_store import WRITTEN, board, read_board, refresh
 from .static_url import static_url
 
 __all__ = ["WAKE_POLL_S", "follow_board", "waker"]
 
 #: How often a phone asks whether its board changed. An Ask reaches a phone within this, plus
-#: :data:`SWEEP_S` on another replica, plus the page's rerun. Measured with 150 phones on one
-#: server (README, live class): every 2 s cost 11-13 % of a core idle and the last phone had
-#: its question 2.1-2.6 s after the Ask; every 1.5 s costs 14-15 % and 1.7-2.2 s, the room
-#: a class needs under its 3 s (the goal for the idle class is 20 %).
-WAKE_POLL_S = 1.5
+#: :data:`SWEEP_S` on another replica, plus the page's rerun. Measured with 150 phones
+#: (README, live class; the goal for the idle class is 20 % of a core): on one server, every
+#: 2 s cost 11-13 % idle and brought the last phone its question 2.1-2.6 s after the Ask;
+#: every 1.5 s costs 14-16 % and 1.7-2.2 s, the room a class needs under its 3 s. On two
+#: replicas every 1.5 s costs 21 % in all, and every 2 s 17 % with the last phone at 2.2 s:
+#: the replica deploy sets 2 s (``$LINREG_WAKE_POLL_S``, :func:`~app.classroom.wake.poll_seconds`).
+WAKE_POLL_S = poll_seconds(os.environ.get(POLL_ENV), default=1.5)
 
 #: How often the waker reads its classes' boards when nothing in this process wrote: what
 #: another replica's write waits before this replica's phones can hear of it (each sweep is
