@@ -40,6 +40,17 @@ def test_equal_boards_and_only_they_share_a_digest(a, b):
     assert len(board_digest(a)) == 16 and set(board_digest(a)) <= set("0123456789abcdef")
 
 
+def test_the_poll_period_comes_from_the_environment_only_when_it_is_sane(caplog):
+    assert poll_seconds(None, 1.5) == 1.5
+    assert poll_seconds("  ", 1.5) == 1.5
+    assert poll_seconds("2", 1.5) == 2.0
+    assert poll_seconds(str(POLL_RANGE_S[0]), 1.5) == POLL_RANGE_S[0]
+    assert not caplog.records
+    for bad in ("fast", "nan", "inf", "-1", "0", str(POLL_RANGE_S[1] * 2)):
+        assert poll_seconds(bad, 1.5) == 1.5, bad
+    assert len(caplog.records) == 6 and POLL_ENV in caplog.text
+
+
 def test_the_digest_is_the_same_in_every_process():
     # sha256 of the board's repr, not Python's salted hash(): replicas agree on it.
     assert board_digest((True, 3, 1, "open", None)) == "eaeb88464e1e060c"
