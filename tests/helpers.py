@@ -14,7 +14,7 @@ from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
 
 from app.charts.encode import unpacked_frames, unpacked_labels
-from app.ui.controls import SECTIONS
+from app.ui.controls import PRESET_KEY, SECTIONS
 from linreg_core import make_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,8 +89,9 @@ def status(at: AppTest) -> str:
 
 
 def control_widgets(where) -> list:
-    """Every control widget in ``where``: an AppTest, or its ``sidebar`` or ``main``."""
-    return [w for kind in WIDGET_KINDS for w in getattr(where, kind)]
+    """Every control widget in ``where``: an AppTest, or its ``sidebar`` or ``main`` (not
+    the scenario menu, which sets the controls)."""
+    return [w for kind in WIDGET_KINDS for w in getattr(where, kind) if w.key != PRESET_KEY]
 
 
 def control_values(at: AppTest, keys) -> dict[str, Any]:

@@ -158,7 +158,7 @@ def test_each_preset_link_loads_in_the_app(name):
 
 def test_picking_a_preset_and_reset():
     at = start()
-    at.selectbox(key="preset_choice").set_value("diverges").run()
+    at.radio(key="preset_choice").set_value("diverges").run()
     assert at.select_slider(key="lr").value == 0.5
     assert len(at.error) == 1
     at.button(key="reset").click().run()

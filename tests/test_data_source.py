@@ -346,6 +346,6 @@ def test_a_point_can_be_added_by_its_coordinates_from_the_keyboard():
 
 def test_a_scenario_goes_back_to_the_synthetic_data_it_describes():
     at = start({"dataset": "anscombe-1"})
-    at.selectbox(key="preset_choice").set_value("no-noise").run()
+    at.radio(key="preset_choice").set_value("no-noise").run()
     assert at.radio(key=KIND_KEY).value == "synthetic"
     assert not at.exception

@@ -23,7 +23,6 @@ from ..model.params import PARAMS, Param, applies, defaults, group_keys
 from ..model.presets import PRESETS
 from ..model.settings import Settings, View, split
 from .data_source import data_source, reset_source
-from .menus import titled_selectbox
 
 __all__ = [
     "PRESET_KEY",
@@ -83,16 +82,27 @@ def _apply_preset() -> None:
 
 
 def _preset_picker() -> str | None:
-    """A scenario menu; picking one sets every run control at once."""
-    name = titled_selectbox(
-        "Scenario",
-        PRESETS,
-        index=None,
-        placeholder="Choose a teaching scenario…",
-        key=PRESET_KEY,
-        on_change=_apply_preset,
+    """A scenario menu; picking one sets every run control at once.
+
+    A popover of radio buttons rather than a select box: the page's first load then needs
+    none of the select box's code (141 KB as Streamlit sends it, README: Performance), and
+    the list shows every scenario at once."""
+    name = st.session_state.get(PRESET_KEY)
+    label = f"Scenario: {PRESETS[name].title}" if name in PRESETS else "Choose a teaching scenario"
+    with st.popover(
+        label,
+        icon=":material/school:",
+        width="stretch",
         help="Ready-made runs that each show one idea. Also opened by ?preset=NAME in a link.",
-    )
+    ):
+        name = st.radio(
+            "Scenario",
+            list(PRESETS),
+            index=None,
+            format_func=lambda n: PRESETS[n].title,
+            key=PRESET_KEY,
+            on_change=_apply_preset,
+        )
     if name is not None:
         st.caption(PRESETS[name].shows)
     return name

@@ -186,3 +186,23 @@ def test_the_chart_s_three_files_load_at_once_and_each_once(browser, app_server)
         assert fetched["plotly-basic-4.1.1.min.js"][1] < module_arrived, fetched
         assert fetched["pure.js"][1] < module_arrived, fetched
         assert not page.errors
+
+
+def test_the_first_load_needs_no_select_box_and_the_scenario_menu_works(browser, app_server):
+    """The scenario menu is a popover of radio buttons: the first load fetches none of the
+    select box's code (141 KB as Streamlit sends it), and picking a scenario there sets the
+    run's controls (here the learning rate) and names it on the menu's button."""
+    with new_page(browser, viewport={"width": 1366, "height": 650}) as page:
+        open_app(page, app_server)
+        wait_for_player(page)
+        scripts = page.evaluate(
+            "performance.getEntriesByType('resource').map((e) => e.name.split('/').pop())"
+        )
+        assert any(name.startswith("Radio.") for name in scripts), scripts  # it does see them
+        assert not [n for n in scripts if n.startswith(("Selectbox.", "useSyncComboBox"))]
+        page.get_by_role("button", name="Choose a teaching scenario").click()
+        page.get_by_text("Too large: diverges").click()
+        page.get_by_role("button", name="Scenario: Too large: diverges").wait_for()
+        lr = page.locator(".st-key-lr [data-testid=stSliderThumbValue]")
+        assert lr.inner_text() == "0.5"
+        assert not page.errors
