@@ -179,3 +179,17 @@ def test_nginx_compresses_scripts_styles_json_and_fonts(cluster):
 def test_the_upload_body_limit_follows_the_uploader():
     config = run_replicas.render_config([8501], 8080, Path("/tmp/x"))
     assert f"client_max_body_size {UPLOADER_LIMIT_MB + 1}m;" in config
+
+
+def test_replicas_poll_every_2_s_unless_the_deployment_says_otherwise():
+    from app.classroom.wake import POLL_ENV
+
+    assert run_replicas.replica_env(2, {"A": "1"}) == {"A": "1", POLL_ENV: "2.0"}
+    assert run_replicas.replica_env(2, {POLL_ENV: "1.0"})[POLL_ENV] == "1.0"
+    assert POLL_ENV not in run_replicas.replica_env(1, {})
+
+
+def test_nginx_keeps_its_connections_to_the_replicas_alive():
+    config = run_replicas.render_config([8501, 8502], 8080, Path("/tmp/x"))
+    assert config.count(f"keepalive {run_replicas.KEEPALIVE};") == 3  # every upstream
+    assert '""      "";' in config and "close;" not in config

@@ -46,9 +46,9 @@ _LOG = logging.getLogger(__name__)
 #: replica deploy (``deploy/run_replicas.py``) sets it: each replica has only its share of
 #: the phones, so their Ask's reruns queue less, and the idle class costs every replica.
 POLL_ENV = "LINREG_WAKE_POLL_S"
-#: The periods it may set: faster floods the server's one event loop, slower misses the
-#: question's 3 s.
-POLL_RANGE_S = (0.5, 3.0)
+#: The periods it may set: faster floods the server's one event loop, slower leaves no room
+#: for the page's rerun within the question's 3 s.
+POLL_RANGE_S = (0.5, 2.5)
 
 
 def poll_seconds(value: str | None, default: float) -> float:

@@ -46,17 +46,22 @@ __all__ = ["WAKE_POLL_S", "follow_board", "waker"]
 
 #: How often a phone asks whether its board changed. An Ask reaches a phone within this, plus
 #: :data:`SWEEP_S` on another replica, plus the page's rerun. Measured with 150 phones
-#: (README, live class; the goal for the idle class is 20 % of a core): on one server, every
-#: 2 s cost 11-13 % idle and brought the last phone its question 2.1-2.6 s after the Ask;
-#: every 1.5 s costs 14-16 % and 1.7-2.2 s, the room a class needs under its 3 s. On two
-#: replicas every 1.5 s costs 21 % in all, and every 2 s 17 % with the last phone at 2.2 s:
-#: the replica deploy sets 2 s (``$LINREG_WAKE_POLL_S``, :func:`~app.classroom.wake.poll_seconds`).
+#: (README, live class; the goals: every phone within 3 s, the idle class at most 20 % of a
+#: core): on one server with SQLite, every 2 s cost 11-14 % idle and brought the last phone
+#: its question 2.1-2.5 s after the Ask; every 1.5 s costs 14-17 % and 1.7-2.2 s. On two
+#: replicas with PostgreSQL every 1.5 s cost 21 % in all (each process has its own fixed
+#: costs, its waker's sweeps of the database among them), every 2 s 17 % with the last
+#: phone at 2.3 s: the replica deploy sets 2 s (``$LINREG_WAKE_POLL_S``,
+#: :func:`~app.classroom.wake.poll_seconds`).
 WAKE_POLL_S = poll_seconds(os.environ.get(POLL_ENV), default=1.5)
 
 #: How often the waker reads its classes' boards when nothing in this process wrote: what
 #: another replica's write waits before this replica's phones can hear of it (each sweep is
 #: three small queries per class).
 SWEEP_S = 0.25
+#: Without a wake file a phone reruns a fragment to look at the board, which costs the server
+#: more than a ``HEAD``: at most every 2 s (150 phones: about 20 % of a core, README).
+FALLBACK_POLL_S = 2.0
 
 _PURE = "class_wake/pure.js"
 #: The pure module's content in its URL, so no browser keeps an old copy of it.
@@ -119,8 +124,9 @@ def follow_board(class_id: int, code: str, drawn: tuple) -> None:
     ``drawn`` (the board the page was drawn with).
 
     Where the app's folder cannot be written (a read-only checkout), there is no wake file:
-    the phone then looks at the board itself every :data:`WAKE_POLL_S` seconds, as it did
-    before the wake file (a fragment; dearer while a class waits, the same within 3 s)."""
+    the phone then looks at the board itself with a fragment every :data:`FALLBACK_POLL_S`
+    seconds (or :data:`WAKE_POLL_S`, if slower), as it did before the wake file: dearer
+    while a class waits, the same within 3 s."""
     w = waker()
     digest = board_digest(drawn)
     try:
@@ -142,7 +148,7 @@ def follow_board(class_id: int, code: str, drawn: tuple) -> None:
     )
 
 
-@st.fragment(run_every=WAKE_POLL_S)
+@st.fragment(run_every=max(WAKE_POLL_S, FALLBACK_POLL_S))
 def _look_at_the_board(class_id: int, drawn: tuple) -> None:
     """Without a wake file: a shared read of the board (one a process each half second);
     the page reruns when it changed."""
