@@ -228,3 +228,19 @@ def test_closed_sections_draw_no_widgets_but_keep_their_values():
     at.run()
     marks = by_name(figures(at)[0], "landmarks")
     assert marks["x"][marks["text"].index("start")] == -5.0  # kept while closed
+
+
+def _scenario_button(at) -> str:
+    (menu,) = at.sidebar.get("popover")
+    return menu.proto.popover.label
+
+
+def test_the_scenario_menu_names_the_link_s_scenario_and_forgets_it_on_reset():
+    at = start({"preset": "diverges"})
+    assert _scenario_button(at) == "Scenario: Too large: diverges"
+    assert at.radio(key="preset_choice").value == "diverges"
+    assert at.session_state["lr"] == 0.5
+    at.button(key="reset").click().run()
+    assert _scenario_button(at) == "Choose a teaching scenario"
+    assert at.radio(key="preset_choice").value is None
+    assert not at.exception
