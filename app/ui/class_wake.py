@@ -48,7 +48,7 @@ __all__ = ["WAKE_POLL_S", "follow_board", "waker"]
 #: :data:`SWEEP_S` on another replica, plus the page's rerun. Measured with 150 phones
 #: (README, live class; the goals: every phone within 3 s, the idle class at most 20 % of a
 #: core): on one server with SQLite, every 2 s cost 11-14 % idle and brought the last phone
-#: its question 2.1-2.5 s after the Ask; every 1.5 s costs 14-17 % and 1.7-2.2 s. On two
+#: its question 2.1-2.5 s after the Ask; every 1.5 s costs 14-17 % and 1.7-2.3 s. On two
 #: replicas with PostgreSQL every 1.5 s cost 21 % in all (each process has its own fixed
 #: costs, its waker's sweeps of the database among them), every 2 s 17 % with the last
 #: phone at 2.3 s: the replica deploy sets 2 s (``$LINREG_WAKE_POLL_S``,
