@@ -88,10 +88,10 @@ def render_config(ports: Sequence[int], listen_port: int, workdir: Path) -> str:
             f"fail_timeout={FAIL_TIMEOUT_S}s{flags};"
         )
 
+    keep = f"        keepalive {KEEPALIVE};"  # the last line of every upstream
     pools = []
     for i, port in enumerate(ports):
         others = [server(p, backup=True) for p in ports if p != port]
-        keep = f"        keepalive {KEEPALIVE};"
         pools.append(
             "\n".join([f"    upstream streamlit_r{i} {{", server(port), *others, keep, "    }"])
         )
@@ -105,10 +105,9 @@ def render_config(ports: Sequence[int], listen_port: int, workdir: Path) -> str:
         "SERVED_MAP": "\n".join(
             f'        "~127\\.0\\.0\\.1:{p}$" r{i};' for i, p in enumerate(ports)
         ),
-        "SERVERS": "\n".join(server(p) for p in ports),
+        "SERVERS": "\n".join([*(server(p) for p in ports), keep]),
         "POOLS": "\n".join(pools),
         "BODY_MB": str(UPLOADER_LIMIT_MB + 1),
-        "KEEPALIVE": str(KEEPALIVE),
     }
     text = TEMPLATE.read_text()
     for key, value in fill.items():
