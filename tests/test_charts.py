@@ -128,6 +128,22 @@ def test_a_negative_intercept_reads_as_a_minus_in_the_legend():
     assert not any("+ -" in n for n in names)
 
 
+@given(
+    hst.floats(-1e4, 1e4, allow_nan=False),
+    hst.floats(-1e4, 1e4, allow_nan=False),
+    hst.booleans(),
+)
+def test_the_latex_line_has_the_legend_s_signs_and_digits(w, b, model):
+    """The lesson writes its lines in LaTeX: the same line as the charts' legends, with
+    TeX's own minus and hat, and only characters KaTeX reads in math mode."""
+    tex = traces_module.latex_equation(w, b, model=model)
+    plain = traces_module.equation(w, b, lhs="ŷ" if model else "y")
+    slope, intercept = plain.split(" = ")[1].split("x ", 1)
+    lhs = r"\hat{y}" if model else "y"
+    assert tex == f"{lhs} = {slope}\\,x {intercept}".replace("−", "-")
+    assert tex.isascii() and "$" not in tex
+
+
 def test_moving_traces_are_the_last_four_one_per_panel():
     fig = playground_figure(DEFAULT)
     last_four = fig["data"][-4:]

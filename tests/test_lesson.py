@@ -257,8 +257,9 @@ def _check_reveal(at: AppTest, k: int) -> None:
         assert chart["config"]["toImageButtonOptions"]["filename"].startswith("lesson-")
     if k == 2:
         table = at.dataframe[0].value
-        # The headers' lines are written the one way the charts write them (equation).
-        assert list(table.columns) == ["x", "model: ŷ = 0x + 0", "true line: y = 1.5x + 2"]
+        # The lines are formulas above the table (KaTeX), the headers plain words.
+        assert list(table.columns) == ["x", "the model's ŷ", "the true line's y"]
+        assert r"$\hat{y} = 0\,x + 0$" in text and r"$y = 1.5\,x + 2$" in text
         assert_allclose(table.iloc[:, 1], 0.0)
         assert_allclose(table.iloc[:, 2], 1.5 * table["x"] + 2.0)
     if k == 3:

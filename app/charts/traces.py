@@ -10,6 +10,7 @@ __all__ = [
     "equation",
     "f32",
     "landmarks",
+    "latex_equation",
     "line",
     "line_shape",
     "on",
@@ -157,6 +158,12 @@ def segment(
     return shape
 
 
+def _parts(w: float, b: float, spec: str) -> tuple[bool, str, bool, str]:
+    """Whether the slope is negative, its digits, whether the intercept is, its digits."""
+    slope = format(w, spec)
+    return slope.startswith("-"), slope.removeprefix("-"), b < 0, format(abs(b), spec)
+
+
 def equation(w: float, b: float, spec: str = "g", lhs: str = "y") -> str:
     """``y = w·x + b`` as a reader writes it: a negative intercept as "− 2", not "+ -2",
     and a true minus sign. ``lhs`` names the left side (``ŷ`` for a model's line).
@@ -166,11 +173,22 @@ def equation(w: float, b: float, spec: str = "g", lhs: str = "y") -> str:
     >>> equation(1.5, 2), equation(49.6861, -5780.8312, ".3f"), equation(-1, 0, lhs="ŷ")
     ('y = 1.5x + 2', 'y = 49.686x − 5780.831', 'ŷ = −1x + 0')
     """
-    slope = format(w, spec).removeprefix("-")
-    return (
-        f"{lhs} = {'−' if slope != format(w, spec) else ''}{slope}x "
-        f"{'−' if b < 0 else '+'} {format(abs(b), spec)}"
-    )
+    w_neg, slope, b_neg, intercept = _parts(w, b, spec)
+    return f"{lhs} = {'−' if w_neg else ''}{slope}x {'−' if b_neg else '+'} {intercept}"
+
+
+def latex_equation(w: float, b: float, spec: str = "g", model: bool = False) -> str:
+    r"""The same line in LaTeX, for Markdown's ``$...$``: ``\hat{y}`` on the left for a
+    model's line, a thin space between the slope and ``x``, the digits of :func:`equation`.
+
+    Examples
+    --------
+    >>> latex_equation(1.5, 2), latex_equation(0, 0, model=True), latex_equation(-1, -0.5)
+    ('y = 1.5\\,x + 2', '\\hat{y} = 0\\,x + 0', 'y = -1\\,x - 0.5')
+    """
+    w_neg, slope, b_neg, intercept = _parts(w, b, spec)
+    lhs = r"\hat{y}" if model else "y"
+    return f"{lhs} = {'-' if w_neg else ''}{slope}\\,x {'-' if b_neg else '+'} {intercept}"
 
 
 def line_shape(

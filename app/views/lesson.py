@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ..charts import data_figure, race_figure
-from ..charts.traces import equation
+from ..charts.traces import equation, latex_equation
 from ..model.compute import Run
 from ..model.lessons.notebook import (
     STEPS,
@@ -66,11 +66,16 @@ def _reveal_start(run: Run, race, facts: NotebookFacts) -> None:
     s = run.settings
     model = sample_predictions(s.w0, s.b0)
     true = sample_predictions(s.true_w, s.true_b)
+    # The lines as formulas (KaTeX), above the table: a table's header cells take plain text.
+    st.markdown(
+        f"The model's line ${latex_equation(s.w0, s.b0, model=True)}$ against the true line "
+        f"${latex_equation(s.true_w, s.true_b)}$, at a few inputs:"
+    )
     st.dataframe(
         {
             "x": [r["x"] for r in model],
-            f"model: {equation(s.w0, s.b0, lhs='ŷ')}": [r["ŷ"] for r in model],
-            f"true line: {equation(s.true_w, s.true_b)}": [r["ŷ"] for r in true],
+            "the model's ŷ": [r["ŷ"] for r in model],
+            "the true line's y": [r["ŷ"] for r in true],
         },
         hide_index=True,
         key=f"{PREFIX}predictions",
