@@ -25,6 +25,7 @@ from benchmarks import load_test
 from deploy import run_replicas
 
 pytestmark = pytest.mark.scale
+ROOT = Path(__file__).resolve().parents[1]
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 REPLICAS = 2
@@ -174,6 +175,25 @@ def test_nginx_compresses_scripts_styles_json_and_fonts(cluster):
     assert headers.get("content-encoding") == "gzip", headers
     compressed, raw = (sum(s[i] for s in sizes.values()) for i in (0, 1))
     assert compressed < raw / 2, sizes  # text shrinks to well under half
+
+
+def test_nginx_not_the_replica_compresses_the_app_s_static_files(cluster):
+    """Asked for gzip, Streamlit gzips ``app/static/`` in the replica's Python process, on
+    every request; nginx asks for it uncompressed and compresses it itself. The browser
+    still gets gzip, and the same file."""
+    path = "/app/static/plotly/plotly-basic-4.1.1.min.js"
+    direct, _ = _get(cluster.replicas[0].url + path)  # what the header would cost a replica
+    assert direct.get("content-encoding") == "gzip", direct
+    headers, body = _get(cluster.url + path)
+    assert headers.get("content-encoding") == "gzip", headers
+    assert gzip.decompress(body) == (ROOT / path.removeprefix("/")).read_bytes()
+    deadline = time.monotonic() + 5
+    static: list[str] = []
+    while not static and time.monotonic() < deadline:  # nginx logs after the response
+        time.sleep(0.1)
+        static = [x for x in cluster.access_log.read_text().splitlines() if f"GET {path} " in x]
+    # nginx logs "-" for a header the replica did not send: it sent the file uncompressed.
+    assert static and all('upstream_encoding="-"' in line for line in static), static
 
 
 def test_the_upload_body_limit_follows_the_uploader():
