@@ -1,7 +1,7 @@
 """Benchmark: a class's first loads of the chart's plotly.js, all at once, through nginx.
 
 A class that opens the playground together asks for ``app/static/plotly/...`` once per
-student. Streamlit gzips ``app/static/`` itself, at level 9, on every request, in the
+student. Streamlit gzips ``app/static/`` itself, at level 5, on every request, in the
 replica's Python process, where the students' reruns also run. This sends ``--students``
 GETs of that file (``--concurrency`` at a time, each asking for gzip as a browser does)
 through nginx in front of one replica (``deploy/run_replicas.py``, the deploy's config),
