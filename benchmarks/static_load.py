@@ -27,20 +27,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.load_test import cpu_seconds  # noqa: E402
 from deploy import run_replicas  # noqa: E402
 
 PATH = "/app/static/plotly/plotly-basic-4.1.1.min.js"  # app/ui/live_chart: _PLOTLY
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """A process's user and system CPU so far, and its children's (nginx's workers)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(v) for v in fields[11:15]) / _TICK
 
 
 def children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (nginx's workers), from ``/proc/<pid>/task``."""
     out = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         text = (task / "children").read_text().split()
