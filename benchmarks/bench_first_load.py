@@ -26,13 +26,12 @@ then it presses Join and waits for the waiting screen, and prints the bytes by t
 
 Timing lives here only; the tests assert behaviour, never time.
 
-Run: ``.venv/bin/python benchmarks/bench_first_load.py [--rounds 15] [--nginx]``
+Run: ``.venv/bin/python benchmarks/bench_first_load.py [--rounds 15] [--nginx] [--phone]``
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 import tempfile
@@ -86,16 +85,29 @@ class Target:
     #: Per round: {resource: (bytes sent, Content-Encoding)}, and the websocket's bytes.
     parts: list[dict[str, tuple[int, str]]] = field(default_factory=list)
     ws: list[int] = field(default_factory=list)
-    #: The screen, and for a phone: joining (a press of Join) and the bytes once joined.
-    viewport: dict = field(default_factory=lambda: VIEWPORT)
+    #: The screen (a phone's is touch), and for a student: Join pressed, the bytes by then.
+    viewport: dict = field(default_factory=lambda: dict(VIEWPORT))
+    phone: bool = False
     join: bool = False
     joined_bytes: list[int] = field(default_factory=list)
+
+    def fresh(self) -> Target:
+        """The same visit with no rounds recorded yet."""
+        return Target(
+            self.name,
+            self.url,
+            self.ready,
+            viewport=self.viewport,
+            phone=self.phone,
+            join=self.join,
+        )
 
 
 def visit(browser, target: Target) -> None:
     """One first visit with an empty cache."""
-    phone = target.viewport == PHONE
-    context = browser.new_context(viewport=target.viewport, is_mobile=phone, has_touch=phone)
+    context = browser.new_context(
+        viewport=target.viewport, is_mobile=target.phone, has_touch=target.phone
+    )
     try:
         page = context.new_page()
         page.add_init_script(CLS_JS)
@@ -230,16 +242,12 @@ def main() -> None:
                 executable_path="/usr/bin/chromium", args=interaction.CHROMIUM_ARGS
             )
             for label, urls in fronts.items():
-                trivial = Target(
-                    "trivial", urls["trivial"] + "/", READY["trivial"], viewport=viewport
-                )
-                app = Target("app", urls["app"] + path, ready, viewport=viewport, join=args.phone)
+                screen = {"viewport": viewport, "phone": args.phone}
+                trivial = Target("trivial", urls["trivial"] + "/", READY["trivial"], **screen)
+                app = Target("app", urls["app"] + path, ready, join=args.phone, **screen)
                 visit(browser, trivial)  # warm the servers (and the app's caches) once
                 visit(browser, app)
-                trivial = dataclasses.replace(trivial, ms=[], cls=[], bytes=[], parts=[], ws=[])
-                app = dataclasses.replace(
-                    app, ms=[], cls=[], bytes=[], parts=[], ws=[], joined_bytes=[]
-                )
+                trivial, app = trivial.fresh(), app.fresh()
                 for i in range(args.rounds):  # alternate, so load hits both alike
                     for t in (trivial, app) if i % 2 == 0 else (app, trivial):
                         visit(browser, t)
