@@ -5,6 +5,7 @@ import doctest
 import itertools
 import json
 import math
+import re
 import struct
 import zlib
 from dataclasses import replace
@@ -128,20 +129,44 @@ def test_a_negative_intercept_reads_as_a_minus_in_the_legend():
     assert not any("+ -" in n for n in names)
 
 
+_TEX_DIGITS = r"(\d+(?:\.\d+)?)(?: \\times 10\^\{(-?\d+)\})?"
+_TEX_LINE = re.compile(rf"(y|\\hat\{{y\}}) = (-?){_TEX_DIGITS}\\,x ([+-]) {_TEX_DIGITS}")
+
+
+def _read_tex_line(tex):
+    """The slope and intercept a reader of the TeX line sees, as numbers."""
+    match = _TEX_LINE.fullmatch(tex)
+    assert match, tex
+    lhs, w_sign, w_digits, w_power, b_sign, b_digits, b_power = match.groups()
+
+    def number(sign, digits, power):
+        return (-1 if sign == "-" else 1) * float(digits) * 10.0 ** int(power or 0)
+
+    return lhs, number(w_sign, w_digits, w_power), number(b_sign, b_digits, b_power)
+
+
 @given(
-    hst.floats(-1e4, 1e4, allow_nan=False),
-    hst.floats(-1e4, 1e4, allow_nan=False),
+    hst.floats(-1e12, 1e12, allow_nan=False) | hst.floats(-1e-3, 1e-3),
+    hst.floats(-1e12, 1e12, allow_nan=False) | hst.floats(-1e-3, 1e-3),
     hst.booleans(),
 )
-def test_the_latex_line_has_the_legend_s_signs_and_digits(w, b, model):
-    """The lesson writes its lines in LaTeX: the same line as the charts' legends, with
-    TeX's own minus and hat, and only characters KaTeX reads in math mode."""
+def test_the_latex_line_reads_back_as_its_slope_and_intercept(w, b, model):
+    """The lesson writes its lines in LaTeX: read as a person reads them (a sign, digits,
+    perhaps times a power of ten, never Python's ``1e-05``), they give back the slope and
+    intercept to the legend's six significant digits, with ``\\hat{y}`` for a model."""
     tex = traces_module.latex_equation(w, b, model=model)
-    plain = traces_module.equation(w, b, lhs="ŷ" if model else "y")
-    slope, intercept = plain.split(" = ")[1].split("x ", 1)
-    lhs = r"\hat{y}" if model else "y"
-    assert tex == f"{lhs} = {slope}\\,x {intercept}".replace("−", "-")
-    assert tex.isascii() and "$" not in tex
+    lhs, slope, intercept = _read_tex_line(tex)
+    assert lhs == (r"\hat{y}" if model else "y")
+    assert slope == pytest.approx(w, rel=5e-6, abs=1e-300)
+    assert intercept == pytest.approx(b, rel=5e-6, abs=1e-300)
+    assert tex.isascii() and "$" not in tex and "e" not in tex.replace(r"\times", "")
+
+
+def test_the_latex_line_writes_a_power_of_ten_as_tex_does():
+    assert traces_module.latex_equation(1e-05, 0) == r"y = 1 \times 10^{-5}\,x + 0"
+    assert traces_module.latex_equation(0, -2.5e20, model=True) == (
+        r"\hat{y} = 0\,x - 2.5 \times 10^{20}"
+    )
 
 
 def test_moving_traces_are_the_last_four_one_per_panel():

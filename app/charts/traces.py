@@ -185,10 +185,22 @@ def latex_equation(w: float, b: float, spec: str = "g", model: bool = False) -> 
     --------
     >>> latex_equation(1.5, 2), latex_equation(0, 0, model=True), latex_equation(-1, -0.5)
     ('y = 1.5\\,x + 2', '\\hat{y} = 0\\,x + 0', 'y = -1\\,x - 0.5')
+    >>> latex_equation(2.5e-05, -3e7)
+    'y = 2.5 \\times 10^{-5}\\,x - 3 \\times 10^{7}'
     """
     w_neg, slope, b_neg, intercept = _parts(w, b, spec)
     lhs = r"\hat{y}" if model else "y"
-    return f"{lhs} = {'-' if w_neg else ''}{slope}\\,x {'-' if b_neg else '+'} {intercept}"
+    sign = "-" if b_neg else "+"
+    return f"{lhs} = {'-' if w_neg else ''}{_tex_digits(slope)}\\,x {sign} {_tex_digits(intercept)}"
+
+
+def _tex_digits(digits: str) -> str:
+    r"""Digits for TeX: Python's exponent (``1e-05``) as a power of ten (``1 \times
+    10^{-5}``), which KaTeX would otherwise set as ``1e − 05``; other digits as they are."""
+    if "e" not in digits:
+        return digits
+    mantissa, exponent = digits.split("e")
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
 
 
 def line_shape(
