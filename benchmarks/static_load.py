@@ -6,7 +6,8 @@ replica's Python process, where the students' reruns also run. This sends ``--st
 GETs of that file (``--concurrency`` at a time, each asking for gzip as a browser does)
 through nginx in front of one replica (``deploy/run_replicas.py``, the deploy's config),
 and prints the wall time, the replica's CPU (``/proc/<pid>/stat``) and nginx's, and the
-bytes sent; ``--rounds`` repeats it, with medians.
+bytes sent; ``--rounds`` repeats it, with medians. It stops if a GET came back other than
+gzipped, as the figures would then measure another download.
 
     .venv/bin/python benchmarks/static_load.py --students 150 --rounds 5
 
@@ -43,10 +44,11 @@ def children(pid: int) -> list[int]:
     return out
 
 
-def fetch(url: str) -> int:
+def fetch(url: str) -> tuple[int, str]:
+    """The bytes of one GET as a browser asks for it, and the encoding they came in."""
     request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
     with _OPENER.open(request, timeout=60) as response:
-        return len(response.read())
+        return len(response.read()), response.headers.get("Content-Encoding", "identity")
 
 
 def main() -> None:
@@ -65,10 +67,14 @@ def main() -> None:
             before = cpu_seconds(replica), sum(cpu_seconds(p) for p in nginx)
             start = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(args.concurrency) as pool:
-                sizes = list(pool.map(fetch, [url] * args.students))
+                answers = list(pool.map(fetch, [url] * args.students))
             wall = time.perf_counter() - start
             after = cpu_seconds(replica), sum(cpu_seconds(p) for p in nginx)
-            rows.append((wall, after[0] - before[0], after[1] - before[1], sum(sizes)))
+            encodings = {encoding for _, encoding in answers}
+            if encodings != {"gzip"}:  # the figures would measure another download
+                sys.exit(f"the file came back as {sorted(encodings)}, not gzip alone")
+            sizes = sum(size for size, _ in answers)
+            rows.append((wall, after[0] - before[0], after[1] - before[1], sizes))
     print(f"{args.students} GETs of {PATH}, {args.concurrency} at a time, {args.rounds} rounds")
     print(f"{'':<26}{'median':>10}{'min':>10}{'max':>10}")
     for i, name in enumerate(("wall s", "replica CPU s", "nginx CPU s", "MB sent")):
