@@ -21,6 +21,7 @@ from app.model.presets import PRESETS
 from app.model.settings import Settings, View, split
 from linreg_core import DEFAULT_BETA2, MAX_STEPS, RunState
 from tests.helpers import by_name, chart_payloads, control_widgets, figures, result, start
+from tests.hostile_links import one_control_links
 
 # --- Links ----------------------------------------------------------------------------------
 
@@ -48,6 +49,7 @@ def test_share_link_round_trips(values):
     link = parse_query(share_query(values))
     assert split(link.values) == split(values)  # the same run and the same view
     assert link.notices == ()
+    assert link.corrected == {}  # the address bar is left as it is
     # Every value that matters comes back as it was; the rest is not in the link at all.
     kind = values["optimizer"]
     for key, value in values.items():
@@ -83,6 +85,48 @@ def test_the_apps_share_link_after_moving_only_the_learning_rate():
     assert not at.exception
     (link,) = [c.value for c in at.code]
     assert link.endswith("?lr=0.03"), link
+
+
+def corrected_query(query: dict[str, str]) -> dict[str, str]:
+    """The query as the page writes it back into the address bar."""
+    fixed = dict(query)
+    for key, text in parse_query(query).corrected.items():
+        if text is None:
+            fixed.pop(key, None)
+        else:
+            fixed[key] = text
+    return fixed
+
+
+def test_a_corrected_link_says_what_the_page_uses():
+    query = {"lr": "0.9", "epochs": "-5", "seed": "abc", "noise": "0.50", "w": "1"}
+    assert parse_query(query).corrected == {"lr": "1", "epochs": "1", "seed": None, "noise": "0.5"}
+    # The unknown "w" is not the page's to correct: it stays, as a notice says.
+    assert corrected_query(query) == {"lr": "1", "epochs": "1", "noise": "0.5", "w": "1"}
+
+
+def test_a_preset_link_is_written_out_as_its_values():
+    # Bound to the address, the learning rate moved back to its default leaves the link;
+    # with the preset's name still there a reload would give the preset's 0.5.
+    assert parse_query({"preset": "diverges"}).corrected == {"preset": None, "lr": "0.5"}
+    assert parse_query({"preset": "diverges", "lr": "0.01"}).corrected == {
+        "preset": None,
+        "lr": None,
+    }
+    assert parse_query({"preset": "no-such"}).corrected == {"preset": None}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [dict([pair]) for pair in one_control_links()]
+    + [{"preset": name, "epochs": "7"} for name in PRESETS],
+    ids=str,
+)
+def test_the_corrected_address_gives_the_same_run_and_needs_no_correction(query):
+    fixed = corrected_query(query)
+    again = parse_query(fixed)
+    assert again.values == parse_query(query).values
+    assert again.corrected == {} and again.preset is None
 
 
 def test_link_flags():

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .params import FULL, PARAMS, Param, canonical, defaults
@@ -190,6 +190,9 @@ class LinkState:
     hidden: frozenset[str]
     preset: str | None
     notices: tuple[str, ...]
+    #: What the address should say instead (see :func:`_corrected`): name -> the text to
+    #: write, or None to leave the name out.
+    corrected: dict[str, str | None] = field(default_factory=dict)
 
 
 def _hidden(query: Mapping[str, str], notices: list[str]) -> frozenset[str]:
@@ -244,5 +247,35 @@ def parse_query(query: Mapping[str, str]) -> LinkState:
     raw.update({k: v for k, v in query.items() if k in PARAMS})
     values, value_notices = validate(raw)
     return LinkState(
-        values=values, hidden=hidden, preset=preset, notices=tuple(value_notices + notices)
+        values=values,
+        hidden=hidden,
+        preset=preset,
+        notices=tuple(value_notices + notices),
+        corrected=_corrected(query, values, preset),
     )
+
+
+def _corrected(
+    query: Mapping[str, str], values: Mapping[str, Any], preset: str | None
+) -> dict[str, str | None]:
+    """What the address should say instead of what the link said: name -> the text to
+    write, or None to leave the name out.
+
+    A control's value as :func:`share_query` writes it, where the link said it another way
+    or the value had to be corrected. A preset is written out as its values, and its name
+    left out: the controls are bound to the address, which leaves out a control at its
+    default, so ``?preset=diverges`` with the learning rate moved back to 0.01 would
+    otherwise read as the preset's 0.5 again.
+    """
+    keys = [k for k in query if k in PARAMS]
+    corrected: dict[str, str | None] = {}
+    if "preset" in query:  # unknown or written out
+        corrected["preset"] = None
+    if preset is not None:
+        keys += [k for k in PRESETS[preset].values if k not in query]
+    for key in keys:
+        value = values[key]
+        text = None if value == PARAMS[key].default else _link_text(value)
+        if text != query.get(key):
+            corrected[key] = text
+    return corrected

@@ -47,6 +47,10 @@ SECTIONS = {
 TRAINING = "train"
 
 _LINK_KEY = "_link_state"
+#: The controls whose link value was corrected and whose widget has not been drawn yet.
+_UNBOUND_KEY = "_link_corrected"
+#: Those drawn unbound once, whose next drawing binds them.
+_REBIND_KEY = "_link_rebind"
 PRESET_KEY = "preset_choice"
 #: The Reset button's key combination. Not Alt+D: Chrome, Edge and Firefox on Windows and
 #: Linux take it for the address bar. Not Alt+R: Streamlit refuses R (reload).
@@ -67,7 +71,48 @@ def init_state() -> LinkState:
             st.session_state.setdefault(key, float(value) if PARAMS[key].float_widget else value)
         st.session_state[PRESET_KEY] = link.preset
         st.session_state[_LINK_KEY] = link
+        _correct_the_address(link.corrected)
     return st.session_state[_LINK_KEY]
+
+
+def _correct_the_address(corrected: dict[str, str | None]) -> None:
+    """Make the address bar say the values the page uses, so that a reload or a copied
+    address gives the same run.
+
+    Streamlit drops a bound widget's URL value that it cannot use (``?lr=0.9`` between
+    the offered rates, ``?epochs=-5``) and never writes the value the page uses instead;
+    a widget not drawn yet (a closed section's) is not bound, and its value stays as
+    typed. So the corrected values are written here, and each of those widgets is drawn
+    unbound the first time (:func:`_bind`).
+    """
+    for key, text in corrected.items():
+        if text is None:
+            del st.query_params[key]
+        else:
+            st.query_params[key] = text
+    st.session_state[_UNBOUND_KEY] = set(corrected)
+    st.session_state[_REBIND_KEY] = set()
+
+
+def _bind(key: str) -> bool:
+    """Whether a control's widget is bound to the address on this run.
+
+    Not the first time a corrected control is drawn (see :func:`_correct_the_address`):
+    bound, Streamlit would drop the address's value again. The next time it is bound,
+    and its value is set again from code first: the browser did not know the widget was
+    bound when the learner moved it, so Streamlit writes that move into the address
+    only for a value set from code.
+    """
+    unbound = st.session_state.get(_UNBOUND_KEY, set())
+    rebind = st.session_state.get(_REBIND_KEY, set())
+    if key in unbound:
+        unbound.discard(key)
+        rebind.add(key)
+        return False
+    if key in rebind:
+        rebind.discard(key)
+        st.session_state[key] = st.session_state[key]
+    return True
 
 
 def _apply_preset() -> None:
@@ -135,10 +180,11 @@ def widget(
     The parameter's default is the widget's too, so a control at its default is left out of
     the link, and a reset to the defaults leaves the plain address.
     """
+    bound = _bind(param.key)
     common = {
         "key": param.key,
         "help": param.help,
-        "bind": "query-params",
+        "bind": "query-params" if bound else None,
         "persist_state": "session",  # kept while its section is closed or it does not apply
         "disabled": disabled,
         "on_change": on_change,

@@ -314,3 +314,20 @@ def test_plotly_finds_the_same_array_attributes_without_concat(page, app_server,
     assert {"x", "y"} <= by_name["route"]
     assert {"marker.symbol", "marker.size", "marker.color"} <= by_name["landmarks"]
     assert_no_exception(page)
+
+
+def test_a_corrected_link_leaves_the_address_that_reloads_the_same_run(page, app_server):
+    """A link the page had to correct: the address bar says the values the page uses (and
+    Streamlit does not drop them), the controls stay bound to it, and a reload gives the
+    same run."""
+    open_app(page, app_server, "lr=0.9&epochs=-5&seed=abc&n_samples=99999999")
+    assert page.url.endswith("/?lr=1&epochs=1&n_samples=10000"), page.url
+    focus_learning_rate(page)
+    page.keyboard.press("ArrowLeft")  # the first move of a widget drawn unbound at first
+    wait_for_rerun(page)
+    expect(page.locator(LR_SLIDER).get_by_role("slider")).to_have_attribute("aria-valuetext", "0.7")
+    assert "lr=0.7" in page.url and "epochs=1" in page.url, page.url
+    open_app(page, app_server, page.url.split("?", 1)[1])  # a reload
+    expect(page.locator(LR_SLIDER).get_by_role("slider")).to_have_attribute("aria-valuetext", "0.7")
+    expect(page.locator(LABEL)).to_contain_text("epoch 1 ")
+    assert_no_exception(page)
