@@ -180,6 +180,9 @@ def test_student_joins_by_typing_the_code_with_a_default_nickname():
     student = _app()
     student.text_input[0].set_value(code.lower()[:3] + "-" + code.lower()[3:])
     _button(student, "Join").click().run()
+    (nickname,) = student.text_input
+    # The placeholder promises no number: the seat's is known only once it is taken.
+    assert not any(c.isdigit() for c in nickname.placeholder), nickname.placeholder
     _button(student, "Join class").click().run()
     assert "you are **Student 1**" in _texts(student)
 

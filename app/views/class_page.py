@@ -224,7 +224,7 @@ def _join_form(cls: ClassInfo) -> None:
         name = st.text_input(
             "Nickname (optional)",
             max_chars=NICKNAME_LENGTH,
-            placeholder="Leave empty to be “Student 7”",
+            placeholder="Leave empty for “Student” and your seat’s number",
             help="Not your real name: the teacher and the class may see it.",
         )
         if st.form_submit_button("Join class", type="primary"):
