@@ -231,6 +231,7 @@ def _answer_and_lock(at: AppTest, k: int) -> AppTest:
     lock = at.button(key=f"lesson_lock_{step.questions[0].key}")
     assert lock.disabled, "the lock must wait for an answer"
     assert at.button(key="lesson_next").disabled, "Next must wait for a locked-in prediction"
+    assert at.button(key="lesson_next").help == "Lock in your prediction to move on."
     assert not chart_payloads(at) and not at.dataframe  # nothing revealed yet
     for q in step.questions:
         if q.choices:
@@ -299,11 +300,13 @@ def test_walk_the_whole_lesson():
         assert _progress(at) == f"Step {k} of {len(STEPS)}"
         at = _answer_and_lock(at, k)
         _check_reveal(at, k)
+        assert at.button(key="lesson_next").help == f"On to step {k + 1} of {len(STEPS)}."
         at.button(key="lesson_next").click().run()
         assert not at.exception
     # The takeaways: each idea with its number from the core.
     assert _progress(at) == f"Step {len(STEPS)} of {len(STEPS)}"
     assert at.button(key="lesson_next").disabled
+    assert at.button(key="lesson_next").help == "This is the lesson's last step."
     text = _texts(at)
     down, here, up = uphill_losses(RUN.data, 0.0, 0.0)
     for v in (down, here, up, RUN.least_squares.b, RUN.history.b[-1]):

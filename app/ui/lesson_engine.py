@@ -165,15 +165,22 @@ def _nav(page: LessonPage, k: int, step: Step) -> None:
     restart.button(
         "↺ Start over", on_click=_start_over, args=(page,), key=f"{p}restart", width="stretch"
     )
+    last, locked = k == len(page.steps), _locked(page, step)
     nxt.button(
         "Next ▶",
-        disabled=k == len(page.steps) or not _locked(page, step),
+        disabled=last or not locked,
         on_click=_go,
         args=(page, 1),
         key=f"{p}next",
         width="stretch",
         type="primary",
-        help="Lock in your prediction to move on.",
+        help=(
+            "This is the lesson's last step."
+            if last
+            else f"On to step {k + 1} of {len(page.steps)}."
+            if locked
+            else "Lock in your prediction to move on."
+        ),
     )
 
 
