@@ -187,8 +187,12 @@ def test_momentum_status_quotes_theory_and_the_run():
     assert factor > 2
     rates = f"by {r.diagnosis.rate:.3g}, against {gd_rate:.3g} for plain descent"
     assert f"each epoch multiplies the distance to the optimum {rates}" in text
-    assert f"predicted {r.diagnosis.predicted_epochs:,.0f} epochs" in text
-    assert f"took {r.diagnosis.converged_at}" in text and kind == "success"
+    assert f"it predicts {r.diagnosis.predicted_epochs:,.0f} epochs" in text
+    assert f"the run took {r.diagnosis.converged_at}" in text and kind == "success"
+    # The status says when the run got there, not only how long it ran.
+    assert text.startswith(
+        f"Converged: within 1 % of the optimum from epoch {r.diagnosis.converged_at};"
+    )
     assert speedup(0.5, 0.5) == pytest.approx(1.0) and speedup(1.2, 0.5) is None
 
 
@@ -214,7 +218,10 @@ def test_captions_speak_about_the_method():
     assert "one step" in lr_limit_caption(standardized)
     # lr = 1/λ on z: theory's factor is 0, said as what it does, not "shrinks by 0"
     one_step = run(Settings(x_center=10.0, standardize=True, lr=0.5))
-    assert "a factor of 0: the optimum is reached exactly" in status_message(one_step)[1]
+    text = status_message(one_step)[1]
+    assert "the distance to the optimum is multiplied by 0: a step or two lands on it" in text
+    assert text.startswith("Converged: within 1 % of the optimum from epoch 1; after all 100")
+    assert "it predicts 1 epoch to within 1 %, and the run took 1." in text
     assert factor_text(0.98) == "0.98" and factor_text(0.99998) == "1 − 2e-05"
     assert "no linear theory" in lr_limit_caption(run(Settings(optimizer="rmsprop")))
 

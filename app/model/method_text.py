@@ -98,16 +98,17 @@ def _compared(factor: float) -> str:
 
 
 def _took(run: Run) -> str:
+    """What theory predicts for the run's epochs to within the tolerance, and what it took."""
     d, h = run.diagnosis, run.history
+    within = f"{100 * CONVERGED_TOL:g} %"
     if d.predicted_epochs is None or math.isinf(d.predicted_epochs):
-        predicted = "never within reach"
+        predicted = f"it predicts the run never gets within {within}"
     else:
         k = d.predicted_epochs
-        within = f"{100 * CONVERGED_TOL:g} %"
-        predicted = f"predicted {k:,.0f} epoch{'' if k == 1 else 's'} to within {within}"
+        predicted = f"it predicts {k:,.0f} epoch{'' if k == 1 else 's'} to within {within}"
     if d.converged_at is not None:
-        return f"{predicted}, took {d.converged_at:,}"
-    return f"{predicted}; not there yet after {h.epochs_run:,}"
+        return f"{predicted}, and the run took {d.converged_at:,}"
+    return f"{predicted}; the run is not there yet after {h.epochs_run:,}"
 
 
 def _linear_sentence(run: Run) -> str | None:
@@ -128,19 +129,19 @@ def _linear_sentence(run: Run) -> str | None:
     if factor is None:  # plain descent on raw x diverges at this learning rate
         return (
             f"{subject} converges at lr = {h.lr:g}, where plain gradient descent on this data "
-            f"diverges (theory: {_each_epoch(rate)}, where plain descent's grows "
-            f"{gd_rate:.3g}×; {_took(run)})."
+            f"diverges. In theory {_each_epoch(rate)}, while plain descent's grows "
+            f"{gd_rate:.3g}× an epoch; {_took(run)}."
         )
     return (
-        f"{subject} {_compared(factor)} at this learning rate on this data (theory: "
-        f"{_each_epoch(rate)}, against {factor_text(gd_rate)} for plain descent; {_took(run)})."
+        f"{subject} {_compared(factor)} at this learning rate on this data. In theory "
+        f"{_each_epoch(rate)}, against {factor_text(gd_rate)} for plain descent; {_took(run)}."
     )
 
 
 def _each_epoch(rate: float) -> str:
     """What theory's per-epoch factor does to the distance to the optimum, in words."""
     if rate < 1e-12:  # 0 up to rounding: a step or two (momentum's) lands on the optimum
-        return "a factor of 0: the optimum is reached exactly, within a step or two"
+        return "the distance to the optimum is multiplied by 0: a step or two lands on it"
     return f"each epoch multiplies the distance to the optimum by {factor_text(rate)}"
 
 

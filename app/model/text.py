@@ -123,9 +123,15 @@ def _state_message(run: Run) -> tuple[str, str]:
             if d.distance < 1e-6
             else f"within {100 * d.distance:.2g} % of the least-squares optimum"
         )
+        tolerance = f"{100 * CONVERGED_TOL:g} %"
+        if d.converged_at is not None and d.converged_at < h.epochs_run:
+            return "success", (
+                f"Converged: within {tolerance} of the optimum from epoch "
+                f"{d.converged_at:,}; after all {h.epochs_run:,} epochs, w and b are {where}."
+            )
         return "success", (
-            f"Converged: after {h.epochs_run} epochs, w and b are {where} (the tolerance is "
-            f"{100 * CONVERGED_TOL:g} %)."
+            f"Converged: after {h.epochs_run:,} epochs, w and b are {where} (the tolerance "
+            f"is {tolerance})."
         )
     left = f"{100 * d.gap_left:.0f} % of the distance from the start to the optimum is left"
     more = (
