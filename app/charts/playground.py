@@ -478,10 +478,13 @@ def playground_figure(run: Run, *, style: ChartStyle = ChartStyle(), view: View 
         uirevision="playground",
         images=[landscape_image(run.grid, run.least_squares.loss, LANDSCAPE)],
     )
-    return {
+    figure = {
         "data": data + traces,
         "layout": layout,
         "frames": frames,
         "animation": player,
         "narrow": narrow_part(_layout(panels, style, 4, 1)),
     }
+    if fill := style.fill():
+        figure["fill"] = fill  # the chart component grows it with the screen
+    return figure

@@ -41,6 +41,14 @@ class ChartStyle:
     #: their player: each plot area is about 165 px tall.
     height: int = 520
     legend: bool = True
+    #: Lecture mode's chart grows with the screen, from ``height`` up to this: the chart
+    #: component gives it the window's height less what the page has above and below it.
+    #: None: the chart keeps ``height``.
+    max_height: int | None = None
+
+    def fill(self) -> dict | None:
+        """The figure's ``fill`` key, read by the chart component, or None."""
+        return None if self.max_height is None else {"max": self.max_height}
 
     @property
     def ink(self) -> str:
@@ -58,7 +66,13 @@ class ChartStyle:
         chart, its player and the status line fit the projector's screen together.
         """
         return cls(
-            dark=dark, font_size=20, line_width=4.5, marker_size=11, height=465, legend=False
+            dark=dark,
+            font_size=20,
+            line_width=4.5,
+            marker_size=11,
+            height=465,  # on a 1280 x 720 screen, with the status line and the player
+            legend=False,
+            max_height=930,
         )
 
 

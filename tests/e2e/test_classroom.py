@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.boxes import BOXES_INIT_JS, overlap
 from tests.e2e.conftest import assert_no_exception, open_app, wait_for_rerun
 from tests.e2e.player import DEEP_JS, RESULT_CELLS
 
@@ -49,8 +50,9 @@ def test_copied_link_reproduces_the_run(page, app_server, browser):
         fresh.context.close()
 
 
-@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1024, 768)])
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1024, 768), (1920, 1080)])
 def test_lecture_mode_is_legible_from_the_back(page, app_server, width, height):
+    page.add_init_script(BOXES_INIT_JS)
     page.set_viewport_size({"width": width, "height": height})
     open_app(page, app_server, "mode=lecture")
     page.wait_for_selector(".js-plotly-plot .xtick text")
@@ -76,6 +78,15 @@ def test_lecture_mode_is_legible_from_the_back(page, app_server, width, height):
     assert status["y"] >= top - 1 and player["y"] + player["height"] <= height, (status, player)
     sidebar = page.locator("[data-testid=stSidebar]").bounding_box()  # closed: off screen
     assert sidebar is None or sidebar["x"] + sidebar["width"] <= 1, sidebar
+    # The chart takes the height the screen has: on a 1080 px screen its panels are as tall
+    # as 2 x 465 px less the room for their titles and ticks, not 720 px's.
+    plots = page.evaluate(
+        "() => deepAll('.live-chart .nsewdrag').map((e) => e.getBoundingClientRect().height)"
+    )
+    assert len(plots) == 4 and min(plots) >= (100 if height < 1000 else 250), plots
+    texts = page.evaluate("() => chartTexts(deep('.live-chart').getRootNode())")
+    crowded = [(a, b) for i, a in enumerate(texts) for b in texts[i + 1 :] if overlap(a, b)]
+    assert not crowded, crowded
     page.screenshot(path=f"test-artifacts/lecture-mode-{width}x{height}.png")
 
 

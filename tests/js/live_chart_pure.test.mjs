@@ -148,6 +148,46 @@ describe("the layout", () => {
     assert.deepEqual(pure.chartLayout({ data: [] }, false), { height: 450, autosize: true });
   });
 
+  test("a figure that fills the window grows with it, between its own height and its max", () => {
+    const fig = { ...FIGURE, fill: { max: 930 } };
+    assert.equal(pure.fillHeight(fig, 465, 720, 255), 465); // a 1280 x 720 projector: as it was
+    assert.equal(pure.fillHeight(fig, 465, 1080, 255), 825);
+    assert.equal(pure.fillHeight(fig, 465, 1080, 355), 725); // a status line of three rows
+    assert.equal(pure.fillHeight(fig, 465, 2160, 255), 930);
+    assert.equal(pure.fillHeight(fig, 465, 500, 255), 465); // never below its own height
+    assert.equal(pure.fillHeight(fig, 465, 1080, NaN), 465); // nothing measured: its own
+    assert.equal(pure.fillHeight(FIGURE, 465, 1080, 255), 465); // no `fill`: its own height
+    assert.equal(pure.chartLayout(fig, false, 1080, 255).height, 825);
+    assert.equal(pure.chartLayout(fig, true, 1080, 255).height, 1200); // a phone: the narrow one's
+  });
+
+  test("stretched, the panels grow and the gaps and margins keep their pixels", () => {
+    // Two rows: 100 px each with a 50 px gap, in 250 px between 40 px and 60 px margins.
+    const layout = {
+      height: 350,
+      margin: { t: 40, b: 60 },
+      yaxis: { domain: [0.6, 1] },
+      yaxis2: { domain: [0.6, 1] },
+      yaxis3: { domain: [0, 0.4] },
+      annotations: [
+        { text: "top title", yref: "paper", y: 1 },
+        { text: "bottom title", yref: "paper", y: 0.4 },
+        { text: "in a domain", yref: "y3 domain", y: 0.97 },
+      ],
+    };
+    const out = pure.stretchLayout(layout, 550); // 450 px of plotting area
+    const px = (f) => Math.round(f * 450 * 1e6) / 1e6;
+    assert.equal(out.height, 550);
+    assert.deepEqual(out.margin, layout.margin);
+    assert.deepEqual(out.yaxis3.domain.map(px), [0, 200]); // 100 px -> 200 px
+    assert.deepEqual(out.yaxis.domain.map(px), [250, 450]); // after the 50 px gap
+    assert.deepEqual(out.yaxis2.domain, out.yaxis.domain);
+    assert.deepEqual(out.annotations.map((a) => a.y).slice(0, 2).map(px), [450, 200]);
+    assert.equal(out.annotations[2].y, 0.97); // relative to its axis: stays
+    assert.deepEqual(layout.yaxis.domain, [0.6, 1]); // the layout itself is left as it was
+    assert.deepEqual(pure.stretchLayout(layout, 300), layout); // never shrunk
+  });
+
   test("hands Plotly its config, keyed without the PNG options", () => {
     const a = pure.plotlyConfig({ toImageButtonOptions: { filename: "run-1" }, scrollZoom: true });
     const b = pure.plotlyConfig({ toImageButtonOptions: { filename: "run-2" }, scrollZoom: true });

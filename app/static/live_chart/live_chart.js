@@ -49,6 +49,7 @@ const {
 const STATE = new WeakMap();
 const ANIMATED = new Set(); // states of charts with a player, for the keyboard
 const DISPOSE_AFTER_MS = 200; // a cleanup not followed by a call within this disposes
+const FILL_SLACK_PX = 8; // left free under a chart that fills the window
 const STILL = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
 
 // Streamlit's components v2 load Apache Arrow, which marks its classes with
@@ -208,10 +209,14 @@ function mount(parentElement) {
     onResize(state);
   });
   state.resizeObserver.observe(root);
+  // A figure that fills the window (lecture mode's) follows its height too.
+  state.onWindowResize = () => state.fig && state.fig.fill && onResize(state);
+  window.addEventListener("resize", state.onWindowResize);
   const dispose = () => {
     state.disposed = true;
     ANIMATED.delete(state);
     state.resizeObserver.disconnect();
+    window.removeEventListener("resize", state.onWindowResize);
     if (window.Plotly) window.Plotly.purge(gd);
     root.remove();
     STATE.delete(parentElement);
@@ -341,10 +346,26 @@ function rootWidth(state) {
   return state.observedWidth ?? state.root.getBoundingClientRect().width;
 }
 
+// The px the page has above and below a chart that fills the window: the chart's top on
+// the page (scrolled to the top) and what the chart draws under the plot (the player, the
+// keys). Read from the DOM, so only for such a chart (lecture mode's).
+function around(state, fig) {
+  if (!fig.fill) return NaN;
+  const main = document.querySelector("[data-testid=stMain]");
+  const top = state.root.getBoundingClientRect().top + (main ? main.scrollTop : 0) + window.scrollY;
+  return top + state.root.offsetHeight - state.gd.offsetHeight + FILL_SLACK_PX;
+}
+
+function heightFor(state, fig, narrow) {
+  return chartLayout(fig, narrow, window.innerHeight, around(state, fig)).height;
+}
+
 function layoutFor(state, fig) {
   const width = rootWidth(state) || window.innerWidth;
   state.narrow = isNarrow(fig, width);
-  return chartLayout(fig, state.narrow);
+  const layout = chartLayout(fig, state.narrow, window.innerHeight, around(state, fig));
+  state.height = layout.height;
+  return layout;
 }
 
 // --- many data points as one picture (see pure.js, isRaster) ---------------------------
@@ -503,10 +524,14 @@ async function render(state, payload, seq) {
 function onResize(state) {
   const width = Math.round(rootWidth(state));
   // A width of 0: the chart is hidden or leaving the page, and Plotly refuses to resize it.
-  if (!state.fig || width === 0 || width === state.width || state.disposed) return;
+  if (!state.fig || width === 0 || state.disposed) return;
+  const narrow = isNarrow(state.fig, width);
+  const height = heightFor(state, state.fig, narrow);
+  if (width === state.width && height === state.height) return;
   state.width = width;
-  if (isNarrow(state.fig, width) !== state.narrow) {
-    // The other layout: same data and frames, so the run and its frame stay where they were.
+  if (narrow !== state.narrow || height !== state.height) {
+    // The other layout, or a new height: same data and frames, so the run and its frame
+    // stay where they were.
     const at = state.current;
     const layout = layoutFor(state, state.fig);
     window.Plotly.relayout(state.gd, withRaster(state, state.fig, layout))

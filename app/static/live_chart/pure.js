@@ -64,12 +64,70 @@ export function narrowLayout(layout, narrow) {
   return out;
 }
 
+// The height of a wide figure that grows with the screen (`fill`: {max}, lecture mode's):
+// the window's height less the `around` px the page has above and below the chart (its
+// top on the page, the player and the keys under it), never below the figure's own
+// height nor above `max`. Any other figure: its own height.
+export function fillHeight(fig, height, windowHeight, around) {
+  if (!fig.fill || !(windowHeight > 0) || !(around >= 0)) return height;
+  return Math.round(Math.min(Math.max(windowHeight - around, height), fig.fill.max));
+}
+
+// `layout` made `height` px high (taller than its own): the panels grow, and the gaps
+// between them keep their pixels, as do the margins (a panel's title above it and its
+// tick labels below need the same room at any height). Every vertical place in the
+// plotting area's fractions moves with them: the y axes' domains and the annotations on
+// the paper (the panels' titles).
+export function stretchLayout(layout, height) {
+  const margin = layout.margin || {};
+  const room = (layout.height || 450) - (margin.t ?? 100) - (margin.b ?? 80);
+  const grown = room + height - (layout.height || 450);
+  const axes = Object.keys(layout).filter((k) => /^yaxis\d*$/.test(k));
+  const spans = axes.map((k) => (layout[k] || {}).domain || [0, 1]).sort((a, b) => a[0] - b[0]);
+  const covered = [];
+  for (const [lo, hi] of spans) {
+    const last = covered[covered.length - 1];
+    if (last && lo <= last[1]) last[1] = Math.max(last[1], hi);
+    else covered.push([lo, hi]);
+  }
+  const panels = covered.reduce((sum, [lo, hi]) => sum + hi - lo, 0);
+  if (!(room > 0) || !(panels > 0) || grown <= room) return { ...layout };
+  const scale = (grown - (1 - panels) * room) / (panels * room); // a panel's px grow by this
+  const place = (f) => {
+    if (f <= 0) return (f * room) / grown; // below the plotting area: the same px below it
+    if (f >= 1) return 1 + ((f - 1) * room) / grown;
+    let px = 0;
+    let at = 0;
+    for (const [lo, hi] of covered) {
+      if (f <= lo) break;
+      px += (lo - at) * room + (Math.min(f, hi) - lo) * room * scale;
+      at = Math.min(f, hi);
+    }
+    return (px + (f - at) * room) / grown;
+  };
+  const out = { ...layout, height };
+  for (const k of axes) {
+    const domain = (layout[k] || {}).domain;
+    if (domain) out[k] = { ...layout[k], domain: domain.map(place) };
+  }
+  if (layout.annotations) {
+    out.annotations = layout.annotations.map((a) =>
+      a.yref === "paper" && typeof a.y === "number" ? { ...a, y: place(a.y) } : a,
+    );
+  }
+  return out;
+}
+
 // The layout handed to Plotly: the wide or the narrow one, as wide as its container
-// (no width of its own), 450 px high unless the figure says.
-export function chartLayout(fig, narrow) {
+// (no width of its own), 450 px high unless the figure says; a wide figure that fills
+// the window (`fill`) is stretched to its height (`fillHeight`'s).
+export function chartLayout(fig, narrow, windowHeight = 0, around = NaN) {
   const layout = narrow ? narrowLayout(fig.layout || {}, fig.narrow) : { ...(fig.layout || {}) };
   delete layout.width;
-  return { ...layout, height: layout.height || 450, autosize: true };
+  const height = layout.height || 450;
+  const filled = narrow ? height : fillHeight(fig, height, windowHeight, around);
+  const sized = filled > height ? stretchLayout({ ...layout, height }, filled) : layout;
+  return { ...sized, height: filled, autosize: true };
 }
 
 // The config handed to Plotly.react, and its key: the config without the PNG options
