@@ -59,6 +59,10 @@ _LECTURE_CSS = """<style>
   padding-top: 3.8rem !important; padding-bottom: 1rem !important;
 }
 .stApp h2, .stApp h3 { font-size: 32px !important; }
+/* A slider's value above its thumb and its min / max below the track are drawn where
+   Streamlit's 14 px text fits: at 22 px they ran into the label above and the next one. */
+.stApp [data-testid="stSlider"] [data-testid="stWidgetLabel"] { margin-bottom: 1.6rem; }
+.stApp [data-testid="stSlider"] { padding-bottom: 1.6rem; }
 </style>"""
 
 

@@ -90,6 +90,37 @@ def test_lecture_mode_is_legible_from_the_back(page, app_server, width, height):
     page.screenshot(path=f"test-artifacts/lecture-mode-{width}x{height}.png")
 
 
+# Every text of the sidebar's sliders: labels, the values above the thumbs, min and max.
+SLIDER_TEXTS = """() => [
+  ...document.querySelectorAll('[data-testid=stSidebar] [data-testid=stSlider]')
+].flatMap((s) => [
+    ...[...s.querySelectorAll('[data-testid=stWidgetLabel] p')].map((e) => box(e, 'label')),
+    ...[...s.querySelectorAll('[data-testid=stSliderThumbValue]')].map((e) => box(e, 'value')),
+    ...[...s.querySelectorAll('[data-testid=stSliderTickBar] div')].map((e) => box(e, 'min/max')),
+  ]).filter((b) => b.h > 0)"""
+
+
+def test_lecture_modes_sidebar_keeps_its_slider_texts_apart(page, app_server):
+    """At 22 px a slider's value above its thumb ran into its label, and its min and max
+    (shown on hover) into the next slider's label."""
+    page.add_init_script(BOXES_INIT_JS)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_app(page, app_server, "mode=lecture")
+    page.get_by_test_id("stExpandSidebarButton").click()
+    sliders = page.locator("[data-testid=stSidebar] [data-testid=stSlider]")
+    expect(sliders.first).to_be_in_viewport()
+    page.wait_for_function(  # the sidebar has slid in
+        "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().x === 0"
+    )
+    page.wait_for_timeout(500)
+    assert sliders.count() >= 6  # the data's four, the learning rate and the epochs
+    # The min and max are laid out, transparent, until the pointer is over their slider.
+    texts = page.evaluate(SLIDER_TEXTS)
+    assert sum(t["kind"] == "min/max" for t in texts) == 2 * sliders.count(), texts
+    crowded = [(a, b) for j, a in enumerate(texts) for b in texts[j + 1 :] if overlap(a, b)]
+    assert not crowded, crowded
+
+
 @pytest.mark.parametrize(
     ("query", "width", "height"),
     [("", 1366, 650), ("", 1920, 960), ("mode=lecture", 1280, 720), ("", 390, 844)],
