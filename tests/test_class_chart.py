@@ -27,6 +27,10 @@ def test_the_truths_label_reads_away_from_the_nearer_edge() -> None:
     left = class_figure([[1, 1, 1]], edges=edges, truth=0.5)["layout"]["annotations"][-1]
     right = class_figure([[1, 1, 1]], edges=edges, truth=2.8)["layout"]["annotations"][-1]
     assert (left["xanchor"], right["xanchor"]) == ("left", "right")
+    # Beside its line, not on it; and a truth on the range's end clears the axis's edge.
+    assert left["xshift"] > 0 > right["xshift"]
+    at_end = class_figure([[1, 1, 1]], edges=edges, truth=0.0)["layout"]["xaxis"]["range"]
+    assert at_end[0] < 0.0 and at_end[1] > 3.0
 
 
 def test_before_the_reveal_nothing_is_marked() -> None:

@@ -116,6 +116,20 @@ def test_teacher_starts_a_class_and_sees_code_link_qr_count_and_private_link():
     assert f"Class code {code}" in _texts(again)
 
 
+def test_the_qr_enlarges_for_the_back_row_and_the_menu_names_the_pages_as_the_navigation():
+    teacher, code = _start()
+    assert len(teacher.get("image")) == 1 and not teacher.get("dialog")
+    _button(teacher, "Enlarge the QR").click().run()
+    assert not teacher.exception
+    assert len(teacher.get("dialog")) == 1
+    small, large = teacher.get("image")
+    assert large.proto.imgs[0].url == small.proto.imgs[0].url  # the same join link
+    assert any(m.value.startswith("Or go to ") and code in m.value for m in teacher.markdown)
+    # The question menu says the lessons' names as the page's navigation does.
+    lessons = {o.split(" · ")[0] for o in teacher.selectbox[0].options}
+    assert lessons == {"Lesson", "Beyond the notebook"}, lessons
+
+
 def test_student_joins_by_link_and_keeps_the_seat_on_reload():
     _, code = _start()
     student = _join(code, "Ada")
@@ -206,7 +220,7 @@ def test_ask_commit_count_reveal_and_vote_again():
     assert [f for f in figures(teacher) if f["data"][0]["type"] == "bar"]  # the class's bars
     _button(teacher, "Reveal").click().run()
     assert f"The answer: {q.correct(facts)}" in _texts(teacher)
-    assert "0 of 1 right" in _texts(teacher)
+    assert "0 of 1 right (0 %)" in _texts(teacher)  # spaced as the band below says "35 %"
     _rerun(student)
     assert "The true answer" in _texts(student) and "Not this time" in _texts(student)
     # Vote again: round 2, the student now picks the right answer.
@@ -219,7 +233,7 @@ def test_ask_commit_count_reveal_and_vote_again():
     _rerun(teacher)
     _button(teacher, "Reveal").click().run()
     text = _texts(teacher)
-    assert "1 of 1 right" in text and "1 moved to the right answer" in text
+    assert "1 of 1 right (100 %)" in text and "1 moved to the right answer" in text
     assert "First vote" in json.dumps(figures(teacher)[0])
     # The CSV: both rounds, the choice's label.
     assert teacher.get("download_button")

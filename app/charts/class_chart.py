@@ -130,7 +130,10 @@ def class_figure(
                 range=[0, top * 1.3], title={"text": "students"}, dtick=max(1, round(top / 5))
             )
             if len(edges) > 1:
-                layout[f"xaxis{suffix}"].update(range=[edges[0], edges[-1]])
+                # A little room past the outer bins: a true answer at an end of the range
+                # (its line and its label) then stands clear of the axis's edge.
+                pad = 0.03 * (edges[-1] - edges[0])
+                layout[f"xaxis{suffix}"].update(range=[edges[0] - pad, edges[-1] + pad])
             if truth is not None:
                 layout["shapes"].append(
                     {
@@ -155,6 +158,7 @@ def class_figure(
                         "yref": f"{ya} domain",
                         "yanchor": "top",
                         "xanchor": "right" if right_half else "left",
+                        "xshift": -8 if right_half else 8,  # beside its line, not on it
                         "showarrow": False,
                         "bgcolor": "rgba(0,0,0,0.6)" if style.dark else "rgba(255,255,255,0.8)",
                         "font": {"color": PALETTE["true"], "size": style.font_size},

@@ -53,8 +53,10 @@ _LECTURE_CSS = """<style>
 .stApp p, .stApp li, .stApp label, .stApp td, .stApp th, .stApp [data-testid="stMarkdownContainer"],
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stWidgetLabel"] p,
 .stApp [data-testid="stSliderThumbValue"], .stApp [data-testid="stSliderTickBar"] div,
-.stApp button p, .stApp [data-testid="stAlertContentInfo"] p { font-size: 22px !important; }
-.stApp h1 { font-size: 48px !important; }
+.stApp button p, .stApp [data-testid="stAlertContentInfo"] p,
+.stApp [data-baseweb="select"] div, .stApp input { font-size: 22px !important; }
+.stApp h1, [data-testid="stDialog"] h1 { font-size: 48px !important; }
+[data-testid="stDialog"] p { font-size: 22px !important; }
 .stApp [data-testid="stMainBlockContainer"] {
   padding-top: 3.8rem !important; padding-bottom: 1rem !important;
 }

@@ -69,7 +69,8 @@ _WRONG = "class_wrong_codes"  # session state: (wrong codes in a row, time of th
 _MESSAGE = "class_message"  # session state: a refusal to show on the next run
 _ENDED = "class_ended"
 _SEAT = "class_seat"  # session state: (class id, code, seat token, its Seat) once found
-LESSON_NAMES = {"notebook": "Lesson 1", "beyond": "Lesson 2"}
+#: As the page navigation names the lessons.
+LESSON_NAMES = {"notebook": "Lesson", "beyond": "Beyond the notebook"}
 
 
 def _now() -> float:
@@ -343,6 +344,12 @@ def _teacher(token: str) -> None:
         st.markdown(f"# Class code {cls.code}")
         st.markdown(f"Join at {join_url} or scan the code")
     tally.markdown(f"## {count.answered} of {count.joined} answered")
+    if tally.button(  # under the count: the row is as tall as the QR and its caption anyway
+        "Enlarge the QR",
+        icon=":material/zoom_in:",
+        help="The code and the QR as large as the screen allows, for the back row.",
+    ):
+        _large_qr(cls.code, join_url)
     qr.image(qr_svg(join_url), width=150, caption="Scan to join")
     if asked is None:
         st.info("No question yet: pick one below and press Ask.", icon=":material/help:")
@@ -352,6 +359,19 @@ def _teacher(token: str) -> None:
     _controls(store, cls, asked, token)
     _run_controls(store, cls, asked)
     _follow_version(cls.class_id, drawn)
+
+
+_LARGE_QR_PX = 450
+
+
+@st.dialog("Join the class", width="large")
+def _large_qr(code: str, join_url: str) -> None:
+    """The join screen for the back row: the code in large type and a QR three times the
+    page's, which with the code fits a 1280 x 720 projector's screen."""
+    with st.container(horizontal_alignment="center"):
+        st.markdown(f"# Class code {code}", text_alignment="center", anchors=False)
+        st.image(qr_svg(join_url), width=_LARGE_QR_PX)
+        st.markdown(f"Or go to {join_url}", text_alignment="center")
 
 
 def _projector(store, asked: Asked) -> None:
@@ -376,7 +396,10 @@ def _projector(store, asked: Asked) -> None:
         last = answers[-1]
         right = sum(is_right(q, a, truth_value) for a in last)
         share = right / len(last) if last else 0.0
-        line = f"**The answer: {q.correct(facts)}** · {right} of {len(last)} right ({share:.0%})"
+        line = (
+            f"**The answer: {q.correct(facts)}** · {right} of {len(last)} right "
+            f"({100 * share:.0f} %)"
+        )
         if len(rounds) == 2:
             first = store.by_student(asked.question_id, rounds[0])
             second = store.by_student(asked.question_id, rounds[1])
