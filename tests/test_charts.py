@@ -621,3 +621,25 @@ def test_rounded_numbers_are_short_and_the_text_s_own_up_to_the_last_digit(value
 def test_rounded_keeps_what_is_not_a_number_for_figure_json_to_refuse():
     out = traces_module.rounded(np.array([1.0, math.nan, math.inf]), 4)
     assert out[0] == 1.0 and math.isnan(out[1]) and out[2] == math.inf
+
+
+@pytest.mark.parametrize("lr", [0.01, 0.5])  # converging, and diverged (13 decades of loss)
+def test_the_now_markers_sit_whole_in_their_panels_at_both_ends(lr):
+    """The loss panel's marker on the last (largest) loss of a diverged run, and the
+    markers at epoch 0 and at the last epoch, stay inside their panels by their radius."""
+    r = run(Settings(lr=lr))
+    fig = playground_figure(r)
+    layout = fig["layout"]
+    plot_h = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    loss_axis, epoch_axis = layout["yaxis2"], layout["xaxis2"]
+    panel_h = plot_h * (loss_axis["domain"][1] - loss_axis["domain"][0])
+    lo, hi = loss_axis["range"]
+    top = math.log10(r.history.loss.max()) if loss_axis["type"] == "log" else r.history.loss.max()
+    radius = (ChartStyle().marker_size + 5) / 2
+    assert (hi - top) / (hi - lo) * panel_h >= radius
+    # Across: the panels are at least 220 px wide (tests/e2e/test_first_screen.py).
+    left, right = epoch_axis["range"]
+    span = right - left
+    assert (0 - left) / span * 220 >= radius and (
+        right - r.history.epochs_run
+    ) / span * 220 >= radius

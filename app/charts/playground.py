@@ -118,7 +118,11 @@ def _loss_range(loss: np.ndarray, floor: float, log: bool) -> list[float]:
         if lo <= 0 or floor <= 1e-12 * float(loss[0]):  # 0 up to rounding, not a real floor
             lo = run_lo
         lo = max(lo, 1e-300) if np.isfinite(lo) else 1e-300
-        return [float(np.log10(lo)) - 0.1, float(np.log10(max(hi, lo * 10))) + 0.1]
+        low, high = float(np.log10(lo)), float(np.log10(max(hi, lo * 10)))
+        # 4 % of the span each side, at least a tenth of a decade: the "now" marker on the
+        # last loss of a diverged run (13 decades up) sits in the panel whole.
+        pad = max(0.1, 0.04 * (high - low))
+        return [low - pad, high + pad]
     return [0.0 - 0.08 * hi, hi * 1.08] if hi > 0 else [-1.0, 1.0]
 
 
@@ -126,9 +130,11 @@ _CURVE = {"x0": 0, "dx": 1, "showlegend": False}
 
 
 def _epoch_range(last: int) -> list[float]:
-    """The epoch axis, a little past the last epoch: the "now" markers sit on it whole
-    (ending exactly there, they were cut in half by the panel's edge)."""
-    return [0, max(last, 1) * 1.025]
+    """The epoch axis, a little before epoch 0 and past the last epoch: the "now" markers
+    sit on it whole at both ends (ending exactly there, they were cut in half by the
+    panel's edge)."""
+    pad = 0.03 * max(last, 1)
+    return [-pad, last + pad]
 
 
 def _loss_panel(run: Run, style: ChartStyle, view: View) -> _Panel:
