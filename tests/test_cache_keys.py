@@ -74,6 +74,8 @@ def test_view_and_style_keys_tell_every_field_apart():
                 changed = not value
             elif isinstance(value, str):
                 changed = value + "x"
+            elif value is None:  # an optional size, unset
+                changed = 1
             else:
                 changed = value * 2 + 1
             assert key(dataclasses.replace(record, **{f.name: changed})) != key(record), f.name

@@ -320,10 +320,10 @@ def test_the_figure_opens_on_the_last_epoch():
     assert loss_now["x"] == [h.epochs_run] and loss_now["y"] == [pytest.approx(h.loss[-1])]
     assert now["y"] == [pytest.approx(h.w[-1]), pytest.approx(h.b[-1])]
     assert_allclose([path["x"][-1], path["y"][-1]], [h.w[-1], h.b[-1]], rtol=1e-4)  # 5 digits
-    # The epoch axes go a little past the last epoch, so its markers are not cut in half.
+    # The epoch axes go a little past epoch 0 and the last, so no marker is cut in half.
     for axis in ("xaxis2", "xaxis3"):
         lo, hi = fig["layout"][axis]["range"]
-        assert lo == 0 and h.epochs_run < hi <= 1.05 * h.epochs_run
+        assert -0.05 * h.epochs_run <= lo < 0 and h.epochs_run < hi <= 1.05 * h.epochs_run
     # ... which is the last frame's state
     for trace, update in zip(fig["data"][-4:], fig["frames"][-1]["data"], strict=True):
         assert trace | update == trace
