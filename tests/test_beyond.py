@@ -199,7 +199,8 @@ def _check_reveal(at: AppTest, k: int) -> None:
     if reveal is BeyondReveal.RAVINE:
         (chart,) = chart_payloads(at)
         assert chart["config"]["toImageButtonOptions"]["filename"] == "beyond-ravine"
-        assert f"{FACTS['r_kappa']:,.0f}" in text and "?preset=ravine" in text
+        assert f"{FACTS['r_kappa']:,.0f}" in text
+        assert "[Open it in the Playground](./playground?preset=ravine)" in text  # a link
     if reveal is BeyondReveal.STANDARDIZED:
         assert f"{FACTS['ls_b']:.4f}" in text
     if reveal is BeyondReveal.POLYAK:

@@ -22,6 +22,7 @@ from ..model.method_text import method_label
 from ..model.settings import View
 from .cache import cached_playground_figure
 from .chart import chart_style, show_figure
+from .page_css import apply_lesson_css
 
 __all__ = ["LessonPage", "lesson_done", "run_lesson", "show_run", "show_takeaways"]
 
@@ -94,6 +95,7 @@ def run_lesson(page: LessonPage) -> None:
     step = page.steps[k - 1]
     args, facts = page.load()
 
+    apply_lesson_css()  # first: styles that arrive later move the page as it loads
     st.title(page.title)
     st.progress(k / len(page.steps), text=f"Step {k} of {len(page.steps)}")
     st.header(f"{k}. {step.title.format_map(facts)}")

@@ -1,10 +1,11 @@
-"""The playground's page styles on a laptop or larger: no empty band above the chart."""
+"""Page styles on a laptop or larger: no empty band above the playground's chart or a
+lesson's title."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-__all__ = ["apply_playground_css"]
+__all__ = ["apply_lesson_css", "apply_playground_css"]
 
 # Constant text, no user input, so st.html is safe here. Above 640 px only: a phone keeps
 # Streamlit's own spacing (columns stack there). Streamlit leaves 6rem above the first
@@ -46,3 +47,19 @@ _PLAYGROUND_CSS = (
 def apply_playground_css() -> None:
     """Tighter page margins and a smaller title (the playground's default view)."""
     st.html(_PLAYGROUND_CSS)
+
+
+# A lesson's page: the same room under the navigation as the playground's (Streamlit's 6rem
+# left about 110 px empty above the title on a 1366 x 650 laptop, and the step's Back and
+# Next further down), hidden for the 0.1 s its styles take to apply, as above.
+_LESSON_CSS = (
+    "<style>@media (min-width:641px){"
+    '.stApp [data-testid="stMainBlockContainer"]{padding-top:4.25rem;'
+    "animation:lesson-css-arrives 0.1s}}"
+    "@keyframes lesson-css-arrives{from{opacity:0}to{opacity:0}}</style>"
+)
+
+
+def apply_lesson_css() -> None:
+    """Less room above a lesson's title."""
+    st.html(_LESSON_CSS)

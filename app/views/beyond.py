@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from ..charts import race_figure
@@ -44,9 +46,16 @@ BEYOND = LessonPage(
 )
 
 
+def _open_in_playground(preset: str, what: str = "it") -> str:
+    """A Markdown link that opens the Playground on ``preset`` (a new tab: the lesson stays).
+
+    Relative, so that it works under any base path the app is served from."""
+    return f"[Open {what} in the Playground](./playground?{urlencode({'preset': preset})})"
+
+
 def _playground(run: Run, name: str, preset: str | None = None) -> None:
     show_run(run, key=f"{PREFIX}fig_{name}", filename=f"beyond-{name}")
-    link = f" Open it in the Playground: `?preset={preset}`." if preset else ""
+    link = f" {_open_in_playground(preset)}." if preset else ""
     st.caption(status_message(run)[1] + link)
 
 
@@ -153,7 +162,7 @@ def _noise(b: Beyond, facts: BeyondFacts) -> None:
         hide_index=True,
         key=f"{PREFIX}noise_table",
     )
-    st.caption(f"Open the first in the Playground: `?preset=mini-batch`. {summary}.")
+    st.caption(f"{_open_in_playground('mini-batch', 'the first')}. {summary}.")
 
 
 @BEYOND.reveal(BeyondReveal.TAKEAWAYS)

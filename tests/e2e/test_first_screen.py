@@ -108,6 +108,10 @@ def test_a_lesson_steps_chart_starts_on_the_first_screen_after_a_reveal(browser,
     with new_page(browser, viewport={"width": width, "height": height}) as page:
         open_app(page, app_server.rstrip("/") + "/lesson")
         main = page.locator(MAIN)
+        # The title stands under the page's navigation, not 110 px below it (Streamlit's 6rem).
+        title = main.locator("h1").first.bounding_box()
+        nav = page.get_by_test_id("stHeader").bounding_box()
+        assert title["y"] - (nav["y"] + nav["height"]) < 40, (title, nav)
         predict_and_lock(page, main)  # the reveal: what happened, and the chart that shows it
         chart = page.locator(f"{MAIN} .live-chart").first
         chart.wait_for(state="visible")
