@@ -54,8 +54,10 @@ def decode_points(text: object) -> Points:
     """Points from a link value written by ``encode_points``; never raises.
 
     Garbage gives no points; too many points keep the first ``MAX_POINTS``; points
-    outside ``±POINT_LIMIT`` are dropped; each with a notice. Repeated points are kept:
-    a point placed twice counts twice in least squares, as in any data.
+    outside ``±POINT_LIMIT`` are dropped; each with a notice. A value that leaves no
+    point and has something wrong (a word that happens to be base64) is garbage.
+    Repeated points are kept: a point placed twice counts twice in least squares, as in
+    any data.
 
     Examples
     --------
@@ -68,16 +70,17 @@ def decode_points(text: object) -> Points:
     if len(value) > _LINK_CHARS:
         notices.append(f"The link has more than {MAX_POINTS} points; kept the first {MAX_POINTS}.")
         value = value[:_LINK_CHARS]
+    garbage = Points(
+        _NO_POINTS,
+        _NO_POINTS,
+        (f"The link's points {_show(text)} are not in the app's format; none were placed.",),
+    )
     try:
         if not _BASE64URL.fullmatch(value):
             raise ValueError
         data = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (ValueError, binascii.Error):
-        return Points(
-            _NO_POINTS,
-            _NO_POINTS,
-            (f"The link's points {_show(text)} are not in the app's format; none were placed.",),
-        )
+        return garbage
     whole = len(data) // 4 * 4
     if whole < len(data):
         notices.append("The link's points end with an incomplete point, which was left out.")
@@ -89,4 +92,6 @@ def decode_points(text: object) -> Points:
             f"±{POINT_LIMIT:g}, the range of the data panel."
         )
     xy = xy[inside]
+    if notices and not len(xy):  # "garbage" decodes, but to nothing the app wrote
+        return garbage
     return Points(read_only(xy[:, 0].copy()), read_only(xy[:, 1].copy()), tuple(notices))
