@@ -29,6 +29,7 @@ from app.charts import (
 from app.charts import playground as playground_module
 from app.charts import traces as traces_module
 from app.charts.animation import MIN_FRAME_MS
+from app.charts.data import canvas_figure
 from app.charts.grid import MODEBAR_PX
 from app.charts.playground import MAX_PATH_POINTS, PANEL_TITLES
 from app.model.compute import GRID_SIZE, run
@@ -420,6 +421,19 @@ def test_narrow_layout_is_one_column():
         for k, v in narrow.items()
     }
     plotly_figure(fig | {"layout": fig["layout"] | layout})
+
+
+@pytest.mark.parametrize("kind", ["data", "canvas"])
+def test_the_one_panel_charts_lay_the_toolbar_above_their_title_on_a_phone(kind):
+    """A phone always shows Plotly's toolbar: upright in the right margin (the wide
+    layout's), it stood over the end of a lesson chart's title and the plot's corner."""
+    fig = data_figure(DEFAULT) if kind == "data" else canvas_figure(np.zeros(1), np.zeros(1))
+    narrow, wide = fig["narrow"], fig["layout"]
+    assert narrow["modebar"]["orientation"] == "h"
+    assert narrow["margin"]["t"] == wide["margin"]["t"] + MODEBAR_PX
+    assert narrow["height"] == wide["height"] + MODEBAR_PX
+    assert not [k for k in narrow if k.startswith(("xaxis", "yaxis"))]  # no domains to set
+    plotly_figure(fig | {"layout": wide | narrow})
 
 
 def test_dark_style_draws_light_text():

@@ -8,6 +8,7 @@ import numpy as np
 from ..model.compute import Run
 from ..model.data.points_link import POINT_LIMIT
 from ..model.sources import POINTS, Source, plot_text
+from .grid import narrow_part
 from .style import PALETTE, RIGHT_MARGIN_PX, ChartStyle, style_layout
 from .traces import equation, f32, line_shape, padded
 
@@ -111,6 +112,12 @@ def true_line(run: Run, style: ChartStyle, xs: list[float], axes: tuple[str, str
     return line_shape(axes, d.true_w, d.true_b, xs, PALETTE["true"], style.line_width, "dash", name)
 
 
+def _title(text: str) -> dict:
+    """A one-panel chart's title, just above its plot: a phone's toolbar lies in the top
+    margin above it (the narrow layout's), where Plotly would centre the title."""
+    return {"text": text, "yref": "paper", "y": 1, "yanchor": "bottom", "pad": {"b": 10}}
+
+
 def data_figure(run: Run, *, style: ChartStyle = ChartStyle()) -> dict:
     """The data and the true line alone: what the learner sees before any training."""
     x_range, y_range = data_panel_range(run)
@@ -127,12 +134,13 @@ def data_figure(run: Run, *, style: ChartStyle = ChartStyle()) -> dict:
         "showlegend": True,
         "xaxis": {"range": x_range, "title": x_title},
         "yaxis": {"range": y_range, "title": y_title},
-        "title": {"text": title},
+        "title": _title(title),
         "height": int(style.height * 0.7),
         "margin": {"l": 60, "r": RIGHT_MARGIN_PX, "t": 50, "b": 40},
     }
     style_layout(layout, style, legend_y=-0.15)
-    return {"data": data, "layout": layout}
+    # A phone: the toolbar lies above the title, not upright over its end (see narrow_part).
+    return {"data": data, "layout": layout, "narrow": narrow_part(layout)}
 
 
 def canvas_figure(x: np.ndarray, y: np.ndarray, *, style: ChartStyle = ChartStyle()) -> dict:
@@ -149,10 +157,10 @@ def canvas_figure(x: np.ndarray, y: np.ndarray, *, style: ChartStyle = ChartStyl
     layout = {
         "xaxis": {"range": _canvas_range(np.asarray(x)), "title": {"text": "x"}},
         "yaxis": {"range": _canvas_range(np.asarray(y)), "title": {"text": "y"}},
-        "title": {"text": "Click to place a point; a line needs two"},
+        "title": _title("Click to place a point; a line needs two"),
         "height": int(style.height * 0.7),
         "margin": {"l": 60, "r": RIGHT_MARGIN_PX, "t": 50, "b": 40},
         "showlegend": False,
     }
     style_layout(layout, style, legend_y=-0.15)
-    return {"data": [points], "layout": layout}
+    return {"data": [points], "layout": layout, "narrow": narrow_part(layout)}

@@ -71,6 +71,8 @@ def narrow_part(layout: dict) -> dict:
     if "modebar" in layout:
         out["modebar"] = layout["modebar"] | {"orientation": "h"}
     out |= {
-        k: {"domain": v["domain"]} for k, v in layout.items() if k.startswith(("xaxis", "yaxis"))
+        k: {"domain": v["domain"]}
+        for k, v in layout.items()
+        if k.startswith(("xaxis", "yaxis")) and "domain" in v
     }
     return out

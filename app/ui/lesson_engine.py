@@ -155,6 +155,9 @@ def _compare(page: LessonPage, step: Step, facts: Facts) -> None:
         mine, real = st.columns(2, border=True)
         mine.markdown(f"**Your prediction** · {q.prompt.format_map(facts)}\n\n{said}")
         real.markdown(f"**What happened** — {verdict}\n\n{truth}")
+    # Room under the cards: a touch screen shows a table's toolbar above the table all the
+    # time, and it sat on the last card's border.
+    st.space("small")
 
 
 def _nav(page: LessonPage, k: int, step: Step) -> None:

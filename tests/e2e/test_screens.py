@@ -36,6 +36,22 @@ BOXES_JS = """(chart) => {
 }"""
 
 
+# The boxes of every toolbar shown (tables' and charts'), of the prediction cards and of
+# the charts' titles (a one-panel chart's, and each panel's).
+TOOLBAR_BOXES_JS = """() => {
+  const shown = (b) => b.w > 0 && b.h > 0;
+  const all = (selector, kind) => deepAll(selector).map((e) => box(e, kind)).filter(shown);
+  return {
+    toolbars: [
+      ...all('[data-testid=stElementToolbar]', 'table toolbar'),
+      ...all('.live-chart .modebar-container .modebar', 'chart toolbar'),
+    ],
+    cards: all('[data-testid=stMain] [data-testid=stColumn]', 'card'),
+    titles: all('.live-chart .gtitle, .live-chart .annotation-text', 'title'),
+  };
+}"""
+
+
 @pytest.fixture(params=PHONES, ids=lambda s: f"{s[0]}x{s[1]}")
 def phone(request, browser: Browser):
     width, height = request.param
@@ -155,6 +171,16 @@ def test_each_lesson_works_at_phone_width(phone, app_server, path, steps, last):
             predict_and_lock(page, main, touch=True)
         assert_no_exception(page)
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        # A touch screen shows the toolbars all the time: a table's sits above the table,
+        # not on the prediction cards; a chart's lies above its title, not on it.
+        boxes = page.evaluate(TOOLBAR_BOXES_JS)
+        crowded = [
+            (bar, other)
+            for bar in boxes["toolbars"]
+            for other in boxes["cards"] + boxes["titles"]
+            if overlap(bar, other)
+        ]
+        assert not crowded, (k, crowded)
         if k < steps:
             next_step(page, main, touch=True)
     expect(main.get_by_text(last)).to_be_visible()
