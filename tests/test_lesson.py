@@ -284,6 +284,9 @@ def _check_reveal(at: AppTest, k: int) -> None:
         ]
         assert shown == PRINTED_PROGRESS.splitlines()  # at 4 decimals, the notebook's print
         assert at.code[0].value.splitlines() == PRINTED_PROGRESS.splitlines()
+        # The last row says 1.8930; the chart's label 1.8899: the caption says why, here.
+        assert f"At the final w and b the loss is {h.final_loss:.4f}" in at.caption[0].value
+        assert f"{h.final_loss:.4f}" != f"{h.epoch_loss[-1]:.4f}"
     if k == 7:
         (chart,) = chart_payloads(at)
         assert chart["config"]["toImageButtonOptions"]["filename"] == "lesson-learning-rate-race"

@@ -119,6 +119,11 @@ def _reveal_train(run: Run, race, facts: NotebookFacts) -> None:
         column_config=_four_decimals("loss", "w", "b"),
         key=f"{PREFIX}progress",
     )
+    st.caption(
+        "Each row's loss is the one its epoch computed before its update, as the notebook "
+        f"prints it; w and b are after the update. At the final w and b the loss is "
+        f"{facts.loss_end:.4f}, where the charts of the next steps end."
+    )
     with st.expander("The same numbers as the notebook prints them"):
         st.code("\n".join(progress_line(r) for r in rows), language=None)
 
