@@ -457,12 +457,21 @@ def test_race_marks_divergence_and_the_current_rate():
     assert any(n.startswith("lr = 0.5: diverged at epoch") for n in names)
     assert any(n == "lr = 0.01 (current)" for n in names)
     assert sum(1 for t in fig["data"] if t.get("marker", {}).get("symbol") == "x") == 1
-    # The loss axis spans every run's finite losses, diverged one included, with whole labels.
+    # The loss axis spans the runs that did not diverge and 1.5 decades above them, so
+    # they stay apart (lr 0.001 and 0.01 were one line under 10^13); the diverged run
+    # climbs out through the top. Whole labels.
     axis = fig["layout"]["yaxis"]
-    finite = np.concatenate([h.loss for h in histories])
-    finite = finite[np.isfinite(finite)]
+    kept = np.concatenate([h.loss for h in histories if h.diverged_at is None])
     lo, hi = axis["range"]
-    assert lo < np.log10(finite.min()) and np.log10(finite.max()) < hi
+    assert lo < np.log10(kept.min()) and hi == pytest.approx(np.log10(kept.max()) + 1.5)
+    diverged = next(h for h in histories if h.diverged_at is not None)
+    assert np.log10(diverged.loss.max()) > hi
+    # Its path is drawn first, under the others; the legend keeps the rates' order.
+    paths = [t for t in fig["data"] if t.get("xaxis") == "x2" and t.get("mode") == "lines+markers"]
+    assert paths[0]["name"].startswith("lr = 0.5: diverged")
+    ranks = {t["name"]: t["legendrank"] for t in fig["data"] if "legendrank" in t}
+    ordered = [n.split(":")[0].removesuffix(" (current)") for n in sorted(ranks, key=ranks.get)]
+    assert ordered == [f"lr = {lr:g}" for lr in RACE_LRS]
     if axis.get("tickmode") == "array":
         assert axis["ticktext"] == [f"{v:g}" for v in axis["tickvals"]]
     else:  # many decades: whole powers of ten

@@ -102,13 +102,19 @@ def race_figure(
     levels = level_lines(run.stats, run.grid)
     data: list[dict] = [on(LANDSCAPE, levels)] if levels is not None else []
     others = iter(RACE_COLOURS)
-    for h in histories:
+    runners: list[tuple[bool, list[dict]]] = []
+    for rank, h in enumerate(histories, start=1):
         is_current = _is_current(h, run, by)
         colour = PALETTE["gd"] if is_current else next(others)
         label = race_label(h, by) + (f" ({current})" if is_current and current else "")
         if h.diverged_at is not None:
             label += f": diverged at epoch {h.diverged_at}"
-        data += _runner(h, colour, label, style)
+        traces = [t | {"legendrank": rank} for t in _runner(h, colour, label, style)]
+        runners.append((h.diverged_at is not None, traces))
+    # Diverged runs first, so underneath: on the landscape a diverged path's first steps
+    # run along a slow run's and hid it. The legend keeps the runs' order (legendrank).
+    for _, traces in sorted(runners, key=lambda r: not r[0]):
+        data += traces
     ls = run.least_squares
     optimum = point(
         ls.w, ls.b, "least-squares optimum", "star", PALETTE["ls"], style.marker_size + 9
@@ -161,13 +167,26 @@ def _race_layout(
 
 
 def _loss_axis(histories: Sequence[History]) -> dict:
-    """A log axis over every run's finite losses, with whole labels (1, 2, 5 … or powers of
-    ten): Plotly's own log ticks label 20 and 2 alike, as a small "2"."""
-    losses = np.concatenate([h.loss for h in histories]) if histories else np.zeros(0)
+    """A log axis with whole labels (1, 2, 5 … or powers of ten: Plotly's own log ticks
+    label 20 and 2 alike, as a small "2").
+
+    It spans the finite losses of the runs that did not diverge, and a decade and a half
+    above them: a diverged run climbs out through the top (its legend entry says where it
+    blew up). Spanning its 10¹³ as well squashed the others into one line at the bottom.
+    Only diverged runs: all their losses.
+    """
+    kept = [h for h in histories if h.diverged_at is None] or list(histories)
+    losses = np.concatenate([h.loss for h in kept]) if kept else np.zeros(0)
     losses = losses[np.isfinite(losses) & (losses > 0)]
     if losses.size == 0:
         return {}
     lo, hi = math.log10(float(losses.min())), math.log10(float(losses.max()))
     pad = max(0.04 * (hi - lo), 0.02)
-    lo, hi = lo - pad, hi + pad
+    room = _DIVERGED_ROOM if len(kept) < len(histories) else pad
+    lo, hi = lo - pad, hi + room
     return {"range": [lo, hi], **log_ticks(lo, hi)}
+
+
+#: Decades above the other runs' losses that a diverged run climbs through before it
+#: leaves the loss panel.
+_DIVERGED_ROOM = 1.5
