@@ -260,7 +260,8 @@ def test_optimizer_race_is_each_optimizer_on_the_same_data_and_start():
         assert_allclose(h.w, expected.w, rtol=1e-12)
         assert h.w[0] == -1.0 and h.b[0] == 3.0
     fig = race_figure(histories, r, by="optimizer")
-    names = [t["name"] for t in fig["data"] if t.get("xaxis") == "x" and t.get("mode") == "lines"]
+    curves = [t for t in fig["data"] if t.get("xaxis") == "x" and t.get("mode") == "lines"]
+    names = [t["name"] for t in sorted(curves, key=lambda t: t["legendrank"])]  # legend order
     assert names[0] == "Gradient descent (current)" and "Adam (β1 = 0.9, β2 = 0.999)" in names
 
 
