@@ -9,13 +9,18 @@ import streamlit as st
 # `app` and `linreg_core` resolve the same way locally and on Community Cloud.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.model.links import TRUE_WORDS
 from app.views.beyond import beyond_lesson
 from app.views.class_page import class_page
 from app.views.lesson import lesson
 from app.views.playground import playground
 
 # A lecture link opens with the sidebar closed: at a projector the chart needs the width.
-lecture_link = st.query_params.get("mode") == "lecture"
+# (The page writes ?mode=lecture as the control's ?lecture=true: app/model/links.py.)
+lecture_link = (
+    st.query_params.get("mode") == "lecture"
+    or st.query_params.get("lecture", "").strip().lower() in TRUE_WORDS
+)
 st.set_page_config(
     page_title="Gradient descent playground",
     page_icon="📉",

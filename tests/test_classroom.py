@@ -114,12 +114,16 @@ def test_a_preset_link_is_written_out_as_its_values():
         "lr": None,
     }
     assert parse_query({"preset": "no-such"}).corrected == {"preset": None}
+    # Lecture mode's link is written as its control, which switching it off then removes.
+    assert parse_query({"mode": "lecture"}).corrected == {"mode": None, "lecture": "true"}
+    assert parse_query({"mode": "disco"}).corrected == {"mode": None}
 
 
 @pytest.mark.parametrize(
     "query",
     [dict([pair]) for pair in one_control_links()]
-    + [{"preset": name, "epochs": "7"} for name in PRESETS],
+    + [{"preset": name, "epochs": "7"} for name in PRESETS]
+    + [{"mode": "lecture"}, {"mode": "lecture", "lecture": "false"}],
     ids=str,
 )
 def test_the_corrected_address_gives_the_same_run_and_needs_no_correction(query):

@@ -265,7 +265,8 @@ def _corrected(
     or the value had to be corrected. A preset is written out as its values, and its name
     left out: the controls are bound to the address, which leaves out a control at its
     default, so ``?preset=diverges`` with the learning rate moved back to 0.01 would
-    otherwise read as the preset's 0.5 again.
+    otherwise read as the preset's 0.5 again. ``?mode=lecture`` becomes ``?lecture=true``
+    for the same reason: lecture mode switched off would come back on a reload.
     """
     keys = [k for k in query if k in PARAMS]
     corrected: dict[str, str | None] = {}
@@ -273,6 +274,10 @@ def _corrected(
         corrected["preset"] = None
     if preset is not None:
         keys += [k for k in PRESETS[preset].values if k not in query]
+    if "mode" in query:  # unknown, or ?mode=lecture written as the control it turns on
+        corrected["mode"] = None
+        if query["mode"] == "lecture" and "lecture" not in keys:
+            keys.append("lecture")
     for key in keys:
         value = values[key]
         text = None if value == PARAMS[key].default else _link_text(value)

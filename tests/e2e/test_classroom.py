@@ -209,3 +209,23 @@ def test_dark_theme_draws_light_chart_text(browser, app_server):
         page.screenshot(path="test-artifacts/playground-dark.png")
     finally:
         context.close()
+
+
+def test_a_lecture_link_switched_off_stays_off_on_a_reload(page, app_server):
+    """?mode=lecture is written as the control it turns on (?lecture=true): switched off,
+    lecture mode leaves the address, and a reload no longer turns it back on."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_app(page, app_server, "mode=lecture")
+    assert page.url.endswith("/?lecture=true"), page.url
+    open_app(page, app_server, page.url.split("?", 1)[1])  # a reload: still lecture mode
+    expect(page.get_by_test_id("stExpandSidebarButton")).to_be_visible()  # sidebar closed
+    page.get_by_test_id("stExpandSidebarButton").click()
+    sidebar = page.locator("[data-testid=stSidebar]")
+    sidebar.get_by_text("Least-squares line, log scale, speed, lecture mode").click()
+    wait_for_rerun(page)
+    sidebar.get_by_text("Lecture mode", exact=True).click()
+    wait_for_rerun(page)
+    assert "lecture" not in page.url and "mode" not in page.url, page.url
+    open_app(page, app_server)  # the address the page shows now: the plain one
+    expect(page.locator("[data-testid=stMain] h1")).to_have_count(1)  # the playground's title
+    assert_no_exception(page)
