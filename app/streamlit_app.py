@@ -9,23 +9,18 @@ import streamlit as st
 # `app` and `linreg_core` resolve the same way locally and on Community Cloud.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.model.links import TRUE_WORDS
+from app.ui.controls import lecture_link
 from app.views.beyond import beyond_lesson
 from app.views.class_page import class_page
 from app.views.lesson import lesson
 from app.views.playground import playground
 
 # A lecture link opens with the sidebar closed: at a projector the chart needs the width.
-# (The page writes ?mode=lecture as the control's ?lecture=true: app/model/links.py.)
-lecture_link = (
-    st.query_params.get("mode") == "lecture"
-    or st.query_params.get("lecture", "").strip().lower() in TRUE_WORDS
-)
 st.set_page_config(
     page_title="Gradient descent playground",
     page_icon="📉",
     layout="wide",
-    initial_sidebar_state="collapsed" if lecture_link else "auto",
+    initial_sidebar_state="collapsed" if lecture_link() else "auto",
 )
 # The pages sit in the header bar, not the sidebar: there they stay in sight in lecture mode
 # (whose sidebar starts closed), and the sidebar is left to the controls. (A phone folds them

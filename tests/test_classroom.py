@@ -15,7 +15,7 @@ from numpy.testing import assert_allclose
 from app.charts import ChartStyle, playground_figure
 from app.model.compute import run
 from app.model.export import data_csv, history_csv, reproduce_script
-from app.model.links import parse_query, share_query
+from app.model.links import asks_for_lecture, parse_query, share_query
 from app.model.params import PARAMS, applies, defaults
 from app.model.presets import PRESETS
 from app.model.settings import Settings, View, split
@@ -117,6 +117,9 @@ def test_a_preset_link_is_written_out_as_its_values():
     # Lecture mode's link is written as its control, which switching it off then removes.
     assert parse_query({"mode": "lecture"}).corrected == {"mode": None, "lecture": "true"}
     assert parse_query({"mode": "disco"}).corrected == {"mode": None}
+    # Either way the page opens with the sidebar closed.
+    assert asks_for_lecture({"mode": "lecture"}) and asks_for_lecture({"lecture": " TRUE"})
+    assert not asks_for_lecture({"lecture": "false"}) and not asks_for_lecture({})
 
 
 @pytest.mark.parametrize(

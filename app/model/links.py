@@ -26,6 +26,7 @@ __all__ = [
     "GROUPS",
     "TRUE_WORDS",
     "LinkState",
+    "asks_for_lecture",
     "clean",
     "parse_query",
     "share_query",
@@ -193,6 +194,15 @@ class LinkState:
     #: What the address should say instead (see :func:`_corrected`): name -> the text to
     #: write, or None to leave the name out.
     corrected: dict[str, str | None] = field(default_factory=dict)
+
+
+def asks_for_lecture(query: Mapping[str, str]) -> bool:
+    """Whether a link opens lecture mode: ``?mode=lecture``, or ``?lecture=true`` (how the
+    page writes it back, see :func:`_corrected`)."""
+    lecture = query.get("lecture")
+    return query.get("mode") == "lecture" or (
+        isinstance(lecture, str) and lecture.strip().lower() in TRUE_WORDS
+    )
 
 
 def _hidden(query: Mapping[str, str], notices: list[str]) -> frozenset[str]:

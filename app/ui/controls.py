@@ -18,7 +18,7 @@ import streamlit as st
 
 from linreg_core import DEFAULT_BETA2
 
-from ..model.links import LinkState, parse_query, whole
+from ..model.links import LinkState, asks_for_lecture, parse_query, whole
 from ..model.params import PARAMS, Param, applies, defaults, group_keys
 from ..model.presets import PRESETS
 from ..model.settings import Settings, View, split
@@ -28,6 +28,7 @@ __all__ = [
     "PRESET_KEY",
     "RESET_SHORTCUT",
     "init_state",
+    "lecture_link",
     "sidebar",
     "training_controls",
     "training_in_sidebar",
@@ -73,6 +74,12 @@ def init_state() -> LinkState:
         st.session_state[_LINK_KEY] = link
         _correct_the_address(link.corrected)
     return st.session_state[_LINK_KEY]
+
+
+def lecture_link() -> bool:
+    """Whether the page's link asks for lecture mode (the page opens with the sidebar
+    closed then: at a projector the chart needs the width)."""
+    return asks_for_lecture(st.query_params.to_dict())
 
 
 def _correct_the_address(corrected: dict[str, str | None]) -> None:
