@@ -79,7 +79,7 @@ def init_state() -> LinkState:
 def lecture_link() -> bool:
     """Whether the page's link asks for lecture mode (the page opens with the sidebar
     closed then: at a projector the chart needs the width)."""
-    return asks_for_lecture(st.query_params.to_dict())
+    return asks_for_lecture(st.query_params)  # read in place: the entry runs on every rerun
 
 
 def _correct_the_address(corrected: dict[str, str | None]) -> None:
