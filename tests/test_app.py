@@ -244,3 +244,24 @@ def test_the_scenario_menu_names_the_link_s_scenario_and_forgets_it_on_reset():
     assert _scenario_button(at) == "Choose a teaching scenario"
     assert at.radio(key="preset_choice").value is None
     assert not at.exception
+
+
+def test_the_scenario_menu_lets_go_of_a_scenario_once_its_run_is_changed():
+    """Moving a run control away from the scenario's value leaves a run the scenario's
+    caption no longer describes: the menu says so, and picking the scenario again sets it
+    again. A view control (the log scale) changes no run, and the scenario stays."""
+    at = start({"preset": "diverges"})
+    at.toggle(key="log_loss").set_value(True).run()
+    assert _scenario_button(at) == "Scenario: Too large: diverges"
+    at.select_slider(key="lr").set_value(0.01).run()
+    assert _scenario_button(at) == "Choose a teaching scenario"
+    assert at.radio(key="preset_choice").value is None
+    assert not [c for c in at.sidebar.caption if "overshoot" in c.value]
+    at.radio(key="preset_choice").set_value("diverges").run()
+    assert at.session_state["lr"] == 0.5
+    assert _scenario_button(at) == "Scenario: Too large: diverges"
+    # Own data is not the synthetic data every scenario describes.
+    at.session_state[KIND_KEY] = "points"
+    at.run()
+    assert _scenario_button(at) == "Choose a teaching scenario"
+    assert not at.exception

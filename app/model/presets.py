@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["PRESETS", "RAVINE", "Preset"]
+from .params import PARAMS, canonical, defaults
+
+__all__ = ["PRESETS", "RAVINE", "Preset", "holds"]
 
 
 @dataclass(frozen=True)
@@ -111,3 +114,26 @@ PRESETS: dict[str, Preset] = {
         ),
     ]
 }
+
+
+def _run(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The run part of every control's values, as :func:`canonical` compares runs."""
+    return {
+        k: v for k, v in canonical(defaults() | dict(values)).items() if PARAMS[k].group != "view"
+    }
+
+
+def holds(name: str, values: Mapping[str, Any]) -> bool:
+    """Whether ``values`` (the controls', by key) still make scenario ``name``'s run.
+
+    The view's controls (log scale, speed) change no run, and neither does a β the
+    optimizer ignores.
+
+    >>> holds("diverges", {"lr": 0.5, "log_loss": True})
+    True
+    >>> holds("diverges", {"lr": 0.01})
+    False
+    >>> holds("notebook", {"beta": 0.5})  # gradient descent has no β
+    True
+    """
+    return _run(values) == _run(PRESETS[name].values)

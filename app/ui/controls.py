@@ -20,9 +20,10 @@ from linreg_core import DEFAULT_BETA2
 
 from ..model.links import LinkState, asks_for_lecture, parse_query, whole
 from ..model.params import PARAMS, Param, applies, defaults, group_keys
-from ..model.presets import PRESETS
+from ..model.presets import PRESETS, holds
 from ..model.settings import Settings, View, split
-from .data_source import data_source, reset_source
+from ..model.sources import SYNTHETIC
+from .data_source import KIND_KEY, data_source, reset_source
 
 __all__ = [
     "PRESET_KEY",
@@ -138,8 +139,15 @@ def _preset_picker() -> str | None:
 
     A popover of radio buttons rather than a select box: the page's first load then needs
     none of the select box's code (141 KB as Streamlit sends it, README: Performance), and
-    the list shows every scenario at once."""
+    the list shows every scenario at once.
+
+    A scenario whose run the learner has since changed (a run control moved, their own
+    data) is let go of: its caption would describe a run that is not on screen, and the
+    menu could not set it again.
+    """
     name = st.session_state.get(PRESET_KEY)
+    if name in PRESETS and not _still_holds(name):
+        name = st.session_state[PRESET_KEY] = None
     label = f"Scenario: {PRESETS[name].title}" if name in PRESETS else "Choose a teaching scenario"
     with st.popover(
         label,
@@ -158,6 +166,12 @@ def _preset_picker() -> str | None:
     if name is not None:
         st.caption(PRESETS[name].shows)
     return name
+
+
+def _still_holds(name: str) -> bool:
+    state = st.session_state
+    own_data = state.get(KIND_KEY, SYNTHETIC) != SYNTHETIC
+    return not own_data and holds(name, {k: state[k] for k in PARAMS if k in state})
 
 
 def _reset() -> None:
