@@ -63,7 +63,8 @@ def test_beta2_defaults_to_the_optimizers_own_from_the_core():
     for kind, beta2 in DEFAULT_BETA2.items():
         settings, _ = split(parse_query({"optimizer": kind}).values)
         assert settings.beta2 is None and settings.method.beta2 == beta2
-        assert share_query(defaults() | {"optimizer": kind, "beta2": beta2}) == {"optimizer": kind}
+        shown = PARAMS["optimizer"].show(kind)
+        assert share_query(defaults() | {"optimizer": kind, "beta2": beta2}) == {"optimizer": shown}
     assert DEFAULT_BETA2 == {"rmsprop": 0.99, "adam": 0.999}  # the issue's numbers
     values, notices = validate({"beta2": "abc"})
     assert values["beta2"] is None and "optimizer's own default" in notices[0]
@@ -88,13 +89,34 @@ def test_a_link_leaves_out_what_the_optimizer_ignores():
     values = defaults() | {"beta": 0.5, "beta2": 0.9, "batch": 10, "standardize": True}
     assert share_query(values) == {"batch": "10", "standardize": "true"}  # gd ignores β, β2
     assert share_query(values | {"optimizer": "momentum"}) == {
-        "optimizer": "momentum",
+        "optimizer": "Momentum",
         "beta": "0.5",
         "batch": "10",
         "standardize": "true",
     }
     assert share_query(values | {"optimizer": "adam"})["beta2"] == "0.9"
     assert split(values)[0] == split(defaults() | {"batch": 10, "standardize": True})[0]
+
+
+def test_a_link_names_the_optimizer_as_its_radio_button_does():
+    """Streamlit's radio bound to the address writes the option's shown text there
+    ("Nesterov") and reads only that back, so a link says it that way too. A link that
+    names it otherwise (an older link's "momentum", any case) still opens that optimizer,
+    and the page corrects its address to the shown text."""
+    for kind, shown in zip(KINDS, PARAMS["optimizer"].labels, strict=True):
+        for said in (kind, shown, shown.upper(), f" {kind.title()} "):
+            link = parse_query({"optimizer": said})
+            assert link.values["optimizer"] == kind and not link.notices, said
+            if kind == "gd":  # the default: the address leaves it out
+                expected = {"optimizer": None}
+            else:
+                expected = {} if said == shown else {"optimizer": shown}
+            assert link.corrected == expected, said
+        link = parse_query(share_query(defaults() | {"optimizer": kind}))
+        assert link.values["optimizer"] == kind and link.corrected == {}
+    link = parse_query({"optimizer": "Momentumm"})
+    assert link.values["optimizer"] == "gd"
+    assert link.notices == ("Optimizer: unknown choice `'Momentumm'`, using Gradient descent",)
 
 
 def test_settings_hand_the_core_its_options():

@@ -97,14 +97,30 @@ def _default_text(param: Param) -> str:
     return "the optimizer's own default" if param.default is None else str(param.default)
 
 
+def _choice(param: Param, value: Any) -> str | None:
+    """The option ``value`` names, by its name ("momentum") or its shown text ("Momentum",
+    as the address bar has it), in any case; None if it names none."""
+    if value in param.options:
+        return value
+    if not isinstance(value, str):
+        return None
+    wanted = value.strip().casefold()
+    for option in param.options:
+        if wanted in (option.casefold(), param.show(option).casefold()):
+            return option
+    return None
+
+
 def clean(param: Param, value: Any) -> tuple[Any, str | None]:
     """Return ``(valid value, notice or None)``: clamp, snap or fall back to the default."""
     if isinstance(param.default, bool):
         return _clean_bool(param, value)
     if param.is_choice:
-        if value in param.options:
-            return value, None
-        return param.default, f"{param.label}: unknown choice {show(value)}, using {param.default}"
+        choice = _choice(param, value)
+        if choice is not None:
+            return choice, None
+        default = param.show(param.default)
+        return param.default, f"{param.label}: unknown choice {show(value)}, using {default}"
     is_full = isinstance(value, str) and value.strip().lower() == FULL
     if is_full and param.options is not None and FULL in param.options:  # the batch size
         return FULL, None
@@ -159,8 +175,12 @@ def validate(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return values, notices
 
 
-def _link_text(value: Any) -> str:
-    """A value as a link writes it: true/false, whole numbers without ".0"."""
+def _link_text(param: Param, value: Any) -> str:
+    """A value as a link writes it: true/false, whole numbers without ".0", and a choice
+    as its widget shows it ("Momentum"): Streamlit's widgets bound to the address write the
+    option's shown text there, and read only that back."""
+    if param.options is not None:
+        return param.show(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -179,7 +199,7 @@ def share_query(values: Mapping[str, Any]) -> dict[str, str]:
     for key, param in PARAMS.items():
         value = values.get(key, param.default)
         if value != param.default:
-            query[key] = _link_text(value)
+            query[key] = _link_text(param, value)
     return query
 
 
@@ -290,7 +310,7 @@ def _corrected(
             keys.append("lecture")
     for key in keys:
         value = values[key]
-        text = None if value == PARAMS[key].default else _link_text(value)
+        text = None if value == PARAMS[key].default else _link_text(PARAMS[key], value)
         if text != query.get(key):
             corrected[key] = text
     return corrected

@@ -60,3 +60,35 @@ def test_switching_optimizer_in_the_sidebar(page, app_server):
         page.locator("[data-testid=stMain]").get_by_text("no simple linear theory")
     ).to_be_visible()
     assert_no_exception(page)
+
+
+def _checked_optimizer(page) -> str:
+    return (
+        page.locator("[data-testid=stSidebar] [role=radiogroup][aria-label=Optimizer]")
+        .locator("input:checked")
+        .evaluate("e => e.closest('label').innerText")
+    )
+
+
+def _reload(page) -> None:
+    page.reload()
+    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()
+    wait_for_player(page)
+
+
+def test_the_optimizer_stays_in_the_address_and_a_reload_keeps_it(page, app_server):
+    """A link's ``optimizer=momentum`` is written back as the radio button says it
+    (Streamlit's bound radio dropped the name it could not read, and a reload opened plain
+    gradient descent); an optimizer picked on the page is read back from its address."""
+    open_app(page, app_server, "optimizer=momentum&beta=0.5")
+    page.wait_for_function("new URLSearchParams(location.search).get('optimizer') === 'Momentum'")
+    assert "beta=0.5" in page.evaluate("location.search")
+    _reload(page)
+    assert _checked_optimizer(page) == "Momentum"
+    page.locator("[data-testid=stSidebar]").get_by_text("Nesterov", exact=True).click()
+    wait_for_rerun(page)
+    page.wait_for_function("new URLSearchParams(location.search).get('optimizer') === 'Nesterov'")
+    _reload(page)
+    assert _checked_optimizer(page) == "Nesterov"
+    expect(page.get_by_text("unknown choice")).to_have_count(0)  # no notice about the link
+    assert_no_exception(page)
