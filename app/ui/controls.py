@@ -194,13 +194,20 @@ def _reset_button() -> None:
 
 
 def widget(
-    param: Param, *, disabled: bool = False, on_change: Callable[[], None] | None = None
+    param: Param,
+    *,
+    disabled: bool = False,
+    on_change: Callable[[], None] | None = None,
+    default: Any = None,
 ) -> Any:
     """Draw the widget for one parameter (its value lives in session state under its key).
 
-    The parameter's default is the widget's too, so a control at its default is left out of
-    the link, and a reset to the defaults leaves the plain address.
+    The parameter's default is the widget's too (or ``default``, where the default depends
+    on another control), so a control at its default is left out of the link, and a reset
+    to the defaults leaves the plain address.
     """
+    if default is None:
+        default = param.default
     bound = _bind(param.key)
     common = {
         "key": param.key,
@@ -223,7 +230,7 @@ def widget(
         )
     if param.options is not None:
         return st.select_slider(
-            param.label, param.options, param.default, format_func=param.show, **common
+            param.label, param.options, default, format_func=param.show, **common
         )
     if param.float_widget:
         # Shown as a whole number with "%.0f" ("%d" makes Streamlit log a warning on every
@@ -274,9 +281,12 @@ _ON_CHANGE = {"optimizer": _beta2_follows_the_optimizer}
 
 
 def _draw(param: Param, optimizer: str) -> Any:
-    if param.key == "beta2" and st.session_state[param.key] is None:  # the optimizer's own
-        st.session_state[param.key] = DEFAULT_BETA2[optimizer]
-    value = widget(param, on_change=_ON_CHANGE.get(param.key))
+    default = None
+    if param.key == "beta2":  # the optimizer's own, left out of the address as links do
+        default = DEFAULT_BETA2[optimizer]
+        if st.session_state[param.key] is None:
+            st.session_state[param.key] = default
+    value = widget(param, on_change=_ON_CHANGE.get(param.key), default=default)
     if param.key == "seed":
         st.button(
             "New data",

@@ -92,3 +92,27 @@ def test_the_optimizer_stays_in_the_address_and_a_reload_keeps_it(page, app_serv
     assert _checked_optimizer(page) == "Nesterov"
     expect(page.get_by_text("unknown choice")).to_have_count(0)  # no notice about the link
     assert_no_exception(page)
+
+
+def test_beta2_off_the_optimizer_s_default_stays_in_the_address(page, app_server):
+    """β2's widget has the optimizer's own β2 for its default (as links leave that out), not
+    the first offered 0.9: with 0.9 as its default, Streamlit left ``beta2=0.9`` out of the
+    address and a reload ran RMSProp at its own 0.99; and picking RMSProp wrote its default
+    0.99 into the address."""
+    open_app(page, app_server, "optimizer=RMSProp&beta2=0.9&lr=0.005")
+    page.wait_for_timeout(1000)  # time for the address to be rewritten if it were
+    assert "beta2=0.9" in page.evaluate("location.search")
+    _reload(page)
+    assert "beta2=0.9" in page.evaluate("location.search")
+    beta2 = page.locator(
+        "[data-testid=stSidebar] [role=group][aria-label^='β2'] input[type=range]"
+    ).first
+    expect(beta2).to_have_attribute("aria-valuetext", "0.9")
+    open_app(page, app_server)
+    page.locator("[data-testid=stSidebar]").get_by_text("RMSProp", exact=True).click()
+    wait_for_rerun(page)
+    page.wait_for_function("new URLSearchParams(location.search).get('optimizer') === 'RMSProp'")
+    page.wait_for_timeout(500)
+    assert "beta2" not in page.evaluate("location.search")
+    expect(beta2).to_have_attribute("aria-valuetext", "0.99")
+    assert_no_exception(page)
