@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import replace
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from linreg_core import DEFAULT_BETA2
 
@@ -178,8 +179,18 @@ def _reset() -> None:
     for key, value in defaults().items():
         if PARAMS[key].group != "view":
             st.session_state[key] = value
+            _leave_out_of_the_address(key)
     st.session_state[PRESET_KEY] = None
     reset_source()
+
+
+def _leave_out_of_the_address(key: str) -> None:
+    """Take a control back at its default out of the address, where its widget is not
+    bound to it (a closed section's, never drawn since the link opened): Streamlit leaves a
+    bound widget at its default out itself, and refuses to let the app touch its value."""
+    if key in st.query_params:
+        with suppress(StreamlitAPIException):  # raised where it is bound
+            del st.query_params[key]
 
 
 def _reset_button() -> None:

@@ -74,3 +74,13 @@ def test_the_reset_key_puts_the_controls_back(page, app_server):
     # Back at the defaults, the link is the plain one again: no control writes its default.
     page.wait_for_function("location.search === ''")
     assert_no_exception(page)
+
+
+def test_reset_clears_a_closed_section_s_value_from_the_address(page, app_server):
+    """A link's value for a control in a closed section (x spread) was never bound to the
+    address, so Streamlit left it there after a reset, and a reload brought it back."""
+    open_app(page, app_server, "x_spread=3&lr=0.05")
+    page.locator("[data-testid=stSidebar]").get_by_role("button", name="Reset").click()
+    wait_for_rerun(page)
+    page.wait_for_function("location.search === ''")
+    assert_no_exception(page)
