@@ -120,6 +120,15 @@ def test_a_preset_link_is_written_out_as_its_values():
     # Either way the page opens with the sidebar closed.
     assert asks_for_lecture({"mode": "lecture"}) and asks_for_lecture({"lecture": " TRUE"})
     assert not asks_for_lecture({"lecture": "false"}) and not asks_for_lecture({})
+    # The sidebar opens closed exactly when the page opens in lecture mode.
+    for query in (
+        {"mode": "lecture", "lecture": "false"},
+        {"mode": "lecture", "lecture": "garbage"},
+        {"mode": "lecture", "lecture": "yes"},
+        {"mode": "disco", "lecture": "1"},
+        {"preset": "diverges", "mode": "lecture"},
+    ):
+        assert asks_for_lecture(query) == parse_query(query).values["lecture"], query
 
 
 @pytest.mark.parametrize(

@@ -219,10 +219,9 @@ class LinkState:
 def asks_for_lecture(query: Mapping[str, str]) -> bool:
     """Whether a link opens lecture mode: ``?mode=lecture``, or ``?lecture=true`` (how the
     page writes it back, see :func:`_corrected`)."""
-    lecture = query.get("lecture")
-    return query.get("mode") == "lecture" or (
-        isinstance(lecture, str) and lecture.strip().lower() in TRUE_WORDS
-    )
+    if "lecture" in query:  # as parse_query reads it: the control wins over the mode
+        return _clean_bool(PARAMS["lecture"], query["lecture"])[0]
+    return query.get("mode") == "lecture"
 
 
 def _hidden(query: Mapping[str, str], notices: list[str]) -> frozenset[str]:
