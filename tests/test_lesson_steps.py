@@ -1,5 +1,7 @@
 """The lessons as data: each text quotes only facts its lesson has, checked before a page runs."""
 
+import re
+
 import pytest
 
 from app.model.lessons.beyond import BEYOND_STEPS, BEYOND_TAKEAWAYS, BeyondFacts
@@ -50,6 +52,24 @@ def test_facts_are_frozen():
         facts.w_end = 0.0  # type: ignore[misc]
 
 
-def _any(cls: type[Facts]) -> Facts:
-    """An instance of a facts class with every field zero: the shape, not the numbers."""
-    return cls(**{name: 0 for name in cls.names()})
+def _any(cls: type[Facts], value: float = 0) -> Facts:
+    """An instance of a facts class with every field ``value``: the shape, not the numbers."""
+    return cls(**{name: value for name in cls.names()})
+
+
+@pytest.mark.parametrize(("steps", "takeaways", "facts"), LESSONS)
+def test_a_quoted_share_is_written_as_the_app_writes_percentages(steps, takeaways, facts):
+    """Shares as "35 %", with a space, as the status line and the projector write them (a template's
+    ``{x:.0%}`` alone would write "35%")."""
+    shares = _any(facts, 0.35)
+    texts = [text.format_map(shares) for text in _texts(steps, takeaways) if "%}" in text]
+    assert texts, "no template quotes a share: the check below checked nothing"
+    for text in texts:
+        assert "35 %" in text and not re.search(r"\d%", text), text
+
+
+def test_a_quoted_number_keeps_its_other_formats():
+    facts = _any(NotebookFacts, 0.35)
+    assert "{w_end:.4f} · {w_end} · {epochs:,} · {w_end:.1%}".format_map(facts) == (
+        "0.3500 · 0.35 · 0.35 · 35.0 %"
+    )

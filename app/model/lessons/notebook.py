@@ -220,7 +220,7 @@ STEPS: tuple[Step, ...] = (
             ),
         ),
         why=(
-            "Both, but not at the same pace. w covers 90% of its way to its best value by "
+            "Both, but not at the same pace. w covers 90 % of its way to its best value by "
             "epoch {w_settle}, so the line swings into the right tilt early. b has covered only "
             "{b_share:.0%} of its way after {epochs} epochs, so the line keeps creeping upward "
             "long after it stopped turning: rotation first, then a slow shift."

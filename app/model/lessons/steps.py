@@ -18,6 +18,19 @@ from enum import Enum
 __all__ = ["Facts", "Question", "Step", "template_fields"]
 
 
+class _Quoted(float):
+    """A fact's number as a template quotes it: a share under a ``%`` format is written
+    with a space before the sign, as the rest of the app writes percentages.
+
+    >>> "{0:.0%} and {0:.2f}".format(_Quoted(0.35))
+    '35 % and 0.35'
+    """
+
+    def __format__(self, spec: str) -> str:
+        text = format(float(self), spec)
+        return text[:-1] + " %" if spec.endswith("%") else text
+
+
 @dataclass(frozen=True)
 class Facts:
     """Base of a lesson's facts: a frozen dataclass whose fields the templates name.
@@ -29,7 +42,8 @@ class Facts:
     def __getitem__(self, name: str) -> object:
         if name not in self.names():
             raise KeyError(name)
-        return getattr(self, name)
+        value = getattr(self, name)
+        return _Quoted(value) if isinstance(value, float) else value
 
     def __contains__(self, name: object) -> bool:
         return name in self.names()
