@@ -9,7 +9,7 @@ import streamlit as st
 # `app` and `linreg_core` resolve the same way locally and on Community Cloud.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.ui.controls import lecture_link
+from app.ui.controls import lecture_link, note_page
 from app.views.beyond import beyond_lesson
 from app.views.class_page import class_page
 from app.views.lesson import lesson
@@ -38,4 +38,6 @@ pages = [
     ),
     st.Page(class_page, title="Class", icon=":material/groups:", url_path="class"),
 ]
-st.navigation(pages, position="top").run()
+page = st.navigation(pages, position="top")
+note_page(page.title)  # a return to the playground puts its run back in the address
+page.run()

@@ -19,7 +19,7 @@ from streamlit.errors import StreamlitAPIException
 
 from linreg_core import DEFAULT_BETA2
 
-from ..model.links import LinkState, asks_for_lecture, parse_query, whole
+from ..model.links import LinkState, asks_for_lecture, parse_query, share_query, whole
 from ..model.params import PARAMS, Param, applies, defaults, group_keys
 from ..model.presets import PRESETS, holds
 from ..model.settings import Settings, View, split
@@ -31,6 +31,7 @@ __all__ = [
     "RESET_SHORTCUT",
     "init_state",
     "lecture_link",
+    "note_page",
     "sidebar",
     "training_controls",
     "training_in_sidebar",
@@ -55,6 +56,9 @@ _UNBOUND_KEY = "_link_corrected"
 #: Those drawn unbound once, whose next drawing binds them.
 _REBIND_KEY = "_link_rebind"
 PRESET_KEY = "preset_choice"
+#: The page this full run draws, and the one the run before it drew (see :func:`note_page`).
+_PAGE_KEY = "_page"
+_LAST_PAGE_KEY = "_last_page"
 #: The Reset button's key combination. Not Alt+D: Chrome, Edge and Firefox on Windows and
 #: Linux take it for the address bar. Not Alt+R: Streamlit refuses R (reload).
 RESET_SHORTCUT = "Alt+Z"
@@ -75,7 +79,33 @@ def init_state() -> LinkState:
         st.session_state[PRESET_KEY] = link.preset
         st.session_state[_LINK_KEY] = link
         _correct_the_address(link.corrected)
+    elif _came_from_another_page():
+        _correct_the_address(_lost_from_the_address())
     return st.session_state[_LINK_KEY]
+
+
+def note_page(name: str) -> None:
+    """Remember which page this full run draws (the entry calls it on every page)."""
+    st.session_state[_LAST_PAGE_KEY] = st.session_state.get(_PAGE_KEY)
+    st.session_state[_PAGE_KEY] = name
+
+
+def _came_from_another_page() -> bool:
+    last = st.session_state.get(_LAST_PAGE_KEY)
+    return last is not None and last != st.session_state.get(_PAGE_KEY)
+
+
+def _lost_from_the_address() -> dict[str, str | None]:
+    """The controls' values that the address no longer says, as :func:`_corrected` words them.
+
+    Leaving the page, Streamlit takes its bound widgets' values out of the address of the
+    history entry it leaves, so the browser's Back button comes back to a bare address,
+    whose missing values Streamlit then reads as the widgets' defaults: the learner's run
+    would be lost. The session still holds it; this puts it back in the address.
+    """
+    state = st.session_state
+    wanted = share_query(defaults() | {k: state[k] for k in PARAMS if k in state})
+    return {key: wanted.get(key) for key in PARAMS if st.query_params.get(key) != wanted.get(key)}
 
 
 def lecture_link() -> bool:

@@ -331,3 +331,29 @@ def test_a_corrected_link_leaves_the_address_that_reloads_the_same_run(page, app
     expect(page.locator(LR_SLIDER).get_by_role("slider")).to_have_attribute("aria-valuetext", "0.7")
     expect(page.locator(LABEL)).to_contain_text("epoch 1 ")
     assert_no_exception(page)
+
+
+def test_back_from_another_page_comes_back_to_the_same_run(page, app_server):
+    """Leaving the playground, Streamlit takes the bound controls' values out of the address
+    of the history entry it leaves, and on Back it read the bare address as the defaults:
+    the learner's run was gone. The session's run is put back in the address instead."""
+    open_app(page, app_server, "lr=0.05&epochs=300")
+    page.get_by_role("link", name="Lesson").first.click()
+    page.wait_for_url(re.compile(r"/lesson"))
+    wait_for_rerun(page)
+    page.go_back()
+    wait_for_rerun(page)
+    page.wait_for_function("location.search.includes('lr=0.05')")
+    assert "epochs=300" in page.url, page.url
+    expect(page.locator(CHART)).to_have_attribute(
+        "aria-label", re.compile("over 300 epochs at learning rate 0.05")
+    )
+    focus_learning_rate(page)
+    page.keyboard.press("ArrowRight")  # still bound: the move is written into the address
+    wait_for_rerun(page)
+    page.wait_for_function("location.search.includes('lr=0.07')")
+    open_app(page, app_server, page.url.split("?", 1)[1])  # a reload
+    expect(page.locator(CHART)).to_have_attribute(
+        "aria-label", re.compile("over 300 epochs at learning rate 0.07")
+    )
+    assert_no_exception(page)
