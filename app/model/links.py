@@ -26,6 +26,7 @@ __all__ = [
     "GROUPS",
     "TRUE_WORDS",
     "LinkState",
+    "address_changes",
     "asks_for_lecture",
     "clean",
     "parse_query",
@@ -201,6 +202,19 @@ def share_query(values: Mapping[str, Any]) -> dict[str, str]:
         if value != param.default:
             query[key] = _link_text(param, value)
     return query
+
+
+def address_changes(query: Mapping[str, str], values: Mapping[str, Any]) -> dict[str, str | None]:
+    """What the address ``query`` must say differently to give the run ``values``, as
+    :func:`share_query` writes it: name -> the text to write, or None to leave it out.
+
+    >>> address_changes({"lr": "0.05", "epochs": "300"}, {"lr": 0.05})
+    {'epochs': None}
+    >>> address_changes({}, {"optimizer": "adam", "lr": 0.2})
+    {'lr': '0.2', 'optimizer': 'Adam'}
+    """
+    wanted = share_query(defaults() | dict(values))
+    return {key: wanted.get(key) for key in PARAMS if query.get(key) != wanted.get(key)}
 
 
 @dataclass(frozen=True)

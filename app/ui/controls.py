@@ -19,7 +19,7 @@ from streamlit.errors import StreamlitAPIException
 
 from linreg_core import DEFAULT_BETA2
 
-from ..model.links import LinkState, asks_for_lecture, parse_query, share_query, whole
+from ..model.links import LinkState, address_changes, asks_for_lecture, parse_query, whole
 from ..model.params import PARAMS, Param, applies, defaults, group_keys
 from ..model.presets import PRESETS, holds
 from ..model.settings import Settings, View, split
@@ -103,9 +103,13 @@ def _lost_from_the_address() -> dict[str, str | None]:
     whose missing values Streamlit then reads as the widgets' defaults: the learner's run
     would be lost. The session still holds it; this puts it back in the address.
     """
+    return address_changes(st.query_params, _control_values())
+
+
+def _control_values() -> dict[str, Any]:
+    """The controls' values in session state (a control not there yet is at its default)."""
     state = st.session_state
-    wanted = share_query(defaults() | {k: state[k] for k in PARAMS if k in state})
-    return {key: wanted.get(key) for key in PARAMS if st.query_params.get(key) != wanted.get(key)}
+    return {k: state[k] for k in PARAMS if k in state}
 
 
 def lecture_link() -> bool:
@@ -200,9 +204,8 @@ def _preset_picker() -> str | None:
 
 
 def _still_holds(name: str) -> bool:
-    state = st.session_state
-    own_data = state.get(KIND_KEY, SYNTHETIC) != SYNTHETIC
-    return not own_data and holds(name, {k: state[k] for k in PARAMS if k in state})
+    own_data = st.session_state.get(KIND_KEY, SYNTHETIC) != SYNTHETIC
+    return not own_data and holds(name, _control_values())
 
 
 def _reset() -> None:

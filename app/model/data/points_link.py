@@ -70,17 +70,12 @@ def decode_points(text: object) -> Points:
     if len(value) > _LINK_CHARS:
         notices.append(f"The link has more than {MAX_POINTS} points; kept the first {MAX_POINTS}.")
         value = value[:_LINK_CHARS]
-    garbage = Points(
-        _NO_POINTS,
-        _NO_POINTS,
-        (f"The link's points {_show(text)} are not in the app's format; none were placed.",),
-    )
     try:
         if not _BASE64URL.fullmatch(value):
             raise ValueError
         data = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (ValueError, binascii.Error):
-        return garbage
+        return _garbage(text)
     whole = len(data) // 4 * 4
     if whole < len(data):
         notices.append("The link's points end with an incomplete point, which was left out.")
@@ -93,5 +88,13 @@ def decode_points(text: object) -> Points:
         )
     xy = xy[inside]
     if notices and not len(xy):  # "garbage" decodes, but to nothing the app wrote
-        return garbage
+        return _garbage(text)
     return Points(read_only(xy[:, 0].copy()), read_only(xy[:, 1].copy()), tuple(notices))
+
+
+def _garbage(text: object) -> Points:
+    return Points(
+        _NO_POINTS,
+        _NO_POINTS,
+        (f"The link's points {_show(text)} are not in the app's format; none were placed.",),
+    )
